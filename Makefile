@@ -1,0 +1,88 @@
+# 春风政采 — the two commands a newcomer runs: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+# make test runs against the real servers: PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+# Debian packages the tests need: the browser, CJK fonts for WeasyPrint and
+# screenshots, pango for WeasyPrint, poppler to read generated PDFs.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz-subset0 poppler-utils gettext
+
+.PHONY: run test install install-dev system-deps translations migrate demo lint \
+	bench clean messages
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py compiletranslations >/dev/null
+
+## make run: install, migrate, load demo data, start web + worker + beat (SQLite, filesystem broker)
+run: $(VENV)/.installed translations
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo "春风政采 is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho -f Procfile.dev start
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		else \
+			echo "Missing Debian packages:$$missing (run as root, or install them)"; exit 1; \
+		fi; \
+	fi
+
+## make test: install what tests need and run the whole suite on PostgreSQL and Redis
+test: system-deps $(VENV)/.installed-dev translations
+	$(BIN)/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) DJANGO_DEBUG=true \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true \
+		$(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+## make messages: refresh the .po files after changing user-facing strings
+messages: $(VENV)/.installed
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans -l en \
+		--ignore='.venv/*' --ignore='var/*' --no-obsolete
+
+clean:
+	rm -rf var/ .pytest_cache
+
+## make bench: seed PostgreSQL with a decade's volumes and measure the hot paths
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng_bench
+bench: $(VENV)/.installed-dev
+	@psql "$(BENCH_DATABASE_URL:/chunfeng_bench=/postgres)" -tc \
+		"SELECT 1 FROM pg_database WHERE datname = 'chunfeng_bench'" | grep -q 1 || \
+		psql "$(BENCH_DATABASE_URL:/chunfeng_bench=/postgres)" -c "CREATE DATABASE chunfeng_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=true CELERY_TASK_ALWAYS_EAGER=false \
+		$(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false SECRET_KEY=bench-only SMS_BACKEND=file \
+		SMS_FILE_PATH=/dev/null $(BIN)/python manage.py bench $(BENCH_ARGS)

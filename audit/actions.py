@@ -1,0 +1,29 @@
+"""Human labels for audit action codes.
+
+Each app registers the actions it records (from its AppConfig.ready), so
+the audit log reads as sentences while the stored code stays stable.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+_LABELS: dict[str, str] = {}
+
+
+def register_actions(labels: dict) -> None:
+    _LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    return _LABELS.get(code, code)
+
+
+register_actions({
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.login_failed": _("Failed log-in"),
+    "auth.locked_out": _("Locked out after repeated failures"),
+    "auth.password_change": _("Changed password"),
+    "admin.add": _("Added in administration"),
+    "admin.change": _("Changed in administration"),
+    "admin.delete": _("Deleted in administration"),
+})

@@ -1,0 +1,33 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from .selectors import audit_events_for
+
+
+class AuditEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor_name")
+    organization = serializers.IntegerField(source="organization_id", allow_null=True)
+    action = serializers.CharField()
+    object_repr = serializers.CharField()
+    detail = serializers.JSONField()
+    ip = serializers.CharField(allow_null=True)
+    hash = serializers.CharField()
+
+
+class AuditEventListApi(APIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema(responses=AuditEventSerializer(many=True),
+                   summary="Audit events: the caller's organisation, or all for the finance bureau")
+    def get(self, request):
+        qs = audit_events_for(user=request.user, organization=request.organization)
+        action = request.query_params.get("action")
+        if action:
+            qs = qs.filter(action=action)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)

@@ -1,0 +1,27 @@
+"""The Celery application.
+
+All periodic schedules live in one registry, ``BEAT_SCHEDULE`` below, with
+kebab-case keys; each entry names the task and says why it runs when it does.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("chunfeng")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+BEAT_SCHEDULE = {
+    # Workers prove they are alive; /healthz shows the last beat they handled.
+    "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # Statutory clocks: reminders, overdue marks, escalation. Minute resolution
+    # is enough for deadlines counted in working days and hours.
+    "deadlines-sweep": {"task": "deadlines.tasks.sweep", "schedule": 60.0},
+    # Retries of SMS and e-mail that failed, with back-off (the first try is
+    # queued on commit by notify()).
+    "notifications-deliver": {"task": "notifications.tasks.deliver_due", "schedule": 60.0},
+}
+app.conf.beat_schedule = BEAT_SCHEDULE

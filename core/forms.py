@@ -1,0 +1,38 @@
+from django import forms
+
+from core.exceptions import DomainError
+
+
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes so templates render plain ``{{ field }}``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def add_domain_error(form, exc: DomainError) -> None:
+    """Show a service's refusal on the form, next to the field it concerns."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc))
+    if field:
+        widget = form.fields[field].widget
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

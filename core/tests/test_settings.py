@@ -1,0 +1,43 @@
+"""Configuration errors fail at start, naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(**env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "DJANGO_DEBUG", "RULE_PROFILE", "DATABASE_URL"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = _start(DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_production_mode_starts_with_a_secret_key():
+    result = _start(DJANGO_DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("RULE_PROFILE", "beijing"),
+    ("DATABASE_URL", "nosuchdb://x"),
+    ("AXES_FAILURE_LIMIT", "five"),
+])
+def test_a_bad_value_names_the_variable(name, value):
+    result = _start(DJANGO_DEBUG="true", **{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr

@@ -1,0 +1,106 @@
+"""The deadline sweep over a decade of clocks: 3 million rows, 10,000 due."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from deadlines.models import Deadline
+from deadlines.services import deadlines_sweep
+
+from .harness import measured
+
+TOTAL = 3_000_000
+DUE = 10_000
+
+
+def _orgs():
+    purchaser = Organization.objects.filter(name="基准测试采购单位").first() or \
+        OrganizationFactory(name="基准测试采购单位")
+    finance = Organization.objects.filter(kind="finance").first() or \
+        OrganizationFactory(name="基准测试财政局", kind="finance")
+    if not purchaser.memberships.exists():
+        for i in range(2):
+            MembershipFactory(user=UserFactory(username=f"bench_officer{i}"),
+                              organization=purchaser, role=Membership.Role.OFFICER)
+        MembershipFactory(user=UserFactory(username="bench_leader"), organization=purchaser,
+                          role=Membership.Role.LEADER)
+        for i in range(2):
+            MembershipFactory(user=UserFactory(username=f"bench_finance{i}"),
+                              organization=finance, role=Membership.Role.OFFICER)
+    return purchaser
+
+
+def seed(*, total=TOTAL, due=DUE, now=None, out=print) -> None:
+    """Insert the rows server-side with generate_series: minutes, not hours."""
+    now = now or timezone.now()
+    have = Deadline.objects.count()
+    if have == total:
+        out(f"  deadlines: {have:,} rows already seeded")
+        return
+    if have:
+        out(f"  {have:,} rows of another size: reseeding")
+        with connection.cursor() as cur:
+            cur.execute("TRUNCATE deadlines_reminder, deadlines_deadline_responsible_users, "
+                        "deadlines_deadline")
+    org = _orgs()
+    ct = ContentType.objects.get_for_model(Organization)
+    out(f"  seeding {total:,} deadline rows …")
+    history = total - due - 50_000
+    with connection.cursor() as cur, transaction.atomic():
+        # Ten years of met clocks (history), 50,000 open in the future, `due` ready now.
+        cur.execute("""
+            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
+                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
+                provisional, pause_reason, next_action_at, waive_reason, created_at)
+            SELECT %(ct)s, 'h' || g, '历史项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
+                   '春风行动 第18条', %(now)s - (g || ' minutes')::interval,
+                   %(now)s - (g || ' minutes')::interval + interval '3 days',
+                   'met', %(now)s - (g || ' minutes')::interval + interval '1 day',
+                   false, '', NULL, '', %(now)s
+            FROM generate_series(1, %(n)s) AS g
+        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": history})
+        cur.execute("""
+            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
+                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
+                provisional, pause_reason, next_action_at, waive_reason, created_at)
+            SELECT %(ct)s, 'f' || g, '在办项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
+                   '春风行动 第18条', %(now)s, %(now)s + interval '10 days', 'open', NULL,
+                   false, '', %(now)s + interval '9 days', '', %(now)s
+            FROM generate_series(1, 50000) AS g
+        """, {"ct": ct.pk, "org": org.pk, "now": now})
+        cur.execute("""
+            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
+                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
+                provisional, pause_reason, next_action_at, waive_reason, created_at)
+            SELECT %(ct)s, 'd' || g, '到期项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
+                   '春风行动 第18条', %(now)s - interval '3 days',
+                   %(now)s - interval '1 minute', 'open', NULL, false, '',
+                   %(now)s - interval '1 minute', '', %(now)s
+            FROM generate_series(1, %(n)s) AS g
+        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": due})
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE deadlines_deadline")
+    out(f"  deadlines: {Deadline.objects.count():,} rows")
+
+
+def explain_batch(now) -> str:
+    qs = Deadline.objects.filter(next_action_at__lte=now).order_by("next_action_at")[:500]
+    return qs.explain()
+
+
+def run(now=None, out=print):
+    """Sweep the due rows inside a transaction that is rolled back, so runs repeat."""
+    now = now or timezone.now()
+    due = Deadline.objects.filter(next_action_at__lte=now).count()
+    plan = explain_batch(now)
+    with transaction.atomic():
+        with measured("deadline sweep (per due clock)", operations=due) as m:
+            result = deadlines_sweep(now=now)
+        m.notes = {"overdue": result.overdue, "messages": result.messages,
+                   "batches": result.batches}
+        transaction.set_rollback(True)
+    return m, plan
+
+

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+
+from accounts.models import ExpertProfile, Membership, Organization, User
+from audit.selectors import audit_chain_verify
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_complete(capsys):
+    call_command("seed_demo", force=True)
+    counts = (Organization.objects.count(), User.objects.count(), Membership.objects.count(),
+              ExpertProfile.objects.count())
+    call_command("seed_demo", force=True)
+    assert counts == (Organization.objects.count(), User.objects.count(),
+                      Membership.objects.count(), ExpertProfile.objects.count())
+
+    suppliers = Organization.objects.filter(kind="supplier")
+    assert suppliers.count() >= 8
+    assert set(suppliers.values_list("scale", flat=True)) == {"large", "medium", "small", "micro"}
+    assert suppliers.filter(is_foreign_invested=True).exists()
+    assert ExpertProfile.objects.count() >= 7
+    assert Organization.objects.get(kind="finance").name == "许昌市魏都区财政局"
+    for kind in ("purchaser", "agency", "central_agency", "bank"):
+        assert Organization.objects.filter(kind=kind).exists()
+    assert Organization.objects.filter(parent__isnull=False).exists()  # the school under edu
+
+    out = capsys.readouterr().out
+    assert "czj_admin" in out and "gys1" in out and "zj1" in out and "Spring#2026" in out
+    assert audit_chain_verify().ok
+    admin = User.objects.get(username="czj_admin")
+    assert admin.is_staff and admin.has_perm("accounts.change_organization")
+    assert not admin.has_perm("audit.change_auditevent")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_in_production_mode(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="admin").exists()

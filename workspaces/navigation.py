@@ -1,0 +1,77 @@
+"""The role-aware menu: which workspace a person works in, and its links."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import WORKSPACE_BY_KIND
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of less frequent links, so the bar fits on one line."""
+
+    label: str
+    icon: str
+    items: tuple
+
+    @property
+    def url_names(self):
+        return [item.url_name for item in self.items]
+
+
+WORKSPACE_LABELS = {
+    "purchaser": _("Purchaser workspace"),
+    "agency": _("Agency workspace"),
+    "supplier": _("Supplier workspace"),
+    "expert": _("Expert workspace"),
+    "supervision": _("Supervision"),
+    "bank": _("Bank workspace"),
+}
+
+_COMMON = [
+    NavItem(_("Deadlines"), "deadlines:deadline-list", "bi-stopwatch"),
+    NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),
+]
+
+MENUS = {
+    "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_COMMON],
+    "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"), *_COMMON],
+    "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"), *_COMMON],
+    "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
+    "supervision": [
+        NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
+        NavItem(_("Deadlines"), "deadlines:deadline-list", "bi-stopwatch"),
+        NavItem(_("Timeliness ranking"), "deadlines:ranking", "bi-bar-chart"),
+        NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
+        NavGroup(_("Settings and records"), "bi-gear", (
+            NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
+            NavItem(_("Rules in force"), "rules:rule-list", "bi-book"),
+            NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),
+        )),
+    ],
+    "bank": [NavItem(_("Home"), "workspaces:bank", "bi-house"), *_COMMON],
+}
+
+
+def workspaces_of(request) -> list[str]:
+    """Every workspace the person may open, the active organisation's first."""
+    spaces = []
+    org = getattr(request, "organization", None)
+    if org is not None:
+        spaces.append(WORKSPACE_BY_KIND[org.kind])
+    if request.user.is_authenticated and hasattr(request.user, "expert_profile"):
+        spaces.append("expert")
+    return spaces

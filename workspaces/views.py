@@ -1,0 +1,144 @@
+"""Each role's home page, built from the lower layers' selectors."""
+
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Membership, Organization
+from accounts.selectors import (
+    organization_counts_by_kind,
+    organization_members,
+    supplier_counts_by_scale,
+)
+from audit.models import AuditEvent
+from audit.selectors import audit_events_for
+from deadlines.models import Deadline
+from deadlines.selectors import countdown, deadlines_visible_to
+from workdays.services import is_year_known
+
+from .navigation import workspaces_of
+
+
+def public_home(request):
+    counts = organization_counts_by_kind()
+    return render(request, "workspaces/public_home.html", {
+        "supplier_count": counts.get(Organization.Kind.SUPPLIER, 0),
+        "purchaser_count": counts.get(Organization.Kind.PURCHASER, 0),
+        "agency_count": counts.get(Organization.Kind.AGENCY, 0)
+        + counts.get(Organization.Kind.CENTRAL_AGENCY, 0),
+    })
+
+
+@login_required
+def home(request):
+    spaces = workspaces_of(request)
+    if not spaces:
+        return render(request, "workspaces/no_workspace.html")
+    return redirect(f"workspaces:{spaces[0]}")
+
+
+def workspace(name):
+    """Only people whose active organisation works in ``name`` may open it; others get 404."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if name not in workspaces_of(request):
+                raise Http404
+            request.workspace = name
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _upcoming_deadlines(request, limit=6):
+    now = timezone.now()
+    qs = deadlines_visible_to(user=request.user, organization=request.organization).filter(
+        status__in=[Deadline.Status.OPEN, Deadline.Status.OVERDUE]).order_by("due_at")[:limit]
+    return [(d, countdown(d, now)) for d in qs]
+
+
+def _org_context(request):
+    org = request.organization
+    return {
+        "org": org,
+        "upcoming": _upcoming_deadlines(request),
+        "members": organization_members(org)[:20],
+        "recent_events": audit_events_for(user=request.user, organization=org)[:10],
+        "is_admin": Membership.Role.ADMIN in request.roles,
+        "role_labels": [Membership.Role(r).label for r in request.roles],
+    }
+
+
+@workspace("purchaser")
+def purchaser(request):
+    return render(request, "workspaces/purchaser.html", _org_context(request))
+
+
+@workspace("agency")
+def agency(request):
+    return render(request, "workspaces/agency.html", _org_context(request))
+
+
+@workspace("supplier")
+def supplier(request):
+    return render(request, "workspaces/supplier.html", _org_context(request))
+
+
+@workspace("bank")
+def bank(request):
+    return render(request, "workspaces/bank.html", _org_context(request))
+
+
+@workspace("expert")
+def expert(request):
+    profile = request.user.expert_profile
+    return render(request, "workspaces/expert.html", {
+        "profile": profile,
+        "specialities": profile.specialities.order_by("code"),
+        "avoidances": profile.avoidances.order_by("name"),
+    })
+
+
+@workspace("supervision")
+def supervision(request):
+    now = timezone.now()
+    since = now - timedelta(hours=24)
+    counts = organization_counts_by_kind()
+    scales = supplier_counts_by_scale()
+    security = AuditEvent.objects.filter(
+        at__gte=since, action__in=["auth.login_failed", "auth.locked_out"]
+    )
+    context = _org_context(request)
+    running = Deadline.objects.filter(status__in=[Deadline.Status.OPEN, Deadline.Status.OVERDUE])
+    next_year = timezone.localdate().year + 1
+    context.update({
+        "deadline_counts": {
+            "open": running.filter(status=Deadline.Status.OPEN).count(),
+            "overdue": running.filter(status=Deadline.Status.OVERDUE).count(),
+            "provisional": running.filter(provisional=True).count(),
+        },
+        "next_year": next_year,
+        "next_year_known": is_year_known(next_year),
+        "org_counts": [(label, counts.get(kind, 0)) for kind, label in Organization.Kind.choices],
+        "scale_counts": [(label, scales.get(s, 0)) for s, label in Organization.Scale.choices],
+        "new_suppliers": Organization.objects.filter(kind=Organization.Kind.SUPPLIER)
+        .order_by("-created_at")[:8],
+        "failed_logins_24h": security.filter(action="auth.login_failed").count(),
+        "lockouts_24h": security.filter(action="auth.locked_out").count(),
+        "recent_security": security.order_by("-id")[:8],
+        "recent_events": audit_events_for(user=request.user, organization=request.organization)
+        [:12],
+    })
+    return render(request, "workspaces/supervision.html", context)
+
+
+
+
