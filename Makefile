@@ -84,5 +84,6 @@ bench: $(VENV)/.installed-dev
 		psql "$(BENCH_DATABASE_URL:/chunfeng_bench=/postgres)" -c "CREATE DATABASE chunfeng_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=true CELERY_TASK_ALWAYS_EAGER=false \
 		$(BIN)/python manage.py migrate --noinput -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false SECRET_KEY=bench-only SMS_BACKEND=file \
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false SECRET_KEY=bench-only \
+		BID_MASTER_KEY=YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE= SMS_BACKEND=file \
 		SMS_FILE_PATH=/dev/null $(BIN)/python manage.py bench $(BENCH_ARGS)

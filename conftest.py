@@ -17,10 +17,25 @@ from accounts.tests.factories import (
     UserFactory,
 )
 
+# Fixtures of the procurement life (budget, intention, demand, project …), shared by
+# the read side's tests too.
+pytest_plugins = ["procurement.tests.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values must not leak from one test (or run) to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None}}}
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.apis import paginated
 from core.http import client_ip
 
 from . import services
@@ -61,8 +61,6 @@ class MeApi(APIView):
 
 
 class OrganizationListApi(APIView):
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True, default="")
         kind = serializers.ChoiceField(choices=Organization.Kind.choices, required=False,
@@ -75,9 +73,7 @@ class OrganizationListApi(APIView):
         filters.is_valid(raise_exception=True)
         qs = organizations_visible_to(user=request.user, organization=request.organization)
         qs = organization_search(queryset=qs, **filters.validated_data)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(OrganizationSerializer(page, many=True).data)
+        return paginated(self, request, qs, OrganizationSerializer)
 
 
 class OrganizationDetailApi(APIView):
@@ -95,7 +91,7 @@ class SupplierRegisterApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [RegistrationThrottle]
 
-    class InputSerializer(serializers.Serializer):
+    class SupplierRegisterInputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         credit_code = serializers.CharField(max_length=22)
         scale = serializers.ChoiceField(choices=Organization.Scale.choices)
@@ -124,10 +120,10 @@ class SupplierRegisterApi(APIView):
                 raise serializers.ValidationError(list(exc.messages)) from exc
             return value
 
-    @extend_schema(request=InputSerializer, responses={201: OrganizationSerializer},
+    @extend_schema(request=SupplierRegisterInputSerializer, responses={201: OrganizationSerializer},
                    summary="Register a supplier, free of charge (春风行动 19)", auth=[])
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.SupplierRegisterInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.supplier_register(ip=client_ip(request),
                                                 **serializer.validated_data)

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
+
+from core.apis import paginated
 
 from .selectors import audit_events_for
 
@@ -19,8 +20,6 @@ class AuditEventSerializer(serializers.Serializer):
 
 
 class AuditEventListApi(APIView):
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
     @extend_schema(responses=AuditEventSerializer(many=True),
                    summary="Audit events: the caller's organisation, or all for the finance bureau")
     def get(self, request):
@@ -28,6 +27,4 @@ class AuditEventListApi(APIView):
         action = request.query_params.get("action")
         if action:
             qs = qs.filter(action=action)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
+        return paginated(self, request, qs, AuditEventSerializer)

@@ -3,6 +3,7 @@ from django.urls import path
 from accounts import apis as accounts_apis
 from audit import apis as audit_apis
 from deadlines import apis as deadline_apis
+from procurement import apis as proc
 from rules import apis as rule_apis
 
 urlpatterns = [
@@ -20,4 +21,23 @@ urlpatterns = [
          name="deadline-detail"),
     path("deadlines/<int:pk>/waive/", deadline_apis.DeadlineWaiveApi.as_view(),
          name="deadline-waive"),
+    path("budget-lines/", proc.BudgetLineListApi.as_view(), name="budget-line-list"),
+    path("intentions/", proc.IntentionListApi.as_view(), name="intention-list"),
+    path("demands/", proc.DemandListApi.as_view(), name="demand-list"),
+    path("demands/<int:pk>/", proc.DemandDetailApi.as_view(), name="demand-detail"),
+    path("demands/<int:pk>/findings/<int:finding_pk>/override/",
+         proc.FindingOverrideApi.as_view(), name="finding-override"),
+    path("projects/", proc.ProjectListApi.as_view(), name="project-list"),
+    path("projects/<int:pk>/", proc.ProjectDetailApi.as_view(), name="project-detail"),
+    path("projects/<int:pk>/submit/", proc.ProjectSubmitApi.as_view(), name="project-submit"),
+    path("projects/<int:pk>/approve/", proc.ProjectApproveApi.as_view(),
+         name="project-approve"),
+    path("projects/<int:pk>/return/", proc.ProjectReturnApi.as_view(), name="project-return"),
+    path("projects/<int:pk>/cancel/", proc.ProjectCancelApi.as_view(), name="project-cancel"),
+    path("projects/<int:pk>/announce/", proc.ProjectAnnounceApi.as_view(),
+         name="project-announce"),
+    path("projects/<int:pk>/clarify/", proc.ProjectClarifyApi.as_view(),
+         name="project-clarify"),
+    path("notices/", proc.NoticeListApi.as_view(), name="notice-list"),
+    path("notices/<int:pk>/", proc.NoticeDetailApi.as_view(), name="notice-detail"),
 ]

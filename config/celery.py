@@ -23,5 +23,8 @@ BEAT_SCHEDULE = {
     # Retries of SMS and e-mail that failed, with back-off (the first try is
     # queued on commit by notify()).
     "notifications-deliver": {"task": "notifications.tasks.deliver_due", "schedule": 60.0},
+    # Bids are opened at the deadline by the server clock (87号令 第39条); pages
+    # also open a due lot on first access, so a late beat delays nothing.
+    "procurement-open-due-lots": {"task": "procurement.tasks.open_due_lots", "schedule": 60.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "notifications",
     # clocks
     "deadlines",
+    # lifecycle
+    "procurement",
     # read side
     "workspaces",
     # top: demo data spans every layer
@@ -249,6 +251,14 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Sealed bid files and other private documents: never served by URL, only
+# through permission-checked views.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
+BID_FILE_MAX_MB = _env("BID_FILE_MAX_MB", env.int, 50)
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
@@ -284,6 +294,26 @@ RULE_OVERRIDES = _env("RULE_OVERRIDES", env.json, {})
 if not isinstance(RULE_OVERRIDES, dict):
     raise ImproperlyConfigured("RULE_OVERRIDES: a JSON object of rule code → value.")
 PLATFORM_NAME = _("Chunfeng e-Procurement")
+
+# --- Sealed bids --------------------------------------------------------------
+# The master key that wraps each lot's data key (base64 of 32 random bytes:
+# `python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`).
+# Kept in the environment, never in the database: a database dump alone
+# cannot open a sealed bid. Losing it loses every bid not yet opened.
+BID_MASTER_KEY = env.str("BID_MASTER_KEY", default="")
+if not BID_MASTER_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BID_MASTER_KEY is not set. Production mode needs the key that seals bids: "
+            "base64 of 32 random bytes (see .env.example).")
+    BID_MASTER_KEY = "ZGV2ZWxvcG1lbnQtb25seS1iaWQtbWFzdGVyLWtleSE="  # 32 bytes, dev only
+try:
+    import base64 as _b64
+
+    if len(_b64.b64decode(BID_MASTER_KEY, validate=True)) != 32:
+        raise ValueError("must decode to 32 bytes")
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"BID_MASTER_KEY: {_exc}") from _exc
 
 # --- Notifications ----------------------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("calendar/", include("workdays.urls")),
     path("inbox/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("", include("procurement.urls")),
     path("", include("workspaces.urls")),
 ]
 

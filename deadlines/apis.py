@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.models import Organization
+from core.apis import paginated
 
 from . import services
 from .models import Deadline
@@ -43,8 +43,6 @@ class DeadlineSerializer(serializers.Serializer):
 
 
 class DeadlineListApi(APIView):
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=["", "running", *Deadline.Status.values],
                                          required=False, default="")
@@ -64,9 +62,7 @@ class DeadlineListApi(APIView):
                              organization_id=f.validated_data["organization"],
                              provisional=f.validated_data["provisional"])
         qs = qs.select_related("subject_type").order_by("due_at")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(DeadlineSerializer(page, many=True).data)
+        return paginated(self, request, qs, DeadlineSerializer)
 
 
 class DeadlineDetailApi(APIView):
@@ -77,15 +73,15 @@ class DeadlineDetailApi(APIView):
 
 
 class DeadlineWaiveApi(APIView):
-    class InputSerializer(serializers.Serializer):
+    class DeadlineWaiveInputSerializer(serializers.Serializer):
         reason = serializers.CharField(min_length=5, max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=DeadlineSerializer,
+    @extend_schema(request=DeadlineWaiveInputSerializer, responses=DeadlineSerializer,
                    summary="Waive a running clock, with reason (finance bureau)")
     def post(self, request, pk):
         qs = deadlines_visible_to(user=request.user, organization=request.organization)
         deadline = get_object_or_404(qs, pk=pk)
-        data = self.InputSerializer(data=request.data)
+        data = self.DeadlineWaiveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         deadline = services.deadline_waive(deadline=deadline, actor=request.user,
                                            organization=request.organization,

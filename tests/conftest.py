@@ -58,20 +58,27 @@ def login(page, live_server, username, password):
     page.wait_for_load_state("networkidle")
 
 
+# Reference data that migrations load; transactional tests flush it between tests.
+REFERENCE_DATA = [
+    ("core.migrations.0002_load_catalog", "core.CatalogItem"),
+    ("procurement.migrations.0002_defaults", "procurement.FairnessPattern"),
+]
+
+
+def restore_reference_data():
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    for module, model in REFERENCE_DATA:
+        if not django_apps.get_model(model).objects.exists():
+            import_module(module).load(django_apps, None)
+
+
 @pytest.fixture
 def demo(transactional_db):
-    """The demo district, as `make run` loads it.
-
-    Transactional tests flush tables between tests, which empties the
-    catalogue a data migration loaded; put it back first.
-    """
-    from django.apps import apps as django_apps
+    """The demo district, as `make run` loads it, on top of the reference data."""
     from django.core.management import call_command
 
-    from core.models import CatalogItem
-
-    if not CatalogItem.objects.exists():
-        from importlib import import_module
-
-        import_module("core.migrations.0002_load_catalog").load(django_apps, None)
+    restore_reference_data()
     call_command("seed_demo", force=True, stdout=open(os.devnull, "w"))

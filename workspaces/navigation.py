@@ -46,15 +46,27 @@ _COMMON = [
     NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),
 ]
 
+_PROCUREMENT = [
+    NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
+    NavItem(_("Demands"), "procurement:demand-list", "bi-card-checklist"),
+    NavGroup(_("Budget"), "bi-wallet2", (
+        NavItem(_("Budget lines"), "procurement:budget-list", "bi-wallet2"),
+        NavItem(_("Procurement intentions"), "procurement:intention-list", "bi-megaphone"),
+    )),
+]
+
 MENUS = {
-    "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_COMMON],
-    "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"), *_COMMON],
+    "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
+                  *_COMMON],
+    "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
+               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"), *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
         NavItem(_("Deadlines"), "deadlines:deadline-list", "bi-stopwatch"),
         NavItem(_("Timeliness ranking"), "deadlines:ranking", "bi-bar-chart"),
+        NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
         NavGroup(_("Settings and records"), "bi-gear", (
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),

@@ -18,6 +18,8 @@ from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 from deadlines.models import Deadline
 from deadlines.selectors import countdown, deadlines_visible_to
+from procurement.models import Announcement, FairnessFinding, Project
+from procurement.selectors import projects_visible_to
 from workdays.services import is_year_known
 
 from .navigation import workspaces_of
@@ -30,6 +32,7 @@ def public_home(request):
         "purchaser_count": counts.get(Organization.Kind.PURCHASER, 0),
         "agency_count": counts.get(Organization.Kind.AGENCY, 0)
         + counts.get(Organization.Kind.CENTRAL_AGENCY, 0),
+        "latest_notices": Announcement.objects.select_related("project__purchaser")[:6],
     })
 
 
@@ -77,19 +80,39 @@ def _org_context(request):
     }
 
 
+def _project_context(request):
+    projects = projects_visible_to(organization=request.organization)
+    waiting = projects.none()
+    if {Membership.Role.APPROVER, Membership.Role.LEADER} & set(request.roles):
+        waiting = projects.filter(status=Project.Status.SUBMITTED,
+                                  purchaser=request.organization).exclude(
+            drafted_by=request.user)
+    return {"projects": projects.prefetch_related("lots")[:6], "awaiting_approval": waiting}
+
+
 @workspace("purchaser")
 def purchaser(request):
-    return render(request, "workspaces/purchaser.html", _org_context(request))
+    context = _org_context(request)
+    context.update(_project_context(request))
+    return render(request, "workspaces/purchaser.html", context)
 
 
 @workspace("agency")
 def agency(request):
-    return render(request, "workspaces/agency.html", _org_context(request))
+    context = _org_context(request)
+    context.update(_project_context(request))
+    return render(request, "workspaces/agency.html", context)
 
 
 @workspace("supplier")
 def supplier(request):
-    return render(request, "workspaces/supplier.html", _org_context(request))
+    context = _org_context(request)
+    context["open_tenders"] = (
+        Announcement.objects.filter(kind=Announcement.Kind.TENDER,
+                                    project__status=Project.Status.ANNOUNCED,
+                                    project__bid_deadline__gt=timezone.now())
+        .select_related("project", "project__purchaser").order_by("project__bid_deadline")[:8])
+    return render(request, "workspaces/supplier.html", context)
 
 
 @workspace("bank")
@@ -136,6 +159,12 @@ def supervision(request):
         "recent_security": security.order_by("-id")[:8],
         "recent_events": audit_events_for(user=request.user, organization=request.organization)
         [:12],
+        # Supervision sees every fair-competition warning a purchaser chose to override.
+        "justified_findings": FairnessFinding.objects.filter(overridden_at__isnull=False)
+        .select_related("demand", "demand__purchaser", "overridden_by")
+        .order_by("-overridden_at")[:8],
+        "refused_demands_30d": AuditEvent.objects.filter(
+            action="demand.check_refused", at__gte=now - timedelta(days=30)).count(),
     })
     return render(request, "workspaces/supervision.html", context)
 

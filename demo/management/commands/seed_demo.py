@@ -7,12 +7,13 @@ from accounts import services
 from accounts.models import Membership, Organization, User
 from core.models import CatalogItem
 from demo import data
+from demo import procurement as demo_procurement
 
 FINANCE_ADMIN_GROUP = "财政局管理员"
 # Models finance-bureau administrators manage in the admin (view + change;
 # add where a record may be created by hand). Audit events are view-only.
 FINANCE_ADMIN_APPS = ("accounts", "core", "audit", "axes", "workdays", "deadlines",
-                      "notifications")
+                      "notifications", "procurement")
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self._experts(orgs)
         self._finance_admin_group()
         self._superuser()
+        demo_procurement.seed(orgs)
         self._print_logins()
 
     def _organizations(self):
@@ -88,6 +90,9 @@ class Command(BaseCommand):
         # The audit trail, clocks and outbox change only through their services.
         perms = perms.exclude(content_type__app_label__in=["audit", "deadlines", "notifications"],
                               codename__regex=r"^(add|change|delete)_")
+        # Of procurement, administrators maintain the reference data only.
+        perms = perms.exclude(content_type__app_label="procurement",
+                              codename__regex=r"^(add|change|delete)_(?!fairnesspattern|threshold)")
         group.permissions.set(perms)
         User.objects.get(username="czj_admin").groups.add(group)
 

@@ -1,0 +1,110 @@
+import re
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from audit.admin import AuditedAdminMixin
+
+from .models import (
+    Announcement,
+    BudgetLine,
+    Demand,
+    DemandItem,
+    EvaluationCriterion,
+    FairnessFinding,
+    FairnessPattern,
+    Lot,
+    ProcurementIntention,
+    Project,
+    ProjectEvent,
+    Threshold,
+)
+
+
+class FairnessPatternForm(forms.ModelForm):
+    class Meta:
+        model = FairnessPattern
+        fields = ["topic", "severity", "pattern", "exception", "message", "basis", "is_active"]
+
+    def _regex(self, name):
+        value = self.cleaned_data.get(name, "")
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise forms.ValidationError(_("Not a valid regular expression: %(e)s"),
+                                        params={"e": exc}) from exc
+        return value
+
+    def clean_pattern(self):
+        return self._regex("pattern")
+
+    def clean_exception(self):
+        return self._regex("exception")
+
+
+@admin.register(FairnessPattern)
+class FairnessPatternAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The finance bureau maintains the fair-competition check here."""
+
+    form = FairnessPatternForm
+    list_display = ("topic", "severity", "pattern", "basis", "is_active")
+    list_filter = ("topic", "severity", "is_active")
+    search_fields = ("pattern", "message")
+
+
+@admin.register(Threshold)
+class ThresholdAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("kind", "category", "amount", "effective_from", "basis")
+    list_filter = ("kind", "category")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lifecycle records change only through their services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LotInline(admin.TabularInline):
+    model = Lot
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "purchaser", "method", "status", "bid_deadline")
+    list_filter = ("status", "method")
+    search_fields = ("code", "title", "purchaser__name")
+    inlines = [LotInline]
+
+
+@admin.register(Demand)
+class DemandAdmin(ReadOnlyAdmin):
+    list_display = ("title", "purchaser", "category", "status", "created_at")
+    list_filter = ("status", "category")
+    search_fields = ("title",)
+
+
+@admin.register(FairnessFinding)
+class FairnessFindingAdmin(ReadOnlyAdmin):
+    list_display = ("demand", "severity", "topic", "excerpt", "overridden_by", "overridden_at")
+    list_filter = ("severity", "topic")
+
+
+for model in (BudgetLine, ProcurementIntention, Announcement, ProjectEvent, DemandItem,
+              EvaluationCriterion):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -1,0 +1,130 @@
+"""The text of public notices, in Chinese: the official language of the notice.
+
+Every field 87号令 第13条 and 条例 第30条 require is stored as structured
+data (for the portal, feeds and OCDS later) and rendered as the notice's text.
+"""
+
+from django.utils import timezone
+
+from rules.registry import rule
+
+from .models import Lot, Project
+
+RESERVATION_ZH = {Lot.Reservation.NONE: "不专门面向中小企业",
+                  Lot.Reservation.WHOLE: "专门面向中小企业采购",
+                  Lot.Reservation.PARTIAL: "预留部分份额面向中小企业"}
+METHOD_ZH = {Project.Method.OPEN: "公开招标", Project.Method.INVITED: "邀请招标",
+             Project.Method.NEGOTIATION: "竞争性谈判", Project.Method.CONSULTATION: "竞争性磋商",
+             Project.Method.QUOTATION: "询价", Project.Method.SINGLE_SOURCE: "单一来源"}
+
+
+def _t(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M") if moment else ""
+
+
+def _org(org) -> dict:
+    if org is None:
+        return {}
+    return {"name": org.name, "address": org.address, "contact": org.contact_name,
+            "phone": org.contact_phone}
+
+
+def tender_fields(project: Project) -> dict:
+    demand = project.demand
+    lots = list(project.lots.all())
+    return {
+        "project_code": project.code,
+        "project_name": project.title,
+        "method": project.method,
+        "method_zh": METHOD_ZH[project.method],
+        "purchaser": _org(project.purchaser),
+        "agency": _org(project.agency),
+        "budget": str(sum(lot.budget for lot in lots)),
+        "lots": [{"number": lot.number, "title": lot.title, "budget": str(lot.budget),
+                  "ceiling_price": str(lot.ceiling_price) if lot.ceiling_price else None,
+                  "sme_reservation": lot.sme_reservation,
+                  "reserved_share": str(lot.reserved_share) if lot.reserved_share else None}
+                 for lot in lots],
+        "items": [{"name": i.name, "catalog": i.catalog_item_id,
+                   "quantity": f"{i.quantity.normalize():f}",
+                   "unit": i.unit} for i in demand.items.all()],
+        "technical_requirements": demand.technical_requirements,
+        "commercial_requirements": demand.commercial_requirements,
+        "qualification_conditions": demand.qualification_conditions,
+        "evaluation_method": demand.evaluation_method,
+        "documents_from": project.documents_from.isoformat(),
+        "documents_until": project.documents_until.isoformat(),
+        "documents_fee": "0",
+        "bid_deadline": project.bid_deadline.isoformat(),
+        "opening_at": project.bid_deadline.isoformat(),
+        "opening_place": project.opening_place,
+        "contact_name": project.contact_name,
+        "contact_phone": project.contact_phone,
+        "bid_bond": "0",
+        "basis": rule("fees.bid_bond_max").basis,
+    }
+
+
+def render_tender(project: Project) -> tuple[str, str, dict]:
+    f = tender_fields(project)
+    lines = [
+        f"项目编号：{f['project_code']}",
+        f"项目名称：{f['project_name']}",
+        f"采购方式：{f['method_zh']}",
+        f"预算金额：{float(f['budget']):,.2f}元",
+        "",
+        "一、采购需求",
+    ]
+    for lot in project.lots.all():
+        ceiling = f"，最高限价{lot.ceiling_price:,.2f}元" if lot.ceiling_price else ""
+        share = f"（预留{lot.reserved_share}%）" if lot.sme_reservation == "partial" else ""
+        lines.append(f"  第{lot.number}包 {lot.title}：预算{lot.budget:,.2f}元{ceiling}；"
+                     f"{RESERVATION_ZH[lot.sme_reservation]}{share}。")
+    for item in f["items"]:
+        lines.append(f"  · {item['name']} {item['quantity']}{item['unit']}"
+                     f"（品目 {item['catalog']}）")
+    lines += [
+        f"  技术要求：{f['technical_requirements']}",
+    ]
+    if f["commercial_requirements"]:
+        lines.append(f"  商务要求：{f['commercial_requirements']}")
+    lines += [
+        "",
+        "二、供应商资格要求",
+        "  1. 满足《中华人民共和国政府采购法》第二十二条规定；",
+        f"  2. 特定资格要求：{f['qualification_conditions'] or '无'}",
+        "",
+        "三、获取采购文件",
+        f"  时间：{_t(project.documents_from)} 至 {_t(project.documents_until)}",
+        "  方式：在春风政采平台注册后在线免费获取。不收取采购文件费。",
+        "",
+        "四、提交投标文件截止时间、开标时间和地点",
+        f"  截止时间（开标时间）：{_t(project.bid_deadline)}",
+        f"  地点：{f['opening_place']}（网上开标，投标人无需到场）",
+        "",
+        "五、费用",
+        f"  本项目不收取投标保证金、履约保证金、采购文件费和平台服务费（{f['basis']}）。",
+        "",
+        "六、联系方式",
+        f"  采购人：{f['purchaser']['name']}；地址：{f['purchaser']['address']}；"
+        f"联系人：{f['purchaser']['contact']}；电话：{f['purchaser']['phone']}",
+    ]
+    if f["agency"]:
+        lines.append(f"  采购代理机构：{f['agency']['name']}；地址：{f['agency']['address']}；"
+                     f"联系人：{f['agency']['contact']}；电话：{f['agency']['phone']}")
+    lines.append(f"  项目联系人：{f['contact_name']}；电话：{f['contact_phone']}")
+    title = f"{project.purchaser.name}{project.title}{f['method_zh']}公告"
+    return title, "\n".join(lines), f
+
+
+def render_clarification(project: Project, text: str, new_deadline, rule_used):
+    lines = [f"项目编号：{project.code}", f"项目名称：{project.title}", "", "更正（澄清）内容：",
+             text.strip()]
+    fields = {"project_code": project.code, "text": text.strip(),
+              "new_deadline": new_deadline.isoformat() if new_deadline else None}
+    if new_deadline:
+        lines += ["", f"因澄清或者修改内容可能影响投标文件编制，且距投标截止时间不足"
+                      f"{rule_used.amount}日，投标截止时间和开标时间顺延至{_t(new_deadline)}"
+                      f"（{rule_used.basis}）。"]
+        fields["basis"] = rule_used.basis
+    return f"{project.title}更正公告", "\n".join(lines), fields

@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcurementConfig(AppConfig):
+    name = "procurement"
+    verbose_name = _("Procurement")
+
+    def ready(self):
+        from audit.actions import register_actions
+        from notifications.categories import register_category
+
+        register_category("procurement.clarification",
+                          _("Clarification of documents you obtained"), statutory=True)
+        register_category("procurement.opening", _("Bid opening results"), statutory=True)
+
+        register_actions({
+            "budget.create": _("Budget line recorded"),
+            "intention.publish": _("Procurement intention published"),
+            "demand.create": _("Demand drafted"),
+            "demand.update": _("Demand changed"),
+            "demand.check": _("Fair-competition check run"),
+            "demand.check_refused": _("Demand refused by the fair-competition check"),
+            "demand.override": _("Fair-competition warning overridden"),
+            "project.create": _("Project drafted"),
+            "project.create_refused": _("Project refused"),
+            "project.submit": _("Project submitted for approval"),
+            "project.approve": _("Project approved"),
+            "project.approve_refused": _("Project approval refused"),
+            "project.return": _("Project returned to the drafter"),
+            "project.announce": _("Tender announcement published"),
+            "project.announce_refused": _("Announcement refused"),
+            "project.cancel": _("Project cancelled"),
+            "announcement.clarify": _("Clarification published"),
+            "documents.obtain": _("Procurement documents obtained (free)"),
+            "bid.seal": _("Bid sealed"),
+            "bid.withdraw": _("Bid withdrawn"),
+            "bid.refused": _("Bid refused"),
+            "lot.open": _("Lot opened"),
+            "lot.fail": _("Lot failed: too few bids"),
+        })

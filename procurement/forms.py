@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from core.forms import BootstrapFormMixin
+
+from .models import BudgetLine, Demand, EvaluationCriterion, Lot, ProcurementIntention, Project
+
+POSITIVE = Decimal("0.01")
+
+class BudgetLineForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "code", "name", "amount", "source", "economic_class"]
+
+
+class IntentionForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Project name"), max_length=200)
+    summary = forms.CharField(label=_("What is to be bought"),
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    budget = forms.DecimalField(label=_("Budget (yuan)"), max_digits=16, decimal_places=2,
+                                min_value=POSITIVE)
+    expected_month = forms.DateField(
+        label=_("Expected month of procurement"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"])
+
+
+class DemandForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ChoiceField(label=_("Category"), choices=Demand.Category.choices)
+    budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
+    intention = forms.ModelChoiceField(label=_("Procurement intention"), required=False,
+                                       queryset=ProcurementIntention.objects.none())
+    technical_requirements = forms.CharField(label=_("Technical requirements"),
+                                             widget=forms.Textarea(attrs={"rows": 5}))
+    commercial_requirements = forms.CharField(label=_("Commercial requirements"),
+                                              required=False,
+                                              widget=forms.Textarea(attrs={"rows": 3}))
+    qualification_conditions = forms.CharField(
+        label=_("Supplier qualification conditions"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Beyond 政府采购法 第22条. No local registration, size, ownership or "
+                    "years-in-business conditions."))
+    evaluation_method = forms.ChoiceField(label=_("Evaluation method"),
+                                          choices=Demand.Method.choices)
+
+    def __init__(self, *args, purchaser=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if purchaser is not None:
+            self.fields["budget_line"].queryset = BudgetLine.objects.filter(purchaser=purchaser)
+            self.fields["intention"].queryset = ProcurementIntention.objects.filter(
+                purchaser=purchaser)
+
+
+class DemandItemForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Item"), max_length=200)
+    catalog_code = forms.CharField(label=_("Catalogue code"), max_length=20,
+                                   help_text=_("e.g. A02010105 (desktop computers)"))
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=2,
+                                  min_value=POSITIVE)
+    unit = forms.CharField(label=_("Unit"), max_length=20)
+    specification = forms.CharField(label=_("Specification"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    is_core = forms.BooleanField(label=_("Core product"), required=False)
+
+
+class CriterionForm(BootstrapFormMixin, forms.Form):
+    # A blank first choice, so an untouched extra row is not taken as filled in.
+    kind = forms.ChoiceField(label=_("Kind"),
+                             choices=[("", "—"), *EvaluationCriterion.Kind.choices])
+    name = forms.CharField(label=_("Factor"), max_length=200)
+    weight = forms.DecimalField(label=_("Weight"), max_digits=5, decimal_places=2,
+                                min_value=POSITIVE, max_value=100)
+    description = forms.CharField(label=_("How it is scored"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DemandItemFormSet = forms.formset_factory(DemandItemForm, extra=0, min_num=1,
+                                          validate_min=True)
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=0, min_num=0)
+
+# The usual shape of comprehensive scoring, to start from (87号令 第55条).
+DEFAULT_CRITERIA = [
+    {"kind": "price", "name": _("Price"), "weight": 30},
+    {"kind": "technical", "name": _("Technical response"), "weight": 50},
+    {"kind": "commercial", "name": _("After-sales service"), "weight": 20},
+]
+
+
+class OverrideForm(BootstrapFormMixin, forms.Form):
+    justification = forms.CharField(label=_("Justification"), min_length=10,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProjectForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Project name"), max_length=200)
+    method = forms.ChoiceField(label=_("Procurement method"), choices=Project.Method.choices)
+    method_justification = forms.CharField(
+        label=_("Reason for the method"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for another method than open tendering above the open-tender "
+                    "threshold (条例 第23条)."))
+    agency = forms.ModelChoiceField(
+        label=_("Entrusted agency"), required=False,
+        queryset=Organization.objects.filter(
+            kind__in=[Organization.Kind.AGENCY, Organization.Kind.CENTRAL_AGENCY],
+            is_active=True))
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+
+
+class LotForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("Lot name"), max_length=200)
+    budget = forms.DecimalField(label=_("Budget (yuan)"), max_digits=16, decimal_places=2,
+                                min_value=POSITIVE)
+    ceiling_price = forms.DecimalField(label=_("Ceiling price (yuan)"), max_digits=16,
+                                       decimal_places=2, min_value=POSITIVE, required=False)
+    sme_reservation = forms.ChoiceField(
+        label=_("SME reservation"), choices=[("", _("Suggest for me")),
+                                             *Lot.Reservation.choices], required=False)
+    reserved_share = forms.DecimalField(label=_("Reserved share (%)"), max_digits=5,
+                                        decimal_places=2, required=False, min_value=0,
+                                        max_value=100)
+
+
+LotFormSet = forms.formset_factory(LotForm, extra=0, min_num=1, validate_min=True)
+
+
+class AnnounceForm(BootstrapFormMixin, forms.Form):
+    documents_from = forms.DateTimeField(
+        label=_("Documents available from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    documents_until = forms.DateTimeField(
+        label=_("Documents available until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    bid_deadline = forms.DateTimeField(
+        label=_("Bid deadline and opening time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClarifyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Clarification or amendment"),
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    affects_bids = forms.BooleanField(
+        label=_("It may affect how bids are prepared"), required=False,
+        help_text=_("If so and fewer than 15 days remain, the bid deadline moves "
+                    "automatically (87号令 第27条)."))
+
+

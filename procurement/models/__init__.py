@@ -1,0 +1,29 @@
+from .bid import Bid, BidFile, DocumentDownload
+from .budget import BudgetLine, Threshold
+from .demand import (
+    Demand,
+    DemandItem,
+    EvaluationCriterion,
+    FairnessFinding,
+    FairnessPattern,
+    ProcurementIntention,
+)
+from .project import Announcement, Lot, Project, ProjectEvent
+
+__all__ = [
+    "Announcement",
+    "Bid",
+    "BidFile",
+    "BudgetLine",
+    "Demand",
+    "DemandItem",
+    "DocumentDownload",
+    "EvaluationCriterion",
+    "FairnessFinding",
+    "FairnessPattern",
+    "Lot",
+    "ProcurementIntention",
+    "Project",
+    "ProjectEvent",
+    "Threshold",
+]

@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Project(models.Model):
+    """A procurement project and its procedure; lots carry budgets and bids."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        ANNOUNCED = "announced", _("Announced, bidding open")
+        OPENED = "opened", _("Opened")
+        EVALUATING = "evaluating", _("Under evaluation")
+        AWARDED = "awarded", _("Awarded")
+        FAILED = "failed", pgettext_lazy("procurement status", "Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Method(models.TextChoices):
+        OPEN = "open", _("Open tendering")
+        INVITED = "invited", _("Invitational tendering")
+        NEGOTIATION = "negotiation", _("Competitive negotiation")
+        CONSULTATION = "consultation", _("Competitive consultation")
+        QUOTATION = "quotation", _("Request for quotations")
+        SINGLE_SOURCE = "single_source", _("Single source")
+
+    code = models.CharField(_("project number"), max_length=30, unique=True)
+    title = models.CharField(_("project name"), max_length=200)
+    purchaser = models.ForeignKey("accounts.Organization", verbose_name=_("purchaser"),
+                                  on_delete=models.PROTECT, related_name="projects")
+    agency = models.ForeignKey("accounts.Organization", verbose_name=_("entrusted agency"),
+                               null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="agency_projects")
+    demand = models.ForeignKey("procurement.Demand", verbose_name=_("demand"),
+                               on_delete=models.PROTECT, related_name="projects")
+    budget_line = models.ForeignKey("procurement.BudgetLine", verbose_name=_("budget line"),
+                                    on_delete=models.PROTECT, related_name="projects")
+    method = models.CharField(_("procurement method"), max_length=15, choices=Method.choices)
+    method_justification = models.TextField(
+        _("reason for the method"), blank=True,
+        help_text=_("Required for a method other than open tendering above the open-tender "
+                    "threshold (条例 第23条)."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
+    bid_deadline = models.DateTimeField(_("bid deadline and opening time"), null=True,
+                                        blank=True)
+    documents_from = models.DateTimeField(_("documents available from"), null=True,
+                                          blank=True)
+    documents_until = models.DateTimeField(_("documents available until"), null=True,
+                                           blank=True)
+    opening_place = models.CharField(_("opening place"), max_length=200,
+                                     default="春风政采平台 网上开标大厅")
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("procurement project")
+        verbose_name_plural = _("procurement projects")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "announced", "opened",
+                                        "evaluating", "awarded", "failed", "cancelled"]),
+                name="procurement_project_status_valid"),
+            models.CheckConstraint(
+                condition=Q(method__in=["open", "invited", "negotiation", "consultation",
+                                        "quotation", "single_source"]),
+                name="procurement_project_method_valid"),
+            # 不相容岗位分离: whoever drafts may not approve.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("drafted_by")),
+                name="procurement_project_approver_not_drafter"),
+        ]
+        indexes = [models.Index(fields=["purchaser", "status"], name="proc_project_org_idx")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("procurement:project-detail", args=[self.pk])
+
+    @property
+    def budget(self):
+        return sum((lot.budget for lot in self.lots.all()), start=0)
+
+
+class Lot(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet announced")
+        BIDDING = "bidding", _("Bidding")
+        OPENED = "opened", _("Opened")
+        EVALUATING = "evaluating", _("Under evaluation")
+        AWARDED = "awarded", _("Awarded")
+        FAILED = "failed", pgettext_lazy("procurement status", "Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Reservation(models.TextChoices):
+        NONE = "none", _("Not reserved")
+        WHOLE = "whole", _("Reserved wholly for SMEs")
+        PARTIAL = "partial", _("Partly reserved for SMEs")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("lot name"), max_length=200)
+    budget = models.DecimalField(_("budget (yuan)"), max_digits=16, decimal_places=2)
+    ceiling_price = models.DecimalField(
+        _("ceiling price (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        help_text=_("Optional, at most the budget. A floor price is forbidden (87号令 第12条)."))
+    sme_reservation = models.CharField(_("SME reservation"), max_length=8,
+                                       choices=Reservation.choices, default=Reservation.NONE)
+    reserved_share = models.DecimalField(_("reserved share (%)"), max_digits=5,
+                                         decimal_places=2, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PENDING)
+    failure_reason = models.TextField(_("reason for failure"), blank=True)
+    # This lot's data key, wrapped by BID_MASTER_KEY (procurement.sealing); set when
+    # bidding opens. Never the key itself.
+    wrapped_key = models.BinaryField(null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"],
+                                    name="procurement_lot_unique_number"),
+            models.CheckConstraint(condition=Q(budget__gt=0),
+                                   name="procurement_lot_budget_positive"),
+            models.CheckConstraint(
+                condition=Q(ceiling_price__isnull=True)
+                | Q(ceiling_price__gt=0, ceiling_price__lte=F("budget")),
+                name="procurement_lot_ceiling_within_budget"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "bidding", "opened", "evaluating", "awarded",
+                                        "failed", "cancelled"]),
+                name="procurement_lot_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} #{self.number} {self.title}"
+
+
+class ProjectEvent(models.Model):
+    """Append-only history of a project's status (actor, from, to, reason, when)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self):
+        return Project.Status(self.from_status).label
+
+    @property
+    def to_label(self):
+        return Project.Status(self.to_status).label
+
+
+class Announcement(models.Model):
+    """A public notice about a project (101号令): published on the notice pages."""
+
+    class Kind(models.TextChoices):
+        TENDER = "tender", _("Tender announcement")
+        CLARIFICATION = "clarification", _("Clarification or amendment")
+        RESULT = "result", _("Result announcement")
+        FAILURE = "failure", _("Failure announcement")
+        CANCELLATION = "cancellation", _("Cancellation announcement")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT,
+                                related_name="announcements")
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"))
+    fields = models.JSONField(_("structured fields"), default=dict)
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+    moves_deadline_to = models.DateTimeField(_("new bid deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-published_at"], name="proc_ann_kind_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("procurement:notice-detail", args=[self.pk])

@@ -1,0 +1,67 @@
+"""Reads of the procurement life, scoped to who is asking (outsiders get 404)."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Organization
+
+from .models import Announcement, BudgetLine, Demand, Lot, ProcurementIntention, Project
+from .rules import LIVE_STATUSES
+
+
+def budget_lines_of(purchaser: Organization):
+    committed = (Lot.objects.filter(project__budget_line=OuterRef("pk"),
+                                    project__status__in=LIVE_STATUSES)
+                 .values("project__budget_line").annotate(t=Sum("budget")).values("t"))
+    return (BudgetLine.objects.filter(purchaser=purchaser)
+            .annotate(committed=Coalesce(Subquery(committed, output_field=DecimalField()),
+                                         Value(Decimal("0")), output_field=DecimalField()))
+            .order_by("-year", "code"))
+
+
+def intentions_of(purchaser: Organization):
+    return ProcurementIntention.objects.filter(purchaser=purchaser)
+
+
+def demands_of(purchaser: Organization):
+    return Demand.objects.filter(purchaser=purchaser).select_related("budget_line")
+
+
+def _is_finance(org) -> bool:
+    return org is not None and org.kind == Organization.Kind.FINANCE
+
+
+def projects_visible_to(*, organization: Organization | None):
+    """The purchaser's projects, the agency's entrusted ones, or all for supervision."""
+    qs = Project.objects.select_related("purchaser", "agency", "demand", "budget_line")
+    if organization is None:
+        return qs.none()
+    if _is_finance(organization):
+        return qs
+    return qs.filter(Q(purchaser=organization) | Q(agency=organization))
+
+
+def demands_visible_to(*, organization: Organization | None):
+    qs = Demand.objects.select_related("purchaser", "budget_line", "intention")
+    if organization is None:
+        return qs.none()
+    if _is_finance(organization):
+        return qs
+    return qs.filter(purchaser=organization)
+
+
+def public_notices(*, kind: str = "", q: str = ""):
+    """Everything the law says is public, newest first."""
+    qs = Announcement.objects.select_related("project", "project__purchaser")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(project__code__icontains=q)
+                       | Q(project__purchaser__name__icontains=q))
+    return qs
+
+
+def public_intentions():
+    return ProcurementIntention.objects.select_related("purchaser")

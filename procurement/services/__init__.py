@@ -1,0 +1,36 @@
+from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
+from .budgets import budget_line_create, intention_publish
+from .demands import demand_check, demand_create, demand_override_finding, demand_update
+from .opening import lot_open, lots_open_due, opening_table
+from .projects import (
+    announcement_clarify,
+    project_announce,
+    project_approve,
+    project_cancel,
+    project_create,
+    project_return,
+    project_submit,
+)
+
+__all__ = [
+    "Upload",
+    "announcement_clarify",
+    "bid_submit",
+    "bid_withdraw",
+    "budget_line_create",
+    "demand_check",
+    "demand_create",
+    "demand_override_finding",
+    "demand_update",
+    "documents_obtain",
+    "intention_publish",
+    "lot_open",
+    "lots_open_due",
+    "opening_table",
+    "project_announce",
+    "project_approve",
+    "project_cancel",
+    "project_create",
+    "project_return",
+    "project_submit",
+]

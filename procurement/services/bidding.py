@@ -1,0 +1,196 @@
+"""Zero-cost online bidding: documents obtained free, bids sealed until opening.
+
+No fee, bond or charge exists anywhere in this path (春风行动 第19条).
+"""
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organization
+from audit.services import audit_record
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+
+from .. import sealing, uploads
+from ..models import Bid, BidFile, DocumentDownload, Lot, Project
+from ..rules import RuleViolation
+from .common import require_role
+
+LATE_BASIS = "87号令 第33条"
+SUPPLIER_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER)
+SME_SCALES = {"medium", "small", "micro"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    data: bytes
+
+
+def _bidding_open(project: Project, now) -> None:
+    if project.status != Project.Status.ANNOUNCED:
+        raise InvalidTransition(_("This project is not open for bidding."))
+    if now >= project.bid_deadline:
+        raise RuleViolation(
+            _("The bid deadline (%(deadline)s) has passed by the server clock; late bids are "
+              "refused."), params={"deadline": timezone.localtime(project.bid_deadline)
+                                   .strftime("%Y-%m-%d %H:%M:%S")},
+            code="late", basis=LATE_BASIS)
+
+
+@transaction.atomic
+def documents_obtain(*, project: Project, supplier: Organization, user, now=None,
+                     ip=None) -> DocumentDownload:
+    """Free of charge; recorded so clarifications reach everyone who has them."""
+    now = now or timezone.now()
+    project = Project.objects.get(pk=project.pk)  # the status as it is now, not as passed in
+    if supplier.kind != Organization.Kind.SUPPLIER:
+        raise PermissionDenied(_("Only suppliers obtain procurement documents."))
+    require_role(user, supplier, *SUPPLIER_ROLES)
+    if project.status != Project.Status.ANNOUNCED or not project.documents_from:
+        raise InvalidTransition(_("The documents of this project are not available."))
+    if not project.documents_from <= now <= max(project.documents_until, project.bid_deadline):
+        raise DomainError(_("The documents are available from %(start)s to %(end)s."),
+                          params={"start": timezone.localtime(project.documents_from)
+                                  .strftime("%Y-%m-%d %H:%M"),
+                                  "end": timezone.localtime(project.documents_until)
+                                  .strftime("%Y-%m-%d %H:%M")}, code="documents_closed")
+    download, created = DocumentDownload.objects.get_or_create(
+        project=project, supplier=supplier, defaults={"user": user, "at": now})
+    if created:
+        audit_record(action="documents.obtain", actor=user, organization=supplier,
+                     obj=project, ip=ip, now=now)
+    return download
+
+
+def _declaration(sme_scale: str, sme_items_by_smes: bool) -> dict:
+    """The structured 中小企业声明函: the declaration alone proves SME status
+    (财库〔2020〕46号 第11条)."""
+    return {"scale": sme_scale, "all_items_by_smes": bool(sme_items_by_smes)}
+
+
+@transaction.atomic
+def bid_submit(
+    *,
+    lot: Lot,
+    supplier: Organization,
+    user,
+    price,
+    brand: str = "",
+    model: str = "",
+    sme_scale: str,
+    sme_items_by_smes: bool = False,
+    contact_name: str,
+    contact_phone: str,
+    files: list[Upload],
+    ip: str | None = None,
+    device_id: str = "",
+    idempotency_key: str = "",
+    now=None,
+) -> Bid:
+    """Seal one bid.
+
+    1. the server clock decides "late" (87号令 第33条) — checked again under lock;
+    2. the price is positive and within the ceiling; a reserved lot takes SMEs;
+    3. files are checked by content and size;
+    4. the price, declarations and files are encrypted with the lot's key;
+       the receipt is the server time and the SHA-256 of what was sealed;
+    5. an earlier sealed bid of the same supplier for the lot is withdrawn.
+    A repeated idempotency key returns the first bid unchanged.
+    """
+    now = now or timezone.now()
+    if idempotency_key:
+        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    if supplier.kind != Organization.Kind.SUPPLIER:
+        raise PermissionDenied(_("Only suppliers submit bids."))
+    require_role(user, supplier, *SUPPLIER_ROLES)
+    lot = Lot.objects.select_for_update(of=("self",)).select_related("project").get(pk=lot.pk)
+    project = lot.project
+    _bidding_open(project, now)
+    if lot.status != Lot.Status.BIDDING or lot.wrapped_key is None:
+        raise InvalidTransition(_("This lot is not open for bidding."))
+    try:
+        price = Decimal(str(price)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("Enter the price as an amount in yuan."), field="price") from None
+    if price <= 0:
+        raise DomainError(_("The price must be more than zero."), field="price")
+    if lot.ceiling_price is not None and price > lot.ceiling_price:
+        raise RuleViolation(
+            _("The price exceeds the lot's ceiling price of %(ceiling)s yuan; such a bid is "
+              "invalid."), params={"ceiling": f"{lot.ceiling_price:,.2f}"},
+            code="over_ceiling", basis="87号令 第63条", field="price")
+    if sme_scale not in {"large", *SME_SCALES}:
+        raise DomainError(_("Declare the enterprise scale."), field="sme_scale")
+    if lot.sme_reservation == Lot.Reservation.WHOLE and (
+            sme_scale not in SME_SCALES or not sme_items_by_smes):
+        raise RuleViolation(
+            _("This lot is reserved for small and medium-sized enterprises: the bidder and the "
+              "makers of every item must be SMEs."), code="sme_reserved",
+            basis="财库〔2020〕46号 第9条", field="sme_scale")
+    if not files:
+        raise DomainError(_("Attach the bid documents."), field="files")
+    kinds = [uploads.check(f.name, f.data) for f in files]
+    documents_obtain(project=project, supplier=supplier, user=user, now=now, ip=ip)
+
+    payload = {"price": str(price), "brand": brand.strip(), "model": model.strip(),
+               "sme_declaration": _declaration(sme_scale, sme_items_by_smes)}
+    file_hashes = [sealing.digest(f.data) for f in files]
+    bundle = json.dumps({"payload": payload, "files": file_hashes}, sort_keys=True,
+                        ensure_ascii=False).encode()
+
+    previous = Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.SEALED)
+    for old in previous:
+        _withdraw(old, user=user, now=now, ip=ip, reason="resubmitted")
+    bid = Bid(lot=lot, supplier=supplier, submitted_by=user, sealed_at=now,
+              receipt_sha256=sealing.digest(bundle), contact_name=contact_name.strip(),
+              contact_phone=contact_phone.strip(), ip=ip, device_id=device_id[:100],
+              idempotency_key=idempotency_key[:100], sealed_payload=b"")
+    bid.sealed_payload = sealing.seal(lot.wrapped_key, json.dumps(payload).encode(), bid.aad)
+    try:
+        with transaction.atomic():
+            bid.save()
+    except IntegrityError:  # the same idempotency key raced us
+        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+        raise
+    for upload, kind, sha in zip(files, kinds, file_hashes, strict=True):
+        sealed = sealing.seal(lot.wrapped_key, upload.data, bid.aad + sha.encode())
+        record = BidFile(bid=bid, name=upload.name[:200], kind=kind, size=len(upload.data),
+                         sha256=sha)
+        record.blob.save("sealed.bin", ContentFile(sealed), save=False)
+        record.save()
+    # The audit trail records that a bid was sealed and its receipt — never the price.
+    audit_record(action="bid.seal", actor=user, organization=supplier, obj=bid,
+                 detail={"lot": lot.pk, "receipt": bid.receipt_sha256,
+                         "files": len(files)}, ip=ip, now=now)
+    return bid
+
+
+def _withdraw(bid: Bid, *, user, now, ip, reason: str) -> None:
+    bid.status = Bid.Status.WITHDRAWN
+    bid.withdrawn_at = now
+    bid.save(update_fields=["status", "withdrawn_at"])
+    audit_record(action="bid.withdraw", actor=user, organization=bid.supplier, obj=bid,
+                 detail={"receipt": bid.receipt_sha256, "reason": reason}, ip=ip, now=now)
+
+
+@transaction.atomic
+def bid_withdraw(*, bid: Bid, user, now=None, ip=None) -> Bid:
+    """Withdraw a sealed bid before the deadline (the server clock decides)."""
+    now = now or timezone.now()
+    require_role(user, bid.supplier, *SUPPLIER_ROLES)
+    bid = Bid.objects.select_for_update().select_related("lot__project").get(pk=bid.pk)
+    if bid.status != Bid.Status.SEALED:
+        raise InvalidTransition(_("Only a sealed bid can be withdrawn."))
+    _bidding_open(bid.lot.project, now)
+    _withdraw(bid, user=user, now=now, ip=ip, reason="withdrawn")
+    return bid

@@ -1,0 +1,140 @@
+"""Opening at the deadline (87号令 第39–43条): the only place bids are unsealed."""
+
+import json
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from audit.services import audit_record
+from core.exceptions import InvalidTransition
+from notifications.services import notify
+from rules.registry import rule
+
+from .. import sealing
+from ..models import Announcement, Bid, Lot, Project
+
+OPENABLE = (Lot.Status.BIDDING,)
+
+
+def _people(orgs):
+    return [m.user for m in Membership.objects.filter(
+        organization__in=orgs, is_active=True,
+        role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER]).select_related("user")]
+
+
+@transaction.atomic
+def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
+    """Open one lot at or after its deadline (server clock).
+
+    1. fewer sealed bids than the rule requires (3): not opened, the lot fails
+       with the reason, and the purchaser and every bidder are told;
+    2. otherwise every sealed bid is decrypted — price and declarations —
+       and the opening table (开标一览表) is published to bidders and purchaser.
+    Safe to call twice: an opened or failed lot is returned as it is.
+    """
+    now = now or timezone.now()
+    lot = (Lot.objects.select_for_update(of=("self",))
+           .select_related("project", "project__purchaser", "project__agency").get(pk=lot.pk))
+    project = lot.project
+    if lot.status not in OPENABLE:
+        return lot
+    if project.bid_deadline is None or now < project.bid_deadline:
+        raise InvalidTransition(_("A lot opens at its bid deadline, not before."))
+    bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.SEALED).select_related(
+        "supplier"))
+    minimum = rule("opening.min_bidders")
+    bidders = {b.supplier for b in bids}
+    recipients = _people([project.purchaser, *([project.agency] if project.agency else []),
+                          *bidders])
+    if len(bids) < int(minimum.amount):
+        lot.status = Lot.Status.FAILED
+        with translation.override("zh-hans"):  # an official record, in Chinese
+            lot.failure_reason = gettext(
+                "Only %(n)s bid(s) were received by the deadline; at least %(min)s are needed "
+                "to open (%(basis)s). The lot is not opened: re-tender or change the method."
+            ) % {"n": len(bids), "min": minimum.amount, "basis": minimum.basis}
+        lot.opened_at = now
+        lot.save(update_fields=["status", "failure_reason", "opened_at"])
+        Announcement.objects.create(
+            project=project, kind=Announcement.Kind.FAILURE,
+            title=f"{project.title}第{lot.number}包废标公告",
+            body=f"项目编号：{project.code}\n第{lot.number}包 {lot.title}\n"
+                 f"废标原因：投标截止时提交投标文件的供应商不足{minimum.amount}家"
+                 f"（{minimum.basis}），不予开标。",
+            fields={"lot": lot.number, "bids": len(bids), "basis": minimum.basis},
+            published_at=now)
+        audit_record(action="lot.fail", actor=actor, organization=project.purchaser, obj=lot,
+                     detail={"bids": len(bids), "basis": minimum.basis}, now=now)
+        notify(event_key=f"lot-failed:{lot.pk}", recipients=recipients,
+               category="procurement.opening",
+               subject=f"{project.title}第{lot.number}包未开标",
+               body=f"【春风政采】{project.title}第{lot.number}包投标截止时仅收到{len(bids)}份"
+                    f"投标文件，不足{minimum.amount}家，依法不予开标（{minimum.basis}）。",
+               link=project.get_absolute_url(), now=now)
+        _close_project_if_done(project, now)
+        return lot
+    for bid in bids:
+        plain = json.loads(sealing.unseal(lot.wrapped_key, bid.sealed_payload, bid.aad,
+                                          opening_at=project.bid_deadline, now=now))
+        bid.price = plain["price"]
+        bid.opened_payload = plain
+        bid.opened_at = now
+        bid.status = Bid.Status.OPENED
+        bid.save(update_fields=["price", "opened_payload", "opened_at", "status"])
+    lot.status = Lot.Status.OPENED
+    lot.opened_at = now
+    lot.save(update_fields=["status", "opened_at"])
+    audit_record(action="lot.open", actor=actor, organization=project.purchaser, obj=lot,
+                 detail={"bids": len(bids)}, now=now)
+    notify(event_key=f"lot-opened:{lot.pk}", recipients=recipients,
+           category="procurement.opening", subject=f"{project.title}第{lot.number}包已开标",
+           body=f"【春风政采】{project.title}第{lot.number}包已于"
+                f"{timezone.localtime(now):%Y-%m-%d %H:%M}开标，共{len(bids)}份投标，"
+                f"开标一览表已公布。",
+           link=project.get_absolute_url(), now=now)
+    _close_project_if_done(project, now)
+    return lot
+
+
+def _close_project_if_done(project: Project, now) -> None:
+    from .projects import _transition
+
+    statuses = set(project.lots.values_list("status", flat=True))
+    if statuses & {Lot.Status.BIDDING}:
+        return
+    if statuses <= {Lot.Status.FAILED, Lot.Status.CANCELLED}:
+        _transition(project, Project.Status.FAILED, actor=None, now=now,
+                    reason="no lot could be opened")
+    elif project.status == Project.Status.ANNOUNCED:
+        _transition(project, Project.Status.OPENED, actor=None, now=now)
+    project.save(update_fields=["status"])
+
+
+def lots_open_due(*, now=None) -> int:
+    """Open every lot whose deadline has passed (the beat runs this each minute)."""
+    now = now or timezone.now()
+    opened = 0
+    ids = list(Lot.objects.filter(status=Lot.Status.BIDDING, project__bid_deadline__lte=now)
+               .values_list("id", flat=True)[:200])
+    for pk in ids:
+        lot_open(lot=Lot(pk=pk), now=now)
+        opened += 1
+    return opened
+
+
+def opening_table(lot: Lot) -> list[dict]:
+    """开标一览表: bidder, price, brand and model, declared scale — after opening only."""
+    if lot.opened_at is None:
+        return []
+    rows = []
+    for bid in lot.bids.filter(opened_at__isnull=False).select_related("supplier") \
+            .order_by("sealed_at"):
+        p = bid.opened_payload or {}
+        rows.append({"supplier": bid.supplier.name, "price": bid.price,
+                     "brand": p.get("brand", ""), "model": p.get("model", ""),
+                     "scale": (p.get("sme_declaration") or {}).get("scale", ""),
+                     "sealed_at": bid.sealed_at, "receipt": bid.receipt_sha256})
+    return rows

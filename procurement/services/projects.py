@@ -1,0 +1,272 @@
+"""Projects: drafted from a checked demand, approved by another person, announced.
+
+Each step is one function; each checks its rules (procurement.rules) and
+records the transition (ProjectEvent + audit).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organization
+from audit.services import audit_record
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from notifications.services import notify
+
+from ..announcements import render_clarification, render_tender
+from ..models import Announcement, Demand, FairnessPattern, Lot, Project, ProjectEvent
+from ..rules import (
+    SEPARATION_BASIS,
+    RuleViolation,
+    check_budget,
+    check_intention,
+    check_method,
+    check_periods,
+    clarification_deadline,
+)
+from ..sealing import new_lot_key
+from .common import require_kind, require_role
+
+P = Project.Status
+TRANSITIONS = {
+    P.DRAFT: {P.SUBMITTED, P.CANCELLED},
+    P.SUBMITTED: {P.APPROVED, P.DRAFT, P.CANCELLED},
+    P.APPROVED: {P.ANNOUNCED, P.CANCELLED},
+    P.ANNOUNCED: {P.OPENED, P.FAILED, P.CANCELLED},
+    P.OPENED: {P.EVALUATING, P.FAILED, P.CANCELLED},
+    P.EVALUATING: {P.AWARDED, P.FAILED, P.CANCELLED},
+    P.AWARDED: set(),
+    P.FAILED: set(),
+    P.CANCELLED: set(),
+}
+
+
+def _transition(project: Project, to: str, *, actor, now, reason: str = "", ip=None,
+                detail=None) -> None:
+    if to not in TRANSITIONS[project.status]:
+        raise InvalidTransition(_("A project that is “%(from)s” cannot become “%(to)s”."),
+                                params={"from": project.get_status_display(),
+                                        "to": P(to).label})
+    ProjectEvent.objects.create(project=project, actor=actor, from_status=project.status,
+                                to_status=to, reason=reason, at=now)
+    old = project.status
+    project.status = to
+    action = {P.SUBMITTED: "project.submit", P.APPROVED: "project.approve",
+              P.DRAFT: "project.return", P.ANNOUNCED: "project.announce",
+              P.CANCELLED: "project.cancel"}.get(to, f"project.{to}")
+    audit_record(action=action, actor=actor, organization=project.purchaser, obj=project,
+                 detail={"from": old, "to": to, "reason": reason, **(detail or {})}, ip=ip,
+                 now=now)
+
+
+def _next_code(now) -> str:
+    year = timezone.localtime(now).year
+    prefix = f"WDCG-{year}-"
+    last = (Project.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+            or f"{prefix}0000")
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1:04d}"
+
+
+def _may_act(user, project: Project, roles) -> bool:
+    orgs = [project.purchaser] + ([project.agency] if project.agency else [])
+    return Membership.objects.filter(user=user, organization__in=orgs, role__in=roles,
+                                     is_active=True).exists()
+
+
+@transaction.atomic
+def project_create(*, purchaser: Organization, actor, demand: Demand, title: str, method: str,
+                   lots: list[dict], contact_name: str, contact_phone: str, agency=None,
+                   method_justification: str = "", now=None, ip=None) -> Project:
+    """1. the demand is the purchaser's, checked, with every warning justified;
+    2. the lots fit the available budget (春风行动 第11条) and ceilings fit the lots;
+    3. another method than open tendering above the threshold carries a reason."""
+    now = now or timezone.now()
+    require_kind(purchaser, Organization.Kind.PURCHASER)
+    require_role(actor, purchaser, Membership.Role.OFFICER, Membership.Role.ADMIN)
+    if demand.purchaser_id != purchaser.pk:
+        raise PermissionDenied(_("That demand belongs to another unit."))
+    if demand.status == Demand.Status.DRAFT:
+        raise DomainError(_("Run the fair-competition check on the demand first."),
+                          code="demand_unchecked", field="demand")
+    unjustified = demand.findings.filter(severity=FairnessPattern.Severity.WARN,
+                                         overridden_at__isnull=True).count()
+    if unjustified:
+        raise RuleViolation(
+            _("The demand has %(n)s fair-competition warning(s) without a justification."),
+            params={"n": unjustified}, code="fair_competition_open", basis="春风行动 第1–4条",
+            field="demand")
+    if agency is not None and agency.kind not in (Organization.Kind.AGENCY,
+                                                  Organization.Kind.CENTRAL_AGENCY):
+        raise DomainError(_("Choose a procurement agency."), field="agency")
+    if not lots:
+        raise DomainError(_("A project has at least one lot."), field="lots")
+    total = Decimal("0")
+    for i, lot in enumerate(lots, start=1):
+        budget = Decimal(lot["budget"])
+        ceiling = lot.get("ceiling_price")
+        if budget <= 0:
+            raise DomainError(_("Lot %(n)s: the budget must be more than zero."),
+                              params={"n": i}, field="lots")
+        if ceiling is not None and not (Decimal("0") < Decimal(ceiling) <= budget):
+            raise RuleViolation(_("Lot %(n)s: the ceiling price must be more than zero and at "
+                                  "most the lot's budget."), params={"n": i},
+                                code="ceiling_over_budget", basis="87号令 第12条", field="lots")
+        total += budget
+    check_budget(demand.budget_line, total)
+    check_method(method=method, category=demand.category, budget=total,
+                 justification=method_justification)
+    project = Project.objects.create(
+        code=_next_code(now), title=title.strip(), purchaser=purchaser, agency=agency,
+        demand=demand, budget_line=demand.budget_line, method=method,
+        method_justification=method_justification.strip(), contact_name=contact_name,
+        contact_phone=contact_phone, drafted_by=actor)
+    for i, lot in enumerate(lots, start=1):
+        Lot.objects.create(
+            project=project, number=i, title=lot["title"], budget=Decimal(lot["budget"]),
+            ceiling_price=Decimal(lot["ceiling_price"]) if lot.get("ceiling_price") else None,
+            sme_reservation=lot.get("sme_reservation", Lot.Reservation.NONE),
+            reserved_share=lot.get("reserved_share"))
+    demand.status = Demand.Status.USED
+    demand.save(update_fields=["status", "updated_at"])
+    audit_record(action="project.create", actor=actor, organization=purchaser, obj=project,
+                 detail={"budget": total, "method": method, "lots": len(lots)}, ip=ip, now=now)
+    return project
+
+
+@transaction.atomic
+def project_submit(*, project: Project, actor, now=None, ip=None) -> Project:
+    now = now or timezone.now()
+    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+        raise PermissionDenied()
+    _transition(project, P.SUBMITTED, actor=actor, now=now, ip=ip)
+    project.save(update_fields=["status"])
+    return project
+
+
+@transaction.atomic
+def project_approve(*, project: Project, actor, now=None, ip=None) -> Project:
+    """不相容岗位分离: the approver is another person than the drafter, with the
+    approver's role in the purchasing unit."""
+    now = now or timezone.now()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if actor.pk == project.drafted_by_id:
+        raise RuleViolation(_("Whoever drafted a project may not approve it: another officer "
+                              "with the approver's role must."), code="separation_of_duties",
+                            basis=SEPARATION_BASIS)
+    require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER)
+    _transition(project, P.APPROVED, actor=actor, now=now, ip=ip)
+    project.approved_by, project.approved_at = actor, now
+    project.save(update_fields=["status", "approved_by", "approved_at"])
+    return project
+
+
+@transaction.atomic
+def project_return(*, project: Project, actor, reason: str, now=None, ip=None) -> Project:
+    now = now or timezone.now()
+    require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER)
+    if len((reason or "").strip()) < 2:
+        raise DomainError(_("Say what must change."), field="reason")
+    _transition(project, P.DRAFT, actor=actor, now=now, reason=reason, ip=ip)
+    project.save(update_fields=["status"])
+    return project
+
+
+@transaction.atomic
+def project_announce(*, project: Project, actor, documents_from: dt.datetime,
+                     documents_until: dt.datetime, bid_deadline: dt.datetime, now=None,
+                     ip=None) -> Announcement:
+    """Publish the tender announcement with every field 87号令 第13条 requires.
+
+    1. the procurement intention went public at least 30 days ago;
+    2. the bid deadline respects the method's minimum period, and the
+       documents stay available long enough — free of charge (春风行动 19);
+    3. lots open for bidding; the announcement goes on the public pages.
+    """
+    now = now or timezone.now()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+        raise PermissionDenied()
+    if project.status != P.APPROVED:
+        raise InvalidTransition(_("Only an approved project can be announced."))
+    check_intention(intention=project.demand.intention, now=now)
+    check_periods(method=project.method, documents_from=documents_from,
+                  documents_until=documents_until, bid_deadline=bid_deadline, now=now)
+    project.documents_from, project.documents_until = documents_from, documents_until
+    project.bid_deadline, project.announced_at = bid_deadline, now
+    _transition(project, P.ANNOUNCED, actor=actor, now=now, ip=ip,
+                detail={"bid_deadline": bid_deadline.isoformat()})
+    project.save(update_fields=["status", "documents_from", "documents_until", "bid_deadline",
+                                "announced_at"])
+    for lot in project.lots.all():
+        lot.status = Lot.Status.BIDDING
+        lot.wrapped_key = new_lot_key()  # this lot's data key, wrapped (procurement.sealing)
+        lot.save(update_fields=["status", "wrapped_key"])
+    title, body, fields = render_tender(project)
+    return Announcement.objects.create(project=project, kind=Announcement.Kind.TENDER,
+                                       title=title, body=body, fields=fields, published_at=now)
+
+
+@transaction.atomic
+def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bool,
+                         now=None, ip=None) -> Announcement:
+    """A clarification or amendment; one affecting bids too close to the deadline moves
+    the deadline (条例 第31条; 87号令 第27条)."""
+    now = now or timezone.now()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+        raise PermissionDenied()
+    if project.status != P.ANNOUNCED or now >= project.bid_deadline:
+        raise InvalidTransition(_("Clarifications are published while bidding is open."))
+    if len((text or "").strip()) < 5:
+        raise DomainError(_("Write the clarification."), field="text")
+    new_deadline, rule_used = (None, None)
+    if affects_bids:
+        new_deadline, rule_used = clarification_deadline(
+            bid_deadline=project.bid_deadline, now=now, method=project.method)
+    if new_deadline:
+        project.bid_deadline = new_deadline
+        project.documents_until = max(project.documents_until, new_deadline)
+        project.save(update_fields=["bid_deadline", "documents_until"])
+    title, body, fields = render_clarification(project, text, new_deadline, rule_used)
+    announcement = Announcement.objects.create(
+        project=project, kind=Announcement.Kind.CLARIFICATION, title=title, body=body,
+        fields=fields, published_at=now, moves_deadline_to=new_deadline)
+    holders = [d.supplier for d in project.downloads.select_related("supplier")]
+    people = [m.user for m in Membership.objects.filter(
+        organization__in=holders, is_active=True,
+        role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER]).select_related("user")]
+    moved = (f"投标截止时间顺延至{timezone.localtime(new_deadline):%Y-%m-%d %H:%M}。"
+             if new_deadline else "")
+    notify(event_key=f"clarification:{announcement.pk}", recipients=people,
+           category="procurement.clarification", subject=title,
+           body=f"【春风政采】您已获取采购文件的项目“{project.title}”发布了澄清或修改。{moved}"
+                f"请登录平台查看。", link=announcement.get_absolute_url(), now=now)
+    audit_record(action="announcement.clarify", actor=actor, organization=project.purchaser,
+                 obj=project, detail={"moves_deadline_to": new_deadline.isoformat()
+                                      if new_deadline else None}, ip=ip, now=now)
+    return announcement
+
+
+@transaction.atomic
+def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -> Project:
+    now = now or timezone.now()
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER,
+                 Membership.Role.ADMIN)
+    if len((reason or "").strip()) < 5:
+        raise DomainError(_("Give the reason for cancelling."), field="reason")
+    announced = project.status not in (P.DRAFT, P.SUBMITTED, P.APPROVED)
+    _transition(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip)
+    project.cancel_reason = reason
+    project.save(update_fields=["status", "cancel_reason"])
+    project.lots.update(status=Lot.Status.CANCELLED)
+    if announced:
+        Announcement.objects.create(
+            project=project, kind=Announcement.Kind.CANCELLATION,
+            title=f"{project.title}终止公告", body=f"项目编号：{project.code}\n终止原因：{reason}",
+            fields={"reason": reason}, published_at=now)
+    return project

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procurement"
+
+urlpatterns = [
+    # Public: everything the law says is public (101号令).
+    path("notices/", views.notice_list, name="notice-list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    # Purchasers and agencies.
+    path("procurement/budgets/", views.budget_list, name="budget-list"),
+    path("procurement/intentions/", views.intention_list, name="intention-list"),
+    path("procurement/demands/", views.demand_list, name="demand-list"),
+    path("procurement/demands/create/", views.demand_create, name="demand-create"),
+    path("procurement/demands/<int:pk>/", views.demand_detail, name="demand-detail"),
+    path("procurement/demands/<int:pk>/findings/<int:finding_pk>/override/",
+         views.finding_override,
+         name="finding-override"),
+    path("procurement/projects/", views.project_list, name="project-list"),
+    path("procurement/projects/create/", views.project_create, name="project-create"),
+    path("procurement/projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("procurement/projects/<int:pk>/<slug:action>/", views.project_action,
+         name="project-action"),
+]
