@@ -38,6 +38,13 @@ urlpatterns = [
          name="project-announce"),
     path("projects/<int:pk>/clarify/", proc.ProjectClarifyApi.as_view(),
          name="project-clarify"),
+    path("projects/<int:pk>/documents/", proc.DocumentsObtainApi.as_view(),
+         name="documents-obtain"),
+    path("lots/<int:pk>/bids/", proc.BidSubmitApi.as_view(), name="bid-submit"),
+    path("lots/<int:pk>/opening/", proc.OpeningApi.as_view(), name="opening"),
+    path("bids/", proc.BidListApi.as_view(), name="bid-list"),
+    path("bids/<int:pk>/", proc.BidDetailApi.as_view(), name="bid-detail"),
+    path("bids/<int:pk>/withdraw/", proc.BidWithdrawApi.as_view(), name="bid-withdraw"),
     path("notices/", proc.NoticeListApi.as_view(), name="notice-list"),
     path("notices/<int:pk>/", proc.NoticeDetailApi.as_view(), name="notice-detail"),
 ]

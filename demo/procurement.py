@@ -62,8 +62,7 @@ def seed(orgs: dict) -> None:
                "sme_reservation": reservation, "reserved_share": share}])
     services.project_submit(project=project, actor=officer["health"])
     services.project_approve(project=project, actor=User.objects.get(username="wjw_sp"))
-    start = timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + \
-        dt.timedelta(hours=1)
+    start = timezone.localtime(now).replace(second=0, microsecond=0)  # documents out now
     services.project_announce(project=project, actor=officer["health"], documents_from=start,
                               documents_until=start + dt.timedelta(days=10),
                               bid_deadline=(start + dt.timedelta(days=22)).replace(hour=9))

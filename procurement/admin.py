@@ -8,6 +8,7 @@ from audit.admin import AuditedAdminMixin
 
 from .models import (
     Announcement,
+    Bid,
     BudgetLine,
     Demand,
     DemandItem,
@@ -103,6 +104,20 @@ class DemandAdmin(ReadOnlyAdmin):
 class FairnessFindingAdmin(ReadOnlyAdmin):
     list_display = ("demand", "severity", "topic", "excerpt", "overridden_by", "overridden_at")
     list_filter = ("severity", "topic")
+
+
+@admin.register(Bid)
+class BidAdmin(ReadOnlyAdmin):
+    """Receipts only. The sealed payload is never shown; the price is NULL until the
+    opening service fills it, so before opening there is nothing to read here."""
+
+    list_display = ("lot", "supplier", "status", "sealed_at", "receipt_sha256", "opened_at")
+    list_filter = ("status",)
+    search_fields = ("supplier__name", "receipt_sha256")
+    exclude = ("sealed_payload",)
+    readonly_fields = ("token", "lot", "supplier", "submitted_by", "round", "status",
+                       "receipt_sha256", "sealed_at", "withdrawn_at", "contact_name",
+                       "contact_phone", "ip", "device_id", "price", "opened_at")
 
 
 for model in (BudgetLine, ProcurementIntention, Announcement, ProjectEvent, DemandItem,

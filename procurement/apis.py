@@ -27,9 +27,11 @@ from .models import (
 )
 from .rules import budget_available, suggest_sme_reservation
 from .selectors import (
+    bids_of,
     budget_lines_of,
     demands_visible_to,
     intentions_of,
+    opening_visible_to,
     projects_visible_to,
     public_notices,
 )
@@ -363,3 +365,121 @@ class NoticeDetailApi(APIView):
     @extend_schema(responses=NoticeSerializer, auth=[], summary="One public notice")
     def get(self, request, pk):
         return Response(NoticeSerializer(get_object_or_404(public_notices(), pk=pk)).data)
+
+
+# --- bidding -----------------------------------------------------------------------
+
+class BidReceiptSerializer(serializers.Serializer):
+    """What a supplier may see of its own bid: the receipt, never the sealed content."""
+
+    id = serializers.IntegerField()
+    lot = serializers.IntegerField(source="lot_id")
+    project_code = serializers.CharField(source="lot.project.code")
+    status = serializers.CharField()
+    sealed_at = serializers.DateTimeField()
+    receipt_sha256 = serializers.CharField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    files = serializers.SerializerMethodField()
+
+    def get_files(self, obj) -> list[dict]:
+        return [{"name": f.name, "kind": f.kind, "size": f.size, "sha256": f.sha256}
+                for f in obj.files.all()]
+
+
+class BidSubmitSerializer(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    brand = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    sme_scale = serializers.ChoiceField(choices=["large", "medium", "small", "micro"])
+    sme_items_by_smes = serializers.BooleanField(required=False, default=False)
+    contact_name = serializers.CharField(max_length=50)
+    contact_phone = serializers.CharField(max_length=30)
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    device_id = serializers.CharField(max_length=100, required=False, allow_blank=True,
+                                      default="")
+
+
+def _supplier(request) -> Organization:
+    org = request.organization
+    if org is None or org.kind != Organization.Kind.SUPPLIER:
+        raise NotFound
+    return org
+
+
+class DocumentsObtainApi(APIView):
+    @extend_schema(request=None, responses={200: dict},
+                   summary="Obtain a project's documents, free of charge (recorded)")
+    def post(self, request, pk):
+        project = get_object_or_404(Project, pk=pk)
+        download = services.documents_obtain(project=project, supplier=_supplier(request),
+                                             user=request.user, ip=client_ip(request))
+        return Response({"project": project.pk, "obtained_at": download.at})
+
+
+class BidSubmitApi(APIView):
+    @extend_schema(request={"multipart/form-data": BidSubmitSerializer},
+                   responses={201: BidReceiptSerializer},
+                   summary="Seal a bid for a lot (send an Idempotency-Key header to retry "
+                           "safely); the server clock decides lateness")
+    def post(self, request, pk):
+        org = _supplier(request)
+        lot = get_object_or_404(Lot, pk=pk)
+        data = BidSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        bid = services.bid_submit(
+            lot=lot, supplier=org, user=request.user, price=v["price"], brand=v["brand"],
+            model=v["model"], sme_scale=v["sme_scale"],
+            sme_items_by_smes=v["sme_items_by_smes"], contact_name=v["contact_name"],
+            contact_phone=v["contact_phone"],
+            files=[services.Upload(f.name, f.read()) for f in v["files"]],
+            ip=client_ip(request), device_id=v["device_id"],
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100])
+        return Response(BidReceiptSerializer(bid).data, status=status.HTTP_201_CREATED)
+
+
+class BidListApi(APIView):
+    @extend_schema(responses=BidReceiptSerializer(many=True), summary="The caller's own bids")
+    def get(self, request):
+        return paginated(self, request, bids_of(_supplier(request)), BidReceiptSerializer)
+
+
+class BidDetailApi(APIView):
+    @extend_schema(responses=BidReceiptSerializer, summary="One of the caller's bids")
+    def get(self, request, pk):
+        return Response(BidReceiptSerializer(
+            get_object_or_404(bids_of(_supplier(request)), pk=pk)).data)
+
+
+class BidWithdrawApi(APIView):
+    @extend_schema(request=None, responses=BidReceiptSerializer,
+                   summary="Withdraw a sealed bid before the deadline")
+    def post(self, request, pk):
+        bid = get_object_or_404(bids_of(_supplier(request)), pk=pk)
+        bid = services.bid_withdraw(bid=bid, user=request.user, ip=client_ip(request))
+        return Response(BidReceiptSerializer(bid).data)
+
+
+class OpeningRowSerializer(serializers.Serializer):
+    supplier = serializers.CharField()
+    price = serializers.DecimalField(max_digits=16, decimal_places=2)
+    brand = serializers.CharField()
+    model = serializers.CharField()
+    scale = serializers.CharField()
+    sealed_at = serializers.DateTimeField()
+    receipt = serializers.CharField()
+
+
+class OpeningApi(APIView):
+    @extend_schema(responses=OpeningRowSerializer(many=True),
+                   summary="The opening table (开标一览表): empty until the opening time")
+    def get(self, request, pk):
+        lot = get_object_or_404(Lot.objects.select_related("project"), pk=pk)
+        if not opening_visible_to(lot=lot, organization=request.organization):
+            raise NotFound
+        services.project_open_due(project=lot.project)
+        lot.refresh_from_db()
+        return Response({"status": lot.status, "opened_at": lot.opened_at,
+                         "failure_reason": lot.failure_reason,
+                         "rows": OpeningRowSerializer(services.opening_table(lot),
+                                                      many=True).data})

@@ -154,3 +154,44 @@ class ClarifyForm(BootstrapFormMixin, forms.Form):
                     "automatically (87号令 第27条)."))
 
 
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ".pdf,.docx,.xlsx,.zip,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class BidForm(BootstrapFormMixin, forms.Form):
+    price = forms.DecimalField(label=_("Price (yuan)"), max_digits=16, decimal_places=2,
+                               min_value=POSITIVE)
+    brand = forms.CharField(label=_("Brand of the core product"), max_length=100,
+                            required=False)
+    model = forms.CharField(label=_("Model of the core product"), max_length=100,
+                            required=False)
+    sme_scale = forms.ChoiceField(
+        label=_("Enterprise scale (SME declaration)"),
+        choices=[("", "—"), ("large", _("Large enterprise")), ("medium", _("Medium enterprise")),
+                 ("small", _("Small enterprise")), ("micro", _("Micro enterprise"))],
+        help_text=_("As in your 中小企业声明函; the declaration alone proves SME status."))
+    sme_items_by_smes = forms.BooleanField(
+        label=_("Every item is made by a small or medium-sized enterprise"), required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    files = MultipleFileField(
+        label=_("Bid documents"),
+        help_text=_("PDF, Word, Excel, ZIP, PNG or JPEG; checked by content. They are "
+                    "encrypted on arrival and nobody can open them before the opening time."))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    device_id = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)

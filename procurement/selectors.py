@@ -7,7 +7,15 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
 
-from .models import Announcement, BudgetLine, Demand, Lot, ProcurementIntention, Project
+from .models import (
+    Announcement,
+    Bid,
+    BudgetLine,
+    Demand,
+    Lot,
+    ProcurementIntention,
+    Project,
+)
 from .rules import LIVE_STATUSES
 
 
@@ -65,3 +73,22 @@ def public_notices(*, kind: str = "", q: str = ""):
 
 def public_intentions():
     return ProcurementIntention.objects.select_related("purchaser")
+
+
+def bids_of(supplier: Organization):
+    """A supplier's own bids — never another's."""
+    return (Bid.objects.filter(supplier=supplier)
+            .select_related("lot", "lot__project", "lot__project__purchaser")
+            .order_by("-sealed_at"))
+
+
+def opening_visible_to(*, lot: Lot, organization: Organization | None) -> bool:
+    """The opening table goes to the purchaser, its agency, supervision and the bidders."""
+    if organization is None:
+        return False
+    project = lot.project
+    if organization.kind == Organization.Kind.FINANCE:
+        return True
+    if organization.pk in (project.purchaser_id, project.agency_id):
+        return True
+    return lot.bids.filter(supplier=organization).exclude(status=Bid.Status.WITHDRAWN).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_bidding
 
 app_name = "procurement"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     # Public: everything the law says is public (101号令).
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    # Suppliers bid; everyone entitled sees the opening table.
+    path("procurement/projects/<int:pk>/documents/", views_bidding.documents_obtain,
+         name="documents-obtain"),
+    path("procurement/lots/<int:lot_pk>/bid/", views_bidding.bid_create, name="bid-create"),
+    path("procurement/lots/<int:lot_pk>/opening/", views_bidding.opening, name="opening"),
+    path("procurement/bids/", views_bidding.bid_list, name="bid-list"),
+    path("procurement/bids/<int:pk>/", views_bidding.bid_detail, name="bid-detail"),
+    path("procurement/bids/<int:pk>/withdraw/", views_bidding.bid_withdraw,
+         name="bid-withdraw"),
     # Purchasers and agencies.
     path("procurement/budgets/", views.budget_list, name="budget-list"),
     path("procurement/intentions/", views.intention_list, name="intention-list"),

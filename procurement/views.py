@@ -235,6 +235,8 @@ def _project_context(request, project, **forms):
 @login_required
 def project_detail(request, pk):
     project = _project_or_404(request, pk)
+    services.project_open_due(project=project)  # opening on first access after the deadline
+    project.refresh_from_db()
     return render(request, "procurement/project_detail.html",
                   _project_context(request, project))
 

@@ -60,7 +60,9 @@ MENUS = {
                   *_COMMON],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
                NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
-    "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"), *_COMMON],
+    "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
+                 NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
+                 NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"), *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),

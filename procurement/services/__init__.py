@@ -1,7 +1,7 @@
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
-from .opening import lot_open, lots_open_due, opening_table
+from .opening import lot_open, lots_open_due, opening_table, project_open_due
 from .projects import (
     announcement_clarify,
     project_announce,
@@ -31,6 +31,7 @@ __all__ = [
     "project_approve",
     "project_cancel",
     "project_create",
+    "project_open_due",
     "project_return",
     "project_submit",
 ]

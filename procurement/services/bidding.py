@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +41,17 @@ def _bidding_open(project: Project, now) -> None:
               "refused."), params={"deadline": timezone.localtime(project.bid_deadline)
                                    .strftime("%Y-%m-%d %H:%M:%S")},
             code="late", basis=LATE_BASIS)
+
+
+def _lot_for_bidding(pk: int) -> Lot:
+    """The lot under a shared lock: any number of bidders seal at once, while opening
+    (which locks the lot exclusively) waits for every bid already in flight — so no
+    bid received before the deadline is lost, and none slips in after opening."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR SHARE", [pk])
+    # SQLite serialises writers already (IMMEDIATE transactions).
+    return Lot.objects.select_related("project").get(pk=pk)
 
 
 @transaction.atomic
@@ -111,7 +122,7 @@ def bid_submit(
     if supplier.kind != Organization.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers submit bids."))
     require_role(user, supplier, *SUPPLIER_ROLES)
-    lot = Lot.objects.select_for_update(of=("self",)).select_related("project").get(pk=lot.pk)
+    lot = _lot_for_bidding(lot.pk)
     project = lot.project
     _bidding_open(project, now)
     if lot.status != Lot.Status.BIDDING or lot.wrapped_key is None:

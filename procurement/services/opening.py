@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, Organization
 from audit.services import audit_record
 from core.exceptions import InvalidTransition
 from notifications.services import notify
@@ -113,6 +113,14 @@ def _close_project_if_done(project: Project, now) -> None:
     project.save(update_fields=["status"])
 
 
+def project_open_due(*, project: Project, now=None) -> None:
+    """Open the project's due lots on first access, so a late beat delays nothing."""
+    now = now or timezone.now()
+    if project.bid_deadline and now >= project.bid_deadline:
+        for lot in project.lots.filter(status=Lot.Status.BIDDING):
+            lot_open(lot=lot, now=now)
+
+
 def lots_open_due(*, now=None) -> int:
     """Open every lot whose deadline has passed (the beat runs this each minute)."""
     now = now or timezone.now()
@@ -125,6 +133,13 @@ def lots_open_due(*, now=None) -> int:
     return opened
 
 
+def _scale_label(scale) -> str:
+    try:
+        return str(Organization.Scale(scale).label)
+    except ValueError:
+        return ""
+
+
 def opening_table(lot: Lot) -> list[dict]:
     """开标一览表: bidder, price, brand and model, declared scale — after opening only."""
     if lot.opened_at is None:
@@ -135,6 +150,6 @@ def opening_table(lot: Lot) -> list[dict]:
         p = bid.opened_payload or {}
         rows.append({"supplier": bid.supplier.name, "price": bid.price,
                      "brand": p.get("brand", ""), "model": p.get("model", ""),
-                     "scale": (p.get("sme_declaration") or {}).get("scale", ""),
+                     "scale": _scale_label((p.get("sme_declaration") or {}).get("scale")),
                      "sealed_at": bid.sealed_at, "receipt": bid.receipt_sha256})
     return rows

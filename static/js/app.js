@@ -16,3 +16,16 @@ document.addEventListener("click", (event) => {
   document.querySelector(`.cf-formset[data-prefix="${prefix}"]`).insertAdjacentHTML("beforeend", html);
   total.value = String(index + 1);
 });
+
+// A device identifier for the risk engine (the same device behind several bidders
+// is a collusion signal, 87号令 第37条): random, kept in this browser only.
+document.addEventListener("DOMContentLoaded", () => {
+  const field = document.querySelector("input[name=device_id]");
+  if (!field) return;
+  let id = localStorage.getItem("cf-device-id");
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem("cf-device-id", id);
+  }
+  field.value = id;
+});

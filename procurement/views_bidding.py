@@ -1,0 +1,127 @@
+"""Suppliers obtain documents, seal bids and follow them; everyone sees the opening table."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organization
+from audit.services import audit_request
+from core.exceptions import DomainError
+from core.forms import add_domain_error
+from core.http import client_ip
+
+from . import services
+from .forms import BidForm
+from .models import Bid, Lot, Project
+from .selectors import bids_of, opening_visible_to
+
+
+def _supplier(request) -> Organization:
+    org = request.organization
+    if org is None or org.kind != Organization.Kind.SUPPLIER:
+        raise Http404
+    return org
+
+
+@login_required
+@require_POST
+def documents_obtain(request, pk):
+    org = _supplier(request)
+    project = get_object_or_404(Project, pk=pk, status=Project.Status.ANNOUNCED)
+    try:
+        services.documents_obtain(project=project, supplier=org, user=request.user,
+                                  ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You have the documents (free of charge). Clarifications "
+                                    "will reach you by SMS and in the inbox."))
+    announcement = project.announcements.filter(kind="tender").first()
+    return redirect(announcement or "procurement:notice-list")
+
+
+@login_required
+def bid_create(request, lot_pk):
+    org = _supplier(request)
+    lot = get_object_or_404(Lot.objects.select_related("project", "project__purchaser"),
+                            pk=lot_pk, status=Lot.Status.BIDDING)
+    initial = {"contact_name": request.user.display_name, "contact_phone": request.user.mobile,
+               "sme_scale": org.scale, "idempotency_key": uuid.uuid4().hex}
+    form = BidForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            bid = services.bid_submit(
+                lot=lot, supplier=org, user=request.user, price=data["price"],
+                brand=data["brand"], model=data["model"], sme_scale=data["sme_scale"],
+                sme_items_by_smes=data["sme_items_by_smes"],
+                contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                files=[services.Upload(f.name, f.read()) for f in data["files"]],
+                ip=client_ip(request), device_id=data["device_id"],
+                idempotency_key=data["idempotency_key"])
+        except DomainError as exc:
+            audit_request(request, action="bid.refused", obj=lot,
+                          detail={"code": exc.code, "basis": str(exc.basis)})
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your bid is sealed. Keep the receipt."))
+            return redirect("procurement:bid-detail", pk=bid.pk)
+    return render(request, "procurement/bid_form.html", {
+        "form": form, "lot": lot, "project": lot.project,
+        "deadline": lot.project.bid_deadline, "now": timezone.now()})
+
+
+@login_required
+def bid_list(request):
+    org = _supplier(request)
+    return render(request, "procurement/bid_list.html", {"bids": bids_of(org)})
+
+
+@login_required
+def bid_detail(request, pk):
+    org = _supplier(request)
+    bid = get_object_or_404(bids_of(org), pk=pk)  # another supplier's bid: 404
+    lot = bid.lot
+    _open_if_due(lot)
+    lot.refresh_from_db()
+    return render(request, "procurement/bid_detail.html", {
+        "bid": bid, "lot": lot, "files": bid.files.all(),
+        "table": services.opening_table(lot),
+        "can_withdraw": bid.status == Bid.Status.SEALED
+        and timezone.now() < lot.project.bid_deadline})
+
+
+@login_required
+@require_POST
+def bid_withdraw(request, pk):
+    org = _supplier(request)
+    bid = get_object_or_404(bids_of(org), pk=pk)
+    try:
+        services.bid_withdraw(bid=bid, user=request.user, ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The bid is withdrawn. You may submit a new one until the "
+                                    "deadline."))
+    return redirect("procurement:bid-detail", pk=bid.pk)
+
+
+def _open_if_due(lot: Lot) -> None:
+    services.project_open_due(project=lot.project)
+
+
+@login_required
+def opening(request, lot_pk):
+    lot = get_object_or_404(Lot.objects.select_related("project"), pk=lot_pk)
+    if not opening_visible_to(lot=lot, organization=request.organization):
+        raise Http404
+    _open_if_due(lot)
+    lot.refresh_from_db()
+    return render(request, "procurement/opening.html", {
+        "lot": lot, "project": lot.project, "table": services.opening_table(lot)})
