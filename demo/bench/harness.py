@@ -72,5 +72,5 @@ def table(rows: list[Measurement], baseline: Measurement) -> str:
     for m in [baseline, *rows]:
         ratio = (m.pct(50) / 1000) / base if base else 0
         lines.append(f"{m.name:<44}{m.operations:>9}{m.seconds:>10.2f}{m.throughput:>10.0f}"
-                     f"{m.pct(50):>9.2f}{m.pct(99):>9.2f}{m.queries:>10}{ratio:>12.1f}")
+                     f"{m.pct(50):>9.2f}{m.pct(99):>9.2f}{m.queries or '–':>10}{ratio:>12.1f}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from deadlines.models import Deadline
-from demo.bench import harness, sweep
+from demo.bench import bids, harness, sweep
 
 
 class Command(BaseCommand):
@@ -19,17 +19,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--deadlines", type=int, default=sweep.TOTAL)
         parser.add_argument("--due", type=int, default=sweep.DUE)
+        parser.add_argument("--bidders", type=int, default=300)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--only", choices=["sweep", "bids"], default=None)
 
-    def handle(self, *args, deadlines, due, **options):
+    def handle(self, *args, deadlines, due, bidders, threads, only=None, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
         out = self.stdout.write
+        if only in (None, "bids"):
+            self._bids(bidders, threads, out)
+        if only in (None, "sweep"):
+            self._sweep(deadlines, due, out)
+
+    def _bids(self, bidders, threads, out):
+        out(f"Bid rush: {bidders} suppliers sealing in the last minute …")
+        base = bids.baseline_insert()
+        rush = bids.run(bidders=bidders, threads=threads, out=out)
+        out("")
+        out(harness.table([rush], base))
+        out(f"bid rush: {rush.notes}")
+        out("")
+        if rush.notes["lost"] or rush.notes["late accepted"]:
+            raise CommandError("Bids were lost or late bids accepted.")
+
+    def _sweep(self, deadlines, due, out):
         now = timezone.now()
         out("Seeding (skipped when already there) …")
         sweep.seed(total=deadlines, due=due, now=now, out=out)
-        ids = list(Deadline.objects.order_by("?").values_list("pk", flat=True)[:1000]) \
-            if deadlines <= 100_000 else \
-            list(Deadline.objects.filter(pk__lte=1_000_000).values_list("pk", flat=True)[:1000])
+        ids = list(Deadline.objects.filter(pk__lte=1_000_000).values_list("pk", flat=True)
+                   [:1000])
         baseline = harness.baseline_indexed_read(Deadline, ids)
         sweep_m, plan = sweep.run(now=now, out=out)
         out("")
