@@ -13,6 +13,8 @@ class ProcurementConfig(AppConfig):
         register_category("procurement.clarification",
                           _("Clarification of documents you obtained"), statutory=True)
         register_category("procurement.opening", _("Bid opening results"), statutory=True)
+        register_category("procurement.committee", _("Invitation to an evaluation committee"),
+                          statutory=True)
 
         register_actions({
             "budget.create": _("Budget line recorded"),
@@ -38,4 +40,5 @@ class ProcurementConfig(AppConfig):
             "bid.refused": _("Bid refused"),
             "lot.open": _("Lot opened"),
             "lot.fail": _("Lot failed: too few bids"),
+            "committee.draw": _("Evaluation committee drawn"),
         })

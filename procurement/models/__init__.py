@@ -8,6 +8,7 @@ from .demand import (
     FairnessPattern,
     ProcurementIntention,
 )
+from .evaluation import Committee, CommitteeMember
 from .project import Announcement, Lot, Project, ProjectEvent
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "Bid",
     "BidFile",
     "BudgetLine",
+    "Committee",
+    "CommitteeMember",
     "Demand",
     "DemandItem",
     "DocumentDownload",

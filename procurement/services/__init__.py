@@ -1,6 +1,7 @@
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
+from .evaluation import committee_draw, committee_size, eligible_experts
 from .opening import lot_open, lots_open_due, opening_table, project_open_due
 from .projects import (
     announcement_clarify,
@@ -18,11 +19,14 @@ __all__ = [
     "bid_submit",
     "bid_withdraw",
     "budget_line_create",
+    "committee_draw",
+    "committee_size",
     "demand_check",
     "demand_create",
     "demand_override_finding",
     "demand_update",
     "documents_obtain",
+    "eligible_experts",
     "intention_publish",
     "lot_open",
     "lots_open_due",
