@@ -41,4 +41,7 @@ class ProcurementConfig(AppConfig):
             "lot.open": _("Lot opened"),
             "lot.fail": _("Lot failed: too few bids"),
             "committee.draw": _("Evaluation committee drawn"),
+            "bid.review": _("Bid reviewed"),
+            "bid.score": _("Bid scored"),
+            "evaluation.report": _("Evaluation report submitted"),
         })

@@ -8,7 +8,7 @@ from .demand import (
     FairnessPattern,
     ProcurementIntention,
 )
-from .evaluation import Committee, CommitteeMember
+from .evaluation import Committee, CommitteeMember, EvaluationResult, Review, Score
 from .project import Announcement, Lot, Project, ProjectEvent
 
 __all__ = [
@@ -22,11 +22,14 @@ __all__ = [
     "DemandItem",
     "DocumentDownload",
     "EvaluationCriterion",
+    "EvaluationResult",
     "FairnessFinding",
     "FairnessPattern",
     "Lot",
     "ProcurementIntention",
     "Project",
     "ProjectEvent",
+    "Review",
+    "Score",
     "Threshold",
 ]

@@ -14,6 +14,7 @@ class Committee(models.Model):
                                  related_name="+")
     pool_size = models.PositiveIntegerField(_("eligible experts in the pool"))
     excluded = models.JSONField(_("excluded for conflicts"), default=list)
+    report_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation committee")
@@ -47,3 +48,80 @@ class CommitteeMember(models.Model):
 
     def __str__(self):
         return f"{self.expert} ({self.get_role_display()})"
+
+
+class Review(models.Model):
+    """Qualification (by the purchaser or agency) and compliance (by the committee) review
+    of one bid, with the reason a bidder is told when it fails (87号令 第44、69条)."""
+
+    class Stage(models.TextChoices):
+        QUALIFICATION = "qualification", _("Qualification review")
+        COMPLIANCE = "compliance", _("Compliance review")
+
+    bid = models.ForeignKey("procurement.Bid", on_delete=models.CASCADE, related_name="reviews")
+    stage = models.CharField(_("stage"), max_length=15, choices=Stage.choices)
+    passed = models.BooleanField(_("passed"))
+    reason = models.TextField(_("reason"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    at = models.DateTimeField(_("reviewed at"))
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "stage"], name="procurement_review_once"),
+            models.CheckConstraint(condition=Q(passed=True) | ~Q(reason=""),
+                                   name="procurement_review_failure_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.bid} {self.stage}: {self.passed}"
+
+
+class Score(models.Model):
+    """One expert's points for one bid on one non-price factor."""
+
+    bid = models.ForeignKey("procurement.Bid", on_delete=models.CASCADE, related_name="scores")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    criterion = models.ForeignKey("procurement.EvaluationCriterion", on_delete=models.PROTECT,
+                                  related_name="scores")
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "expert", "criterion"],
+                                    name="procurement_score_once"),
+            models.CheckConstraint(condition=Q(points__gte=0),
+                                   name="procurement_score_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.bid} {self.criterion}: {self.points}"
+
+
+class EvaluationResult(models.Model):
+    """The committee's result for one bid: evaluated price, scores, rank."""
+
+    bid = models.OneToOneField("procurement.Bid", on_delete=models.CASCADE,
+                               related_name="result")
+    evaluated_price = models.DecimalField(_("evaluated price"), max_digits=16, decimal_places=2)
+    deduction = models.DecimalField(_("price deduction (%)"), max_digits=5, decimal_places=2)
+    price_score = models.DecimalField(_("price score"), max_digits=6, decimal_places=2)
+    other_score = models.DecimalField(_("other scores"), max_digits=6, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=6, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    candidate = models.BooleanField(_("keeps the candidacy"), default=True)
+    abnormally_low = models.BooleanField(_("abnormally low price"), default=False)
+    notes = models.JSONField(_("notes"), default=list)
+
+    class Meta:
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        ordering = ["rank"]
+
+    def __str__(self):
+        return f"{self.bid}: {self.total} #{self.rank}"

@@ -1,7 +1,14 @@
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
-from .evaluation import committee_draw, committee_size, eligible_experts
+from .evaluation import (
+    bid_review,
+    committee_draw,
+    committee_size,
+    eligible_experts,
+    evaluation_complete,
+    score_submit,
+)
 from .opening import lot_open, lots_open_due, opening_table, project_open_due
 from .projects import (
     announcement_clarify,
@@ -16,6 +23,7 @@ from .projects import (
 __all__ = [
     "Upload",
     "announcement_clarify",
+    "bid_review",
     "bid_submit",
     "bid_withdraw",
     "budget_line_create",
@@ -27,6 +35,7 @@ __all__ = [
     "demand_update",
     "documents_obtain",
     "eligible_experts",
+    "evaluation_complete",
     "intention_publish",
     "lot_open",
     "lots_open_due",
@@ -38,4 +47,5 @@ __all__ = [
     "project_open_due",
     "project_return",
     "project_submit",
+    "score_submit",
 ]

@@ -1,6 +1,7 @@
 """The evaluation committee: drawn at random from the expert pool, without conflicts."""
 
 import random
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -8,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExpertProfile, Membership
 from audit.services import audit_record
-from core.exceptions import InvalidTransition
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from deadlines.services import deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
-from ..models import Bid, Committee, CommitteeMember, Lot
+from .. import scoring
+from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
 from ..rules import RuleViolation
 from .common import require_role
 
@@ -103,3 +106,174 @@ def committee_draw(*, lot: Lot, actor, now=None, ip=None) -> Committee:
     return committee
 
 
+
+
+# --- reviews, scores, the report ---------------------------------------------------
+
+def _is_member(user, lot: Lot) -> bool:
+    return CommitteeMember.objects.filter(committee__lot=lot, expert=user).exists()
+
+
+def _is_organiser(user, lot: Lot) -> bool:
+    project = lot.project
+    orgs = [project.purchaser_id] + ([project.agency_id] if project.agency_id else [])
+    return Membership.objects.filter(user=user, organization_id__in=orgs, is_active=True,
+                                     role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]
+                                     ).exists()
+
+
+@transaction.atomic
+def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, now=None,
+               ip=None) -> Review:
+    """Record a review. Qualification is the purchaser's or agency's (87号令 第44条);
+    compliance the committee's. A failure states its reason, which the bidder sees."""
+    now = now or timezone.now()
+    bid = Bid.objects.select_related("lot__project").get(pk=bid.pk)
+    lot = bid.lot
+    if lot.status not in (Lot.Status.OPENED, Lot.Status.EVALUATING) or \
+            bid.status in (Bid.Status.SEALED, Bid.Status.WITHDRAWN):
+        raise InvalidTransition(_("Bids are reviewed after opening, before the report."))
+    if Committee.objects.filter(lot=lot, report_at__isnull=False).exists():
+        raise InvalidTransition(_("The evaluation report is submitted; reviews are closed."))
+    allowed = _is_organiser(actor, lot) if stage == Review.Stage.QUALIFICATION \
+        else _is_member(actor, lot)
+    if not allowed:
+        raise PermissionDenied(_("You are not entitled to this review."))
+    reason = (reason or "").strip()
+    if not passed and len(reason) < 5:
+        raise DomainError(_("State the reason: the bidder is told why it failed."),
+                          code="reason_required", field="reason", basis="87号令 第69条")
+    review, _created = Review.objects.update_or_create(
+        bid=bid, stage=stage,
+        defaults={"passed": passed, "reason": reason, "reviewer": actor, "at": now})
+    if lot.status == Lot.Status.OPENED:
+        lot.status = Lot.Status.EVALUATING
+        lot.save(update_fields=["status"])
+    audit_record(action="bid.review", actor=actor, organization=lot.project.purchaser,
+                 obj=bid, detail={"stage": stage, "passed": passed, "reason": reason},
+                 ip=ip, now=now)
+    return review
+
+
+@transaction.atomic
+def score_submit(*, bid: Bid, expert, points: dict, now=None, ip=None) -> list[Score]:
+    """An expert's points for one bid on each non-price factor, within its weight."""
+    now = now or timezone.now()
+    lot = bid.lot
+    if not _is_member(expert, lot):
+        raise PermissionDenied(_("Only the lot's committee scores its bids."))
+    if Committee.objects.filter(lot=lot, report_at__isnull=False).exists():
+        raise InvalidTransition(_("The evaluation report is submitted; scores are closed."))
+    criteria = {c.pk: c for c in lot.project.demand.criteria.exclude(kind="price")}
+    if set(points) != set(criteria):
+        raise DomainError(_("Score every factor except price."), code="scores_incomplete")
+    saved = []
+    for pk, value in points.items():
+        value = Decimal(str(value))
+        if not Decimal("0") <= value <= criteria[pk].weight:
+            raise DomainError(_("“%(factor)s” is scored from 0 to %(max)s."),
+                              params={"factor": criteria[pk].name, "max": criteria[pk].weight},
+                              code="score_range")
+        score, _created = Score.objects.update_or_create(
+            bid=bid, expert=expert, criterion=criteria[pk], defaults={"points": value})
+        saved.append(score)
+    audit_record(action="bid.score", actor=expert, organization=lot.project.purchaser, obj=bid,
+                 detail={"points": {str(k): str(v) for k, v in points.items()}}, ip=ip,
+                 now=now)
+    return saved
+
+
+def _deduction_rates(category: str) -> tuple[Decimal, Decimal]:
+    works = category == "engineering"
+    rate = rule("sme.deduction_works" if works else "sme.deduction_goods")
+    consortium = rule("sme.consortium_deduction_works" if works
+                      else "sme.consortium_deduction_goods")
+    return Decimal(rate.amount), Decimal(consortium.amount)
+
+
+@transaction.atomic
+def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[EvaluationResult]:
+    """The chair submits the report.
+
+    1. every opened bid has both reviews; fewer than 3 passing fails the lot
+       (87号令 第44条);
+    2. under comprehensive scoring every member has scored every passing bid;
+    3. the results are computed (procurement.scoring) and stored with ranks;
+    4. the purchaser's clock to confirm the winner in ranking order starts
+       (条例 第43条: 5 working days).
+    """
+    now = now or timezone.now()
+    lot = Lot.objects.select_for_update(of=("self",)).select_related(
+        "project", "project__demand", "project__purchaser").get(pk=lot.pk)
+    committee = Committee.objects.filter(lot=lot).first()
+    if committee is None or not CommitteeMember.objects.filter(
+            committee=committee, expert=actor, role=CommitteeMember.Role.CHAIR).exists():
+        raise PermissionDenied(_("The committee's chair submits the report."))
+    if committee.report_at:
+        raise InvalidTransition(_("The report has been submitted already."))
+    bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.OPENED)
+                .prefetch_related("reviews"))
+    for bid in bids:
+        if {r.stage for r in bid.reviews.all()} != set(Review.Stage.values):
+            raise DomainError(_("Review every bid (qualification and compliance) first."),
+                              code="reviews_incomplete")
+    passing = [b for b in bids if all(r.passed for r in b.reviews.all())]
+    for bid in bids:
+        bid.status = Bid.Status.QUALIFIED if bid in passing else Bid.Status.REJECTED
+        bid.save(update_fields=["status"])
+    minimum = rule("evaluation.min_qualified")
+    if len(passing) < int(minimum.amount):
+        lot.status = Lot.Status.FAILED
+        lot.failure_reason = (f"资格审查和符合性审查后合格的投标人不足{minimum.amount}家"
+                              f"（{minimum.basis}），本包废标。")
+        lot.save(update_fields=["status", "failure_reason"])
+        committee.report_at = now
+        committee.save(update_fields=["report_at"])
+        audit_record(action="lot.fail", actor=actor, organization=lot.project.purchaser,
+                     obj=lot, detail={"qualified": len(passing), "basis": minimum.basis},
+                     now=now)
+        return []
+    demand = lot.project.demand
+    scoring_method = demand.evaluation_method == "scoring"
+    members = list(committee.members.values_list("expert_id", flat=True))
+    other = {}
+    if scoring_method:
+        factors = demand.criteria.exclude(kind="price").count()
+        for bid in passing:
+            rows = list(Score.objects.filter(bid=bid).values_list("expert_id", "points"))
+            if len({e for e, _p in rows}) != len(members) or len(rows) != len(members) * factors:
+                raise DomainError(_("Every member must score every qualified bid."),
+                                  code="scores_incomplete")
+            other[bid.pk] = (sum(p for _e, p in rows) / len(members)).quantize(Decimal("0.01"))
+    price_weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
+    rate, consortium = _deduction_rates(demand.category)
+    offers = [scoring.Offer(
+        key=str(b.pk), price=b.price, scale=(b.opened_payload or {}).get(
+            "sme_declaration", {}).get("scale", ""),
+        brand=(b.opened_payload or {}).get("brand", ""),
+        other_scores=other.get(b.pk, Decimal("0"))) for b in passing]
+    results = scoring.evaluate(
+        offers, scoring=scoring_method, price_weight=price_weight or Decimal("100"),
+        deduction_rate=rate, consortium_rate=consortium,
+        reserved=lot.sme_reservation == Lot.Reservation.WHOLE,
+        abnormal_threshold=Decimal(rule("price.abnormally_low").amount))
+    stored = []
+    for r in results:
+        bid = next(b for b in passing if str(b.pk) == r.key)
+        stored.append(EvaluationResult.objects.create(
+            bid=bid, evaluated_price=r.evaluated_price, deduction=r.deduction,
+            price_score=r.price_score, other_score=other.get(bid.pk, Decimal("0")),
+            total=r.total, rank=r.rank or None, candidate=r.candidate,
+            abnormally_low=r.abnormally_low, notes=list(r.notes)))
+        bid.status = Bid.Status.SCORED
+        bid.save(update_fields=["status"])
+    committee.report_at = now
+    committee.save(update_fields=["report_at"])
+    audit_record(action="evaluation.report", actor=actor, organization=lot.project.purchaser,
+                 obj=lot, detail={"ranking": [r.key for r in results if r.candidate]}, ip=ip,
+                 now=now)
+    # The report is on the platform at once (条例 第43条: within 2 working days), so
+    # that clock is met on opening; the purchaser's confirmation clock starts now.
+    deadline_open(subject=lot, clock="award.confirm", organization=lot.project.purchaser,
+                  start=now, now=now, actor=actor)
+    return stored

@@ -10,6 +10,8 @@ from procurement import services
 
 CST = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)  # a Monday, after Spring Festival 2026
+DEADLINE = NOW + dt.timedelta(days=21)
+PDF = b"%PDF-1.7\n%%EOF\n"
 
 ITEMS = [{"name": "台式计算机", "catalog_code": "A02010105", "quantity": Decimal("60"),
           "unit": "台", "specification": "处理器不低于8核，内存16GB，固态硬盘512GB",
@@ -81,3 +83,34 @@ def project(alice, purchaser_org, demand):
 def approved(project, alice, approver):
     services.project_submit(project=project, actor=alice, now=NOW)
     return services.project_approve(project=project, actor=approver, now=NOW)
+
+
+@pytest.fixture
+def opened(approved, alice):
+    """The tender announced, three SME bidders sealed, and the lot opened."""
+    from accounts.tests.factories import SupplierFactory
+
+    services.project_announce(project=approved, actor=alice, documents_from=NOW,
+                              documents_until=NOW + dt.timedelta(days=7),
+                              bid_deadline=DEADLINE, now=NOW)
+    lot = approved.lots.get()
+    bidders = []
+    for i in range(3):
+        org = SupplierFactory(name=f"投标人{i}")
+        user = UserFactory()
+        MembershipFactory(user=user, organization=org, role=Membership.Role.ADMIN)
+        services.bid_submit(lot=lot, supplier=org, user=user, price=Decimal("500000") + i,
+                            sme_scale="small", sme_items_by_smes=True, contact_name="x",
+                            contact_phone="1", files=[services.Upload("a.pdf", PDF)],
+                            now=NOW + dt.timedelta(days=2))
+        bidders.append(org)
+    services.lot_open(lot=lot, now=DEADLINE)
+    lot.refresh_from_db()
+    return lot, bidders
+
+
+def pool(n):
+    """n available experts without any conflict."""
+    from accounts.tests.factories import ExpertProfileFactory
+
+    return [ExpertProfileFactory().user for _ in range(n)]

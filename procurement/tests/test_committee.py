@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -7,44 +6,14 @@ from accounts.models import Membership
 from accounts.tests.factories import (
     ExpertProfileFactory,
     MembershipFactory,
-    SupplierFactory,
-    UserFactory,
 )
 from core.exceptions import DomainError
 from notifications.models import Message
 from procurement import services
 from procurement.models import Committee, Lot
-from procurement.services import Upload
-from procurement.tests.fixtures import NOW
+from procurement.tests.fixtures import DEADLINE, pool
 
 pytestmark = pytest.mark.django_db
-DEADLINE = NOW + dt.timedelta(days=21)
-PDF = b"%PDF-1.7\n%%EOF\n"
-
-
-@pytest.fixture
-def opened(approved, alice):
-    services.project_announce(project=approved, actor=alice, documents_from=NOW,
-                              documents_until=NOW + dt.timedelta(days=7),
-                              bid_deadline=DEADLINE, now=NOW)
-    lot = approved.lots.get()
-    bidders = []
-    for i in range(3):
-        org = SupplierFactory(name=f"投标人{i}")
-        user = UserFactory()
-        MembershipFactory(user=user, organization=org, role=Membership.Role.ADMIN)
-        services.bid_submit(lot=lot, supplier=org, user=user, price=Decimal("500000") + i,
-                            sme_scale="small", sme_items_by_smes=True, contact_name="x",
-                            contact_phone="1", files=[Upload("a.pdf", PDF)],
-                            now=NOW + dt.timedelta(days=2))
-        bidders.append(org)
-    services.lot_open(lot=lot, now=DEADLINE)
-    lot.refresh_from_db()
-    return lot, bidders
-
-
-def pool(n):
-    return [ExpertProfileFactory().user for _ in range(n)]
 
 
 def test_the_draw_excludes_every_conflict(opened, alice, purchaser_org):
