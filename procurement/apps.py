@@ -15,6 +15,8 @@ class ProcurementConfig(AppConfig):
         register_category("procurement.opening", _("Bid opening results"), statutory=True)
         register_category("procurement.committee", _("Invitation to an evaluation committee"),
                           statutory=True)
+        register_category("procurement.result", _("Result of a procurement you bid in"),
+                          statutory=True)
 
         register_actions({
             "budget.create": _("Budget line recorded"),
@@ -44,4 +46,5 @@ class ProcurementConfig(AppConfig):
             "bid.review": _("Bid reviewed"),
             "bid.score": _("Bid scored"),
             "evaluation.report": _("Evaluation report submitted"),
+            "award.confirm": _("Winner confirmed; award notice issued"),
         })

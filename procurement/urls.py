@@ -17,6 +17,8 @@ urlpatterns = [
     path("procurement/bids/<int:pk>/", views_bidding.bid_detail, name="bid-detail"),
     path("procurement/bids/<int:pk>/withdraw/", views_bidding.bid_withdraw,
          name="bid-withdraw"),
+    path("procurement/awards/<int:pk>/notice.pdf", views_bidding.award_notice,
+         name="award-notice"),
     # Purchasers and agencies.
     path("procurement/budgets/", views.budget_list, name="budget-list"),
     path("procurement/intentions/", views.intention_list, name="intention-list"),

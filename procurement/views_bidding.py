@@ -125,3 +125,22 @@ def opening(request, lot_pk):
     lot.refresh_from_db()
     return render(request, "procurement/opening.html", {
         "lot": lot, "project": lot.project, "table": services.opening_table(lot)})
+
+
+@login_required
+def award_notice(request, pk):
+    """The award notice PDF: the winner, the purchaser, its agency and supervision only."""
+    from django.http import FileResponse
+
+    from .models import Award
+
+    award = get_object_or_404(Award.objects.select_related("lot__project", "bid"), pk=pk)
+    project = award.lot.project
+    org = request.organization
+    allowed = org is not None and (
+        org.kind == Organization.Kind.FINANCE
+        or org.pk in (project.purchaser_id, project.agency_id, award.bid.supplier_id))
+    if not allowed:
+        raise Http404
+    return FileResponse(award.notice_pdf.open("rb"), content_type="application/pdf",
+                        filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")

@@ -8,11 +8,12 @@ from .demand import (
     FairnessPattern,
     ProcurementIntention,
 )
-from .evaluation import Committee, CommitteeMember, EvaluationResult, Review, Score
+from .evaluation import Award, Committee, CommitteeMember, EvaluationResult, Review, Score
 from .project import Announcement, Lot, Project, ProjectEvent
 
 __all__ = [
     "Announcement",
+    "Award",
     "Bid",
     "BidFile",
     "BudgetLine",

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .bid import private_storage
+
 
 class Committee(models.Model):
     """The evaluation committee of one lot, drawn at random (87号令 第47条)."""
@@ -125,3 +127,27 @@ class EvaluationResult(models.Model):
 
     def __str__(self):
         return f"{self.bid}: {self.total} #{self.rank}"
+
+
+class Award(models.Model):
+    """The purchaser's confirmation of the winner of one lot, and the award notice."""
+
+    lot = models.OneToOneField("procurement.Lot", on_delete=models.PROTECT, related_name="award")
+    bid = models.OneToOneField("procurement.Bid", on_delete=models.PROTECT,
+                               related_name="award")
+    amount = models.DecimalField(_("award amount (yuan)"), max_digits=16, decimal_places=2)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    notice_pdf = models.FileField(_("award notice"), upload_to="awards/",
+                                  storage=private_storage)
+    notice_sha256 = models.CharField(_("award notice SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="procurement_award_amount_positive")]
+
+    def __str__(self):
+        return f"{self.lot} → {self.bid.supplier}"

@@ -1,3 +1,4 @@
+from .award import award_confirm
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
@@ -23,6 +24,7 @@ from .projects import (
 __all__ = [
     "Upload",
     "announcement_clarify",
+    "award_confirm",
     "bid_review",
     "bid_submit",
     "bid_withdraw",

@@ -95,3 +95,78 @@ def test_points_stay_within_the_factors_weight(committee, alice):
     with pytest.raises(DomainError):  # not a member
         services.score_submit(bid=bid, expert=alice,
                               points={c.pk: Decimal("1") for c in criteria})
+
+
+@pytest.fixture
+def reported(committee, alice):
+    lot = committee.lot
+    members = [m.expert for m in committee.members.all()]
+    review_all(lot, alice, members)
+    criteria = list(lot.project.demand.criteria.exclude(kind="price"))
+    for bid in Bid.objects.filter(lot=lot):
+        for expert in members:
+            services.score_submit(bid=bid, expert=expert,
+                                  points={c.pk: Decimal("10") for c in criteria})
+    services.evaluation_complete(lot=lot, actor=committee.members.get(role="chair").expert)
+    lot.refresh_from_db()
+    return lot
+
+
+def test_the_award_in_ranking_order_with_notice_announcement_and_clocks(reported, alice):
+    import hashlib
+    import subprocess
+
+    from notifications.models import Message
+    from procurement.models import Announcement
+
+    lot = reported
+    first, second = (r.bid for r in EvaluationResult.objects.order_by("rank")[:2])
+    with pytest.raises(DomainError) as exc:
+        services.award_confirm(lot=lot, bid=second, actor=alice)
+    assert exc.value.code == "ranking_order" and "条例 第43条" in exc.value.basis
+
+    award = services.award_confirm(lot=lot, bid=first, actor=alice)
+    lot.refresh_from_db()
+    assert lot.status == "awarded" and lot.project.status == "awarded"
+    first.refresh_from_db()
+    assert first.status == "won" and set(Bid.objects.exclude(pk=first.pk).values_list(
+        "status", flat=True)) == {"lost"}
+    # The notice: a real PDF naming the winner and the amount, in Chinese words too.
+    data = award.notice_pdf.read()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == award.notice_sha256
+    text = subprocess.run(["pdftotext", award.notice_pdf.path, "-"], capture_output=True,
+                          text=True).stdout
+    assert first.supplier.name in text and "500,000.00" in text and "伍拾万元整" in text
+    # Clocks: confirmation met, signing started (2 working days, 春风行动 第18条).
+    assert Deadline.objects.get(clock="award.confirm").status == "met"
+    sign = Deadline.objects.get(clock="contract.sign")
+    assert sign.status == "open" and sign.basis == "春风行动 第18条"
+    # Public result announcement; losing bidders learn their own score and rank.
+    result = Announcement.objects.get(kind="result")
+    assert first.supplier.name in result.body and "评审专家" in result.body
+    loser = Bid.objects.filter(status="lost").first()
+    message = Message.objects.filter(category="procurement.result", channel="inapp",
+                                     recipient__memberships__organization=loser.supplier).get()
+    assert f"排名第{loser.result.rank}" in message.body
+
+
+def test_an_abnormally_low_winner_needs_an_accepted_explanation(reported, alice):
+    result = EvaluationResult.objects.get(rank=1)
+    EvaluationResult.objects.filter(pk=result.pk).update(abnormally_low=True)
+    with pytest.raises(DomainError) as exc:
+        services.award_confirm(lot=reported, bid=result.bid, actor=alice)
+    assert "87号令 第60条" in exc.value.basis
+
+
+def test_the_award_notice_downloads_only_for_those_entitled(reported, alice, charlie,
+                                                            client):
+    first = EvaluationResult.objects.get(rank=1).bid
+    award = services.award_confirm(lot=reported, bid=first, actor=alice)
+    url = f"/procurement/awards/{award.pk}/notice.pdf"
+    client.force_login(alice)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404

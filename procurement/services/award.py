@@ -1,0 +1,162 @@
+"""Award: the purchaser confirms the winner in ranking order; the notice and the result
+announcement go out; the contract-signing clock starts."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from audit.services import audit_record
+from core.exceptions import InvalidTransition
+from deadlines.services import deadline_meet, deadline_open
+from notifications.services import notify
+from rules.registry import rule
+
+from .. import sealing
+from ..announcements import METHOD_ZH
+from ..models import Announcement, Award, Bid, EvaluationResult, Lot, Project
+from ..pdf import render_pdf, yuan_in_words
+from ..rules import RuleViolation
+from .common import require_role
+
+SCALE_ZH = {"small": "小型企业", "micro": "微型企业", "medium": "中型企业", "large": "大型企业"}
+
+
+def _close_project(project: Project, now, actor) -> None:
+    from .projects import _transition
+
+    statuses = set(project.lots.values_list("status", flat=True))
+    if statuses <= {Lot.Status.AWARDED, Lot.Status.FAILED, Lot.Status.CANCELLED} and \
+            Lot.Status.AWARDED in statuses:
+        if project.status == Project.Status.OPENED:
+            _transition(project, Project.Status.EVALUATING, actor=actor, now=now)
+        _transition(project, Project.Status.AWARDED, actor=actor, now=now)
+        project.save(update_fields=["status"])
+
+
+@transaction.atomic
+def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
+    """1. the purchaser confirms the first-ranked candidate (条例 第43条: in ranking
+    order), within its clock; an abnormally low price needs the committee's accepted
+    explanation first (87号令 第60条);
+    2. the award notice is rendered as a PDF in Chinese and kept with its hash;
+    3. the result announcement with the fields of 条例 第43条 is published;
+    4. every bidder is told: the winner, and each loser its own score and rank
+       (春风行动 第17条; 87号令 第69条);
+    5. the contract-signing clock starts (profile: 2 working days under 春风行动)."""
+    now = now or timezone.now()
+    lot = Lot.objects.select_for_update(of=("self",)).select_related(
+        "project", "project__purchaser", "project__agency", "project__demand").get(pk=lot.pk)
+    project = lot.project
+    require_role(actor, project.purchaser, Membership.Role.OFFICER, Membership.Role.APPROVER,
+                 Membership.Role.LEADER, Membership.Role.ADMIN)
+    if hasattr(lot, "award"):
+        raise InvalidTransition(_("This lot has been awarded already."))
+    result = EvaluationResult.objects.filter(bid=bid, bid__lot=lot).select_related(
+        "bid__supplier").first()
+    if lot.status != Lot.Status.EVALUATING or result is None:
+        raise InvalidTransition(_("Confirm the winner from the committee's report."))
+    if result.rank != 1 or not result.candidate:
+        raise RuleViolation(_("The winner is confirmed in ranking order: this bid is not the "
+                              "first-ranked candidate."), code="ranking_order",
+                            basis="条例 第43条")
+    if result.abnormally_low:
+        raise RuleViolation(_("This price is abnormally low: the committee must first accept "
+                              "the bidder's written explanation."), code="abnormally_low",
+                            basis="87号令 第60条")
+    winner = bid.supplier
+    sign = rule("contract.sign")
+    award = Award(lot=lot, bid=bid, amount=bid.price, confirmed_by=actor, confirmed_at=now,
+                  notice_sha256="")
+    award.save()
+    clock = deadline_open(subject=award, clock="contract.sign", organization=project.purchaser,
+                          start=now, now=now, actor=actor)
+    payload = bid.opened_payload or {}
+    number = f"{project.code}-{lot.number:02d}"
+    with translation.override("zh-hans"):  # an official document, in Chinese
+        pdf = render_pdf("procurement/pdf/award_notice.html", {
+            "number": number, "project": project, "lot": lot, "winner": winner,
+            "amount": f"{bid.price:,.2f}", "amount_zh": yuan_in_words(bid.price),
+            "method": METHOD_ZH[project.method], "brand": payload.get("brand", ""),
+            "model": payload.get("model", ""), "total": result.total, "rank": result.rank,
+            "sign_days": sign.display_value(), "sign_basis": sign.basis,
+            "sign_due": timezone.localtime(clock.due_at).strftime("%Y年%m月%d日"),
+            "assistant": f"{project.contact_name}（{project.contact_phone}）",
+            "date": timezone.localtime(now).strftime("%Y年%m月%d日"),
+            "generated": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S"),
+        })
+    award.notice_sha256 = sealing.digest(pdf)
+    award.notice_pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    award.save(update_fields=["notice_pdf", "notice_sha256"])
+
+    lot.status = Lot.Status.AWARDED
+    lot.save(update_fields=["status"])
+    Bid.objects.filter(pk=bid.pk).update(status=Bid.Status.WON)
+    Bid.objects.filter(lot=lot).exclude(pk=bid.pk).exclude(
+        status=Bid.Status.WITHDRAWN).update(status=Bid.Status.LOST)
+    deadline_meet(subject=lot, clock="award.confirm", at=now, actor=actor, now=now)
+
+    members = lot.committee.members.select_related("expert") if hasattr(lot, "committee") \
+        else []
+    declaration = payload.get("sme_declaration") or {}
+    Announcement.objects.create(
+        project=project, kind=Announcement.Kind.RESULT,
+        title=f"{project.title}第{lot.number}包中标（成交）结果公告",
+        body="\n".join([
+            f"项目编号：{project.code}", f"项目名称：{project.title}",
+            f"采购包：第{lot.number}包 {lot.title}", "",
+            f"中标（成交）供应商：{winner.name}", f"地址：{winner.address}",
+            f"中标（成交）金额：{bid.price:,.2f}元", "",
+            f"主要标的：{payload.get('brand', '')} {payload.get('model', '')}",
+            *[f"  · {i.name} {i.quantity.normalize():f}{i.unit}"
+              for i in project.demand.items.all()],
+            "",
+            f"评审专家：{'、'.join(m.expert.display_name for m in members)}",
+            f"中小企业声明：{winner.name}声明其为{SCALE_ZH.get(declaration.get('scale'), '—')}",
+            f"公告期限：{rule('award.result_period').display_value()}",
+            f"采购人：{project.purchaser.name}；联系人：{project.contact_name}；"
+            f"电话：{project.contact_phone}",
+        ]),
+        fields={"lot": lot.number, "winner": winner.name, "address": winner.address,
+                "amount": str(bid.price), "brand": payload.get("brand", ""),
+                "model": payload.get("model", ""),
+                "experts": [m.expert.display_name for m in members],
+                "sme_declaration": declaration},
+        published_at=now)
+    _tell_bidders(lot, award, now)
+    audit_record(action="award.confirm", actor=actor, organization=project.purchaser,
+                 obj=award, detail={"bid": bid.pk, "amount": bid.price,
+                                    "notice_sha256": award.notice_sha256}, ip=ip, now=now)
+    _close_project(project, now, actor)
+    return award
+
+
+def _tell_bidders(lot: Lot, award: Award, now) -> None:
+    project = lot.project
+    for bid in Bid.objects.filter(lot=lot).exclude(status=Bid.Status.WITHDRAWN).select_related(
+            "supplier"):
+        people = [m.user for m in bid.supplier.memberships.filter(is_active=True)
+                  .select_related("user")]
+        if bid.pk == award.bid_id:
+            body = (f"【春风政采】恭喜！贵单位为“{project.title}”第{lot.number}包"
+                    f"中标（成交）供应商，金额{award.amount:,.2f}元。请登录平台下载"
+                    "中标（成交）通知书，并在规定期限内签订合同。")
+        else:
+            result = getattr(bid, "result", None)
+            failed = [r for r in bid.reviews.all() if not r.passed]
+            if failed:
+                why = "；".join(f"{r.get_stage_display()}未通过：{r.reason}" for r in failed)
+                body = (f"【春风政采】“{project.title}”第{lot.number}包结果已公布，贵单位未中标。"
+                        f"原因：{why}（春风行动 第17条）。")
+            elif result is not None:
+                body = (f"【春风政采】“{project.title}”第{lot.number}包结果已公布，贵单位未中标。"
+                        f"贵单位得分{result.total}，排名第{result.rank or '—'}"
+                        "（春风行动 第17条）。")
+            else:
+                body = f"【春风政采】“{project.title}”第{lot.number}包结果已公布，贵单位未中标。"
+        notify(event_key=f"award:{award.pk}:bid:{bid.pk}", recipients=people,
+               category="procurement.result", subject=f"{project.title}中标（成交）结果",
+               body=body, link=f"/procurement/bids/{bid.pk}/", now=now)
+
+
