@@ -50,6 +50,12 @@ def screenshot(page, request):
     return take
 
 
+def logout(page):
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("logout").click()
+    page.wait_for_load_state("networkidle")
+
+
 def login(page, live_server, username, password):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)

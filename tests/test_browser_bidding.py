@@ -8,17 +8,11 @@ from django.utils import timezone
 
 from demo.data import PASSWORD
 from procurement.models import Bid, Project
-from tests.conftest import login
+from tests.conftest import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer\n%%EOF\n"
-
-
-def _logout(page):
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_three_suppliers_bid_and_the_lot_opens(demo, live_server, page, screenshot):
@@ -48,7 +42,7 @@ def test_three_suppliers_bid_and_the_lot_opens(demo, live_server, page, screensh
             Bid.objects.get(supplier__memberships__user__username=username).receipt_sha256
         if username == "gys3":
             screenshot("2-receipt")
-        _logout(page)
+        logout(page)
 
     # Sealed: the purchaser sees neither prices nor how many bids there are.
     login(page, live_server, "wjw_jb", PASSWORD)
@@ -66,7 +60,7 @@ def test_three_suppliers_bid_and_the_lot_opens(demo, live_server, page, screensh
     for price in ("1,120,000.00", "1,098,000.50", "1,135,000.00"):
         assert price in table
     screenshot("4-opening-table")
-    _logout(page)
+    logout(page)
 
     # A bidder sees the same table from its receipt.
     login(page, live_server, "gys7", PASSWORD)

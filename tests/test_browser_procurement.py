@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from demo.data import PASSWORD
 from procurement.models import Announcement, Demand, Project
-from tests.conftest import login
+from tests.conftest import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CST = ZoneInfo("Asia/Shanghai")
@@ -18,12 +18,6 @@ CST = ZoneInfo("Asia/Shanghai")
 
 def _local(moment: dt.datetime) -> str:
     return moment.astimezone(CST).strftime("%Y-%m-%dT%H:%M")
-
-
-def _logout(page):
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_budget_to_published_tender(demo, live_server, page, screenshot):
@@ -78,7 +72,7 @@ def test_budget_to_published_tender(demo, live_server, page, screenshot):
     assert project.status == "submitted"
     assert page.get_by_test_id("action-approve").count() == 0  # an officer cannot approve
     screenshot("4-submitted")
-    _logout(page)
+    logout(page)
 
     # 4. A second officer, the approver, approves.
     login(page, live_server, "jyj_sp", PASSWORD)
@@ -87,7 +81,7 @@ def test_budget_to_published_tender(demo, live_server, page, screenshot):
     page.wait_for_load_state("networkidle")
     project.refresh_from_db()
     assert project.status == "approved" and project.approved_by.username == "jyj_sp"
-    _logout(page)
+    logout(page)
 
     # 5. The officer publishes the announcement: first too short, then lawful.
     login(page, live_server, "jyj_jb", PASSWORD)
@@ -106,7 +100,7 @@ def test_budget_to_published_tender(demo, live_server, page, screenshot):
     project.refresh_from_db()
     assert project.status == "announced"
     screenshot("6-announced")
-    _logout(page)
+    logout(page)
 
     # 6. The public reads it.
     notice = Announcement.objects.get(project=project, kind="tender")

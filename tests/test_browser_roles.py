@@ -3,7 +3,7 @@
 import pytest
 
 from demo.data import PASSWORD
-from tests.conftest import login
+from tests.conftest import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,9 +38,7 @@ def test_each_role_logs_in_to_its_own_workspace(
     assert zh not in body
     screenshot("en")
 
-    page.get_by_test_id("user-menu").click()
-    page.get_by_test_id("logout").click()
-    page.wait_for_load_state("networkidle")
+    logout(page)
     assert page.url.rstrip("/") == live_server.url
 
 
