@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_bidding
+from . import views_evaluation as ev
 
 app_name = "procurement"
 
@@ -19,6 +20,17 @@ urlpatterns = [
          name="bid-withdraw"),
     path("procurement/awards/<int:pk>/notice.pdf", views_bidding.award_notice,
          name="award-notice"),
+    # Evaluation: organisers and committee members.
+    path("procurement/lots/<int:pk>/evaluation/", ev.evaluation, name="evaluation"),
+    path("procurement/lots/<int:pk>/committee/", ev.evaluation_member,
+         name="evaluation-member"),
+    path("procurement/lots/<int:pk>/draw/", ev.committee_draw, name="committee-draw"),
+    path("procurement/lots/<int:pk>/bids/<int:bid_pk>/review/<slug:stage>/", ev.review,
+         name="bid-review"),
+    path("procurement/lots/<int:pk>/bids/<int:bid_pk>/score/", ev.score, name="bid-score"),
+    path("procurement/lots/<int:pk>/report/", ev.report, name="evaluation-report"),
+    path("procurement/lots/<int:pk>/bids/<int:bid_pk>/confirm/", ev.confirm,
+         name="award-confirm"),
     # Purchasers and agencies.
     path("procurement/budgets/", views.budget_list, name="budget-list"),
     path("procurement/intentions/", views.intention_list, name="intention-list"),

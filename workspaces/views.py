@@ -18,7 +18,7 @@ from audit.models import AuditEvent
 from audit.selectors import audit_events_for
 from deadlines.models import Deadline
 from deadlines.selectors import countdown, deadlines_visible_to
-from procurement.models import Announcement, FairnessFinding, Project
+from procurement.models import Announcement, CommitteeMember, FairnessFinding, Project
 from procurement.selectors import projects_visible_to
 from workdays.services import is_year_known
 
@@ -123,7 +123,10 @@ def bank(request):
 @workspace("expert")
 def expert(request):
     profile = request.user.expert_profile
+    seats = CommitteeMember.objects.filter(expert=request.user).select_related(
+        "committee__lot__project").order_by("-committee__drawn_at")
     return render(request, "workspaces/expert.html", {
+        "seats": seats,
         "profile": profile,
         "specialities": profile.specialities.order_by("code"),
         "avoidances": profile.avoidances.order_by("name"),
