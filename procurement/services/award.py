@@ -15,24 +15,13 @@ from rules.registry import rule
 
 from .. import sealing
 from ..announcements import METHOD_ZH
-from ..models import Announcement, Award, Bid, EvaluationResult, Lot, Project
+from ..models import Announcement, Award, Bid, EvaluationResult, Lot
 from ..pdf import render_pdf, yuan_in_words
 from ..rules import RuleViolation
 from .common import require_role
+from .projects import project_settle
 
 SCALE_ZH = {"small": "小型企业", "micro": "微型企业", "medium": "中型企业", "large": "大型企业"}
-
-
-def _close_project(project: Project, now, actor) -> None:
-    from .projects import _transition
-
-    statuses = set(project.lots.values_list("status", flat=True))
-    if statuses <= {Lot.Status.AWARDED, Lot.Status.FAILED, Lot.Status.CANCELLED} and \
-            Lot.Status.AWARDED in statuses:
-        if project.status == Project.Status.OPENED:
-            _transition(project, Project.Status.EVALUATING, actor=actor, now=now)
-        _transition(project, Project.Status.AWARDED, actor=actor, now=now)
-        project.save(update_fields=["status"])
 
 
 @transaction.atomic
@@ -128,7 +117,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     audit_record(action="award.confirm", actor=actor, organization=project.purchaser,
                  obj=award, detail={"bid": bid.pk, "amount": bid.price,
                                     "notice_sha256": award.notice_sha256}, ip=ip, now=now)
-    _close_project(project, now, actor)
+    project_settle(project=project, now=now, actor=actor)
     return award
 
 

@@ -18,6 +18,8 @@ from .. import scoring
 from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
 from ..rules import RuleViolation
 from .common import require_role
+from .opening import lot_fail
+from .projects import project_settle
 
 # The draw must not be predictable from the outside: the OS's randomness.
 _rng = random.SystemRandom()
@@ -149,6 +151,7 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
     if lot.status == Lot.Status.OPENED:
         lot.status = Lot.Status.EVALUATING
         lot.save(update_fields=["status"])
+        project_settle(project=lot.project, now=now, actor=actor)
     audit_record(action="bid.review", actor=actor, organization=lot.project.purchaser,
                  obj=bid, detail={"stage": stage, "passed": passed, "reason": reason},
                  ip=ip, now=now)
@@ -223,15 +226,12 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
         bid.save(update_fields=["status"])
     minimum = rule("evaluation.min_qualified")
     if len(passing) < int(minimum.amount):
-        lot.status = Lot.Status.FAILED
-        lot.failure_reason = (f"资格审查和符合性审查后合格的投标人不足{minimum.amount}家"
-                              f"（{minimum.basis}），本包废标。")
-        lot.save(update_fields=["status", "failure_reason"])
         committee.report_at = now
         committee.save(update_fields=["report_at"])
-        audit_record(action="lot.fail", actor=actor, organization=lot.project.purchaser,
-                     obj=lot, detail={"qualified": len(passing), "basis": minimum.basis},
-                     now=now)
+        lot_fail(lot=lot, basis=minimum.basis, detail={"qualified": len(passing)}, now=now,
+                 actor=actor,
+                 reason=f"资格审查和符合性审查后合格的投标人不足{minimum.amount}家"
+                        f"（{minimum.basis}），本包废标。")
         return []
     demand = lot.project.demand
     scoring_method = demand.evaluation_method == "scoring"

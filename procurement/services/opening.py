@@ -15,6 +15,7 @@ from rules.registry import rule
 
 from .. import sealing
 from ..models import Announcement, Bid, Lot, Project
+from .projects import project_settle
 
 OPENABLE = (Lot.Status.BIDDING,)
 
@@ -50,32 +51,15 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     recipients = _people([project.purchaser, *([project.agency] if project.agency else []),
                           *bidders])
     if len(bids) < int(minimum.amount):
-        lot.status = Lot.Status.FAILED
         with translation.override("zh-hans"):  # an official record, in Chinese
-            lot.failure_reason = gettext(
+            reason = gettext(
                 "Only %(n)s bid(s) were received by the deadline; at least %(min)s are needed "
                 "to open (%(basis)s). The lot is not opened: re-tender or change the method."
             ) % {"n": len(bids), "min": minimum.amount, "basis": minimum.basis}
         lot.opened_at = now
-        lot.save(update_fields=["status", "failure_reason", "opened_at"])
-        Announcement.objects.create(
-            project=project, kind=Announcement.Kind.FAILURE,
-            title=f"{project.title}第{lot.number}包废标公告",
-            body=f"项目编号：{project.code}\n第{lot.number}包 {lot.title}\n"
-                 f"废标原因：投标截止时提交投标文件的供应商不足{minimum.amount}家"
-                 f"（{minimum.basis}），不予开标。",
-            fields={"lot": lot.number, "bids": len(bids), "basis": minimum.basis},
-            published_at=now)
-        audit_record(action="lot.fail", actor=actor, organization=project.purchaser, obj=lot,
-                     detail={"bids": len(bids), "basis": minimum.basis}, now=now)
-        notify(event_key=f"lot-failed:{lot.pk}", recipients=recipients,
-               category="procurement.opening",
-               subject=f"{project.title}第{lot.number}包未开标",
-               body=f"【春风政采】{project.title}第{lot.number}包投标截止时仅收到{len(bids)}份"
-                    f"投标文件，不足{minimum.amount}家，依法不予开标（{minimum.basis}）。",
-               link=project.get_absolute_url(), now=now)
-        _close_project_if_done(project, now)
-        return lot
+        lot.save(update_fields=["opened_at"])
+        return lot_fail(lot=lot, reason=reason, basis=minimum.basis,
+                        detail={"bids": len(bids)}, now=now, actor=actor)
     for bid in bids:
         plain = json.loads(sealing.unseal(lot.wrapped_key, bid.sealed_payload, bid.aad,
                                           opening_at=project.bid_deadline, now=now))
@@ -95,22 +79,35 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
                 f"{timezone.localtime(now):%Y-%m-%d %H:%M}开标，共{len(bids)}份投标，"
                 f"开标一览表已公布。",
            link=project.get_absolute_url(), now=now)
-    _close_project_if_done(project, now)
+    project_settle(project=project, now=now)
     return lot
 
 
-def _close_project_if_done(project: Project, now) -> None:
-    from .projects import _transition
-
-    statuses = set(project.lots.values_list("status", flat=True))
-    if statuses & {Lot.Status.BIDDING}:
-        return
-    if statuses <= {Lot.Status.FAILED, Lot.Status.CANCELLED}:
-        _transition(project, Project.Status.FAILED, actor=None, now=now,
-                    reason="no lot could be opened")
-    elif project.status == Project.Status.ANNOUNCED:
-        _transition(project, Project.Status.OPENED, actor=None, now=now)
-    project.save(update_fields=["status"])
+def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None) -> Lot:
+    """A lot fails (废标) — too few bids at opening (87号令 第43条) or too few qualified
+    after review (第44条): the reason is recorded, a failure notice is published, the
+    purchaser, agency and every bidder are told, and the project follows its lots."""
+    project = lot.project
+    lot.status = Lot.Status.FAILED
+    lot.failure_reason = reason
+    lot.save(update_fields=["status", "failure_reason"])
+    Announcement.objects.create(
+        project=project, kind=Announcement.Kind.FAILURE,
+        title=f"{project.title}第{lot.number}包废标公告",
+        body=f"项目编号：{project.code}\n第{lot.number}包 {lot.title}\n废标原因：{reason}",
+        fields={"lot": lot.number, "basis": basis, **detail}, published_at=now)
+    audit_record(action="lot.fail", actor=actor, organization=project.purchaser, obj=lot,
+                 detail={"basis": basis, **detail}, now=now)
+    bidders = {b.supplier for b in lot.bids.exclude(status=Bid.Status.WITHDRAWN)
+               .select_related("supplier")}
+    notify(event_key=f"lot-failed:{lot.pk}",
+           recipients=_people([project.purchaser, *([project.agency] if project.agency else []),
+                               *bidders]),
+           category="procurement.opening", subject=f"{project.title}第{lot.number}包废标",
+           body=f"【春风政采】{project.title}第{lot.number}包废标：{reason}",
+           link=project.get_absolute_url(), now=now)
+    project_settle(project=project, now=now, actor=actor)
+    return lot
 
 
 def project_open_due(*, project: Project, now=None) -> None:

@@ -63,6 +63,39 @@ def _transition(project: Project, to: str, *, actor, now, reason: str = "", ip=N
                  now=now)
 
 
+def project_settle(*, project: Project, now, actor=None) -> Project:
+    """Move the project to where its lots are — the one place that does so.
+
+    Bidding still open: nothing. Every lot failed or cancelled: failed. Every
+    lot decided with one awarded: awarded. Otherwise opened, or under
+    evaluation once a lot is. Steps go through the transition table.
+    """
+    project = Project.objects.get(pk=project.pk)
+    statuses = set(project.lots.values_list("status", flat=True))
+    if statuses & {Lot.Status.PENDING, Lot.Status.BIDDING}:
+        return project
+    if statuses <= {Lot.Status.FAILED, Lot.Status.CANCELLED}:
+        target = P.FAILED
+    elif statuses <= {Lot.Status.AWARDED, Lot.Status.FAILED, Lot.Status.CANCELLED}:
+        target = P.AWARDED
+    elif statuses & {Lot.Status.EVALUATING, Lot.Status.AWARDED}:
+        target = P.EVALUATING
+    else:
+        target = P.OPENED
+    if target == P.FAILED:
+        if project.status not in (P.FAILED, P.CANCELLED, P.AWARDED):
+            _transition(project, P.FAILED, actor=actor, now=now, reason="no lot succeeded")
+            project.save(update_fields=["status"])
+        return project
+    path = [P.ANNOUNCED, P.OPENED, P.EVALUATING, P.AWARDED]
+    if project.status not in path:
+        return project
+    for step in path[path.index(project.status) + 1: path.index(target) + 1]:
+        _transition(project, step, actor=actor, now=now)
+    project.save(update_fields=["status"])
+    return project
+
+
 def _next_code(now) -> str:
     year = timezone.localtime(now).year
     prefix = f"WDCG-{year}-"

@@ -70,6 +70,15 @@ def test_fewer_than_three_qualified_fails_the_lot(committee, alice):
     lot.refresh_from_db()
     assert lot.status == Lot.Status.FAILED and "87号令 第44条" in lot.failure_reason
     assert Review.objects.filter(passed=False).count() == 1
+    # The same consequences as a failure at opening: a public notice, everyone told,
+    # and the project follows its only lot.
+    from notifications.models import Message
+
+    assert lot.project.announcements.filter(kind="failure").exists()
+    lot.project.refresh_from_db()
+    assert lot.project.status == "failed"
+    assert Message.objects.filter(category="procurement.opening", channel="inapp",
+                                  recipient=alice).exists()
 
 
 def test_every_member_must_score_before_the_report(committee, alice):
