@@ -17,6 +17,9 @@ class ProcurementConfig(AppConfig):
                           statutory=True)
         register_category("procurement.result", _("Result of a procurement you bid in"),
                           statutory=True)
+        register_category("procurement.query",
+                          _("Questions from an evaluation committee about your bid"),
+                          statutory=True)
 
         register_actions({
             "budget.create": _("Budget line recorded"),
@@ -41,10 +44,15 @@ class ProcurementConfig(AppConfig):
             "bid.withdraw": _("Bid withdrawn"),
             "bid.refused": _("Bid refused"),
             "lot.open": _("Lot opened"),
-            "lot.fail": _("Lot failed: too few bids"),
+            "lot.fail": _("Lot failed"),
             "committee.draw": _("Evaluation committee drawn"),
             "bid.review": _("Bid reviewed"),
             "bid.score": _("Bid scored"),
             "evaluation.report": _("Evaluation report submitted"),
             "award.confirm": _("Winner confirmed; award notice issued"),
+            "bid.query": _("Bidder asked to correct or explain its price"),
+            "bid.query_answer": _("Bidder answered the committee"),
+            "bid.query_decide": _("Committee decided on a bidder's answer"),
+            "project.assistant": _("Procurement assistant named"),
+            "project.retender": _("Failed lots procured again"),
         })

@@ -145,6 +145,26 @@ class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RetenderForm(BootstrapFormMixin, forms.Form):
+    method = forms.ChoiceField(
+        label=_("Procurement method"), required=False,
+        choices=[("", _("The same method")), *Project.Method.choices],
+        help_text=_("After too few bids, another method may be chosen with its reason "
+                    "(87号令 第43条)."))
+    method_justification = forms.CharField(label=_("Reason for the method"), required=False,
+                                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssistantForm(forms.Form):
+    assistant = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["assistant"].queryset = get_user_model().objects.filter(is_active=True)
+
+
 class ClarifyForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label=_("Clarification or amendment"),
                            widget=forms.Textarea(attrs={"rows": 4}))
@@ -195,3 +215,53 @@ class BidForm(BootstrapFormMixin, forms.Form):
                     "encrypted on arrival and nobody can open them before the opening time."))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     device_id = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    price_words = forms.CharField(
+        label=_("Price in words (人民币大写)"), max_length=100, required=False,
+        help_text=_("As in your opening table, e.g. 伍拾万元整. Where words and figures differ, "
+                    "the words prevail (87号令 第59条)."))
+    consortium = forms.CharField(
+        label=_("Other consortium members"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "许昌某某科技有限公司 | 小型 | 35"}),
+        help_text=_("Only for a consortium bid: one member per line — name | scale "
+                    "(大型, 中型, 小型 or 微型) | share of the contract in %. You are the lead "
+                    "member and keep the rest."))
+
+    field_order = ["price", "price_words", "brand", "model", "sme_scale", "sme_items_by_smes",
+                   "consortium", "contact_name", "contact_phone", "files"]
+    SCALES = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro",
+              "large": "large", "medium": "medium", "small": "small", "micro": "micro"}
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"unit_price_{item.pk}"] = forms.DecimalField(
+                label=_("Unit price: %(item)s (× %(quantity)s %(unit)s)") % {
+                    "item": item.name, "quantity": f"{item.quantity.normalize():f}",
+                    "unit": item.unit},
+                max_digits=16, decimal_places=2, min_value=0, required=False,
+                help_text=_("Optional itemised price; the total of quantity × unit price "
+                            "is checked against your price at evaluation."))
+            self.fields[f"unit_price_{item.pk}"].widget.attrs["class"] = "form-control"
+
+    def clean_consortium(self):
+        members = []
+        for n, line in enumerate(self.cleaned_data["consortium"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+            if len(parts) != 3 or parts[1] not in self.SCALES:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write name | scale | share, e.g. 某某公司 | 小型 | 35."),
+                    params={"n": n})
+            members.append({"name": parts[0], "scale": self.SCALES[parts[1]],
+                            "share": parts[2].rstrip("%％")})
+        return members
+
+    def lines(self) -> list[dict]:
+        """The itemised prices given, for the service (all or none)."""
+        given = [(item, self.cleaned_data.get(f"unit_price_{item.pk}")) for item in self.items]
+        if not any(price is not None for _item, price in given):
+            return []
+        return [{"item": item.name, "quantity": item.quantity,
+                 "unit_price": price if price is not None else 0} for item, price in given]

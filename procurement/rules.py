@@ -29,11 +29,14 @@ class RuleViolation(DomainError):
 
 LIVE_STATUSES = [s for s in Project.Status.values
                  if s not in (Project.Status.CANCELLED, Project.Status.FAILED)]
+# A failed or cancelled lot of a live project releases its budget (for a re-tender).
+DEAD_LOT_STATUSES = [Lot.Status.FAILED, Lot.Status.CANCELLED]
 
 
 def budget_committed(budget_line: BudgetLine, *, exclude_project=None) -> Decimal:
     lots = Lot.objects.filter(project__budget_line=budget_line,
-                              project__status__in=LIVE_STATUSES)
+                              project__status__in=LIVE_STATUSES).exclude(
+        status__in=DEAD_LOT_STATUSES)
     if exclude_project is not None:
         lots = lots.exclude(project=exclude_project)
     return lots.aggregate(total=Sum("budget"))["total"] or Decimal("0")

@@ -6,22 +6,26 @@ from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Organization
+from deadlines.services import running_deadline
 
 from .models import (
     Announcement,
+    Award,
     Bid,
     BudgetLine,
     Demand,
+    EvaluationResult,
     Lot,
     ProcurementIntention,
     Project,
 )
-from .rules import LIVE_STATUSES
+from .rules import DEAD_LOT_STATUSES, LIVE_STATUSES
 
 
 def budget_lines_of(purchaser: Organization):
     committed = (Lot.objects.filter(project__budget_line=OuterRef("pk"),
                                     project__status__in=LIVE_STATUSES)
+                 .exclude(status__in=DEAD_LOT_STATUSES)
                  .values("project__budget_line").annotate(t=Sum("budget")).values("t"))
     return (BudgetLine.objects.filter(purchaser=purchaser)
             .annotate(committed=Coalesce(Subquery(committed, output_field=DecimalField()),
@@ -92,3 +96,22 @@ def opening_visible_to(*, lot: Lot, organization: Organization | None) -> bool:
     if organization.pk in (project.purchaser_id, project.agency_id):
         return True
     return lot.bids.filter(supplier=organization).exclude(status=Bid.Status.WITHDRAWN).exists()
+
+
+def bid_outcome(bid: Bid) -> dict:
+    """What a bidder learns of its own bid once the result is out (春风行动 第17条;
+    87号令 第69条): its reviews with reasons, its score and rank — and, for the winner,
+    the procurement assistant and the signing clock (春风行动 第16条)."""
+    lot = bid.lot
+    if lot.status not in (Lot.Status.AWARDED, Lot.Status.FAILED) or bid.opened_at is None:
+        return {}
+    outcome = {"reviews": list(bid.reviews.all()),
+               "result": EvaluationResult.objects.filter(bid=bid).first()}
+    award = Award.objects.filter(bid=bid).first()
+    if award is not None:
+        project = lot.project
+        person = project.assistant or project.drafted_by
+        outcome.update(award=award, assistant=person,
+                       assistant_phone=person.mobile or project.contact_phone,
+                       sign_clock=running_deadline(subject=award, clock="contract.sign"))
+    return outcome

@@ -18,6 +18,7 @@ from . import services
 from .forms import (
     DEFAULT_CRITERIA,
     AnnounceForm,
+    AssistantForm,
     BudgetLineForm,
     ClarifyForm,
     CriterionFormSet,
@@ -28,6 +29,7 @@ from .forms import (
     OverrideForm,
     ProjectForm,
     ReasonForm,
+    RetenderForm,
 )
 from .models import Announcement, Demand, FairnessFinding, Project
 from .rules import budget_available, suggest_sme_reservation
@@ -226,7 +228,14 @@ def _project_context(request, project, **forms):
         "announcements": project.announcements.all(),
         "roles": roles, "is_drafter": project.drafted_by_id == request.user.pk,
         "announce_form": AnnounceForm(), "reason_form": ReasonForm(),
-        "clarify_form": ClarifyForm(),
+        "clarify_form": ClarifyForm(), "retender_form": RetenderForm(),
+        "assistant_form": AssistantForm(),
+        "staff": [m.user for m in Membership.objects.filter(
+            organization__in=[o for o in (project.purchaser, project.agency) if o],
+            is_active=True).select_related("user").order_by("user__username")],
+        "assistant": project.assistant or project.drafted_by,
+        "failed_lots": [lot for lot in project.lots.all() if lot.status == "failed"],
+        "retenders": project.retenders.all(), "retender_of": project.retender_of,
     }
     context.update(forms)
     return context
@@ -250,6 +259,11 @@ ACTIONS = {
                  _("The tender announcement is published.")),
     "clarify": (services.announcement_clarify, ClarifyForm,
                 _("The clarification is published.")),
+    "retender": (services.project_retender, RetenderForm,
+                 _("A new draft project holds the failed lots: check it and submit it for "
+                   "approval.")),
+    "assistant": (services.project_assign_assistant, AssistantForm,
+                  _("The procurement assistant is named.")),
 }
 
 
@@ -267,7 +281,7 @@ def project_action(request, pk, action):
             return _detail_with_errors(request, project, action, form)
         kwargs = form.cleaned_data
     try:
-        service(project=project, actor=request.user, ip=client_ip(request), **kwargs)
+        result = service(project=project, actor=request.user, ip=client_ip(request), **kwargs)
     except DomainError as exc:
         audit_request(request, action=f"project.{action}_refused", obj=project,
                       detail={"code": exc.code, "basis": str(exc.basis)})
@@ -277,11 +291,12 @@ def project_action(request, pk, action):
         add_domain_error(form, exc)
         return _detail_with_errors(request, project, action, form)
     messages.success(request, str(done))
-    return redirect(project)
+    return redirect(result if isinstance(result, Project) else project)
 
 
 FORM_NAMES = {"announce": "announce_form", "clarify": "clarify_form",
-              "return": "reason_form", "cancel": "reason_form"}
+              "return": "reason_form", "cancel": "reason_form",
+              "retender": "retender_form", "assistant": "assistant_form"}
 
 
 def _detail_with_errors(request, project, action, form):

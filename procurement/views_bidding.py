@@ -18,8 +18,8 @@ from core.http import client_ip
 
 from . import services
 from .forms import BidForm
-from .models import Bid, Lot, Project
-from .selectors import bids_of, opening_visible_to
+from .models import Bid, BidQuery, Lot, Project
+from .selectors import bid_outcome, bids_of, opening_visible_to
 
 
 def _supplier(request) -> Organization:
@@ -53,7 +53,8 @@ def bid_create(request, lot_pk):
                             pk=lot_pk, status=Lot.Status.BIDDING)
     initial = {"contact_name": request.user.display_name, "contact_phone": request.user.mobile,
                "sme_scale": org.scale, "idempotency_key": uuid.uuid4().hex}
-    form = BidForm(request.POST or None, request.FILES or None, initial=initial)
+    form = BidForm(request.POST or None, request.FILES or None, initial=initial,
+                   items=lot.project.demand.items.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,7 +65,8 @@ def bid_create(request, lot_pk):
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                 files=[services.Upload(f.name, f.read()) for f in data["files"]],
                 ip=client_ip(request), device_id=data["device_id"],
-                idempotency_key=data["idempotency_key"])
+                idempotency_key=data["idempotency_key"], price_words=data["price_words"],
+                lines=form.lines(), consortium=data["consortium"])
         except DomainError as exc:
             audit_request(request, action="bid.refused", obj=lot,
                           detail={"code": exc.code, "basis": str(exc.basis)})
@@ -94,7 +96,26 @@ def bid_detail(request, pk):
         "bid": bid, "lot": lot, "files": bid.files.all(),
         "table": services.opening_table(lot),
         "can_withdraw": bid.status == Bid.Status.SEALED
-        and timezone.now() < lot.project.bid_deadline})
+        and timezone.now() < lot.project.bid_deadline,
+        "queries": bid.queries.all(), **bid_outcome(bid)})
+
+
+@login_required
+@require_POST
+def query_answer(request, pk, query_pk):
+    """The bidder confirms a corrected price or explains an abnormally low one."""
+    org = _supplier(request)
+    bid = get_object_or_404(bids_of(org), pk=pk)
+    query = get_object_or_404(BidQuery, pk=query_pk, bid=bid)
+    confirm = {"yes": True, "no": False}.get(request.POST.get("confirm", ""))
+    try:
+        services.bid_query_answer(query=query, user=request.user, confirm=confirm,
+                                  answer=request.POST.get("answer", ""), ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your answer is with the evaluation committee."))
+    return redirect("procurement:bid-detail", pk=bid.pk)
 
 
 @login_required

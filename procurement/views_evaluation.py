@@ -14,7 +14,7 @@ from core.exceptions import DomainError
 from core.http import client_ip
 
 from . import services
-from .models import Bid, CommitteeMember, EvaluationResult, Lot, Review, Score
+from .models import Bid, BidQuery, CommitteeMember, EvaluationResult, Lot, Review, Score
 from .selectors import projects_visible_to
 
 
@@ -40,12 +40,17 @@ def _context(lot, user):
     criteria = list(lot.project.demand.criteria.exclude(kind="price"))
     mine = {(s.bid_id, s.criterion_id): s.points
             for s in Score.objects.filter(bid__lot=lot, expert=user)}
+    committee = getattr(lot, "committee", None)
+    queries = list(BidQuery.objects.filter(bid__lot=lot).select_related("bid__supplier"))
+    asked = {q.bid_id for q in queries if q.kind == BidQuery.Kind.ABNORMALLY_LOW}
+    low = services.abnormally_low_bids(lot) if committee and not committee.report_at \
+        else set()
     rows = [{"bid": b, "qualification": reviews.get((b.pk, "qualification")),
              "compliance": reviews.get((b.pk, "compliance")),
+             "low": b.pk in low, "asked": b.pk in asked,
              "points": [(c, mine.get((b.pk, c.pk), "")) for c in criteria]} for b in bids]
-    committee = getattr(lot, "committee", None)
     return {"lot": lot, "project": lot.project, "rows": rows, "criteria": criteria,
-            "committee": committee,
+            "committee": committee, "queries": queries,
             "members": committee.members.select_related("expert") if committee else [],
             "results": EvaluationResult.objects.filter(bid__lot=lot).select_related(
                 "bid__supplier").order_by("-candidate", "rank"),
@@ -142,3 +147,28 @@ def confirm(request, pk, bid_pk):
     return _done(request, ("procurement:evaluation", lot.pk), lambda: services.award_confirm(
         lot=lot, bid=bid, actor=request.user, ip=client_ip(request)),
         _("The winner is confirmed: the award notice and the result announcement are out."))
+
+
+@login_required
+@require_POST
+def explanation_request(request, pk, bid_pk):
+    lot, _member = _lot_for_member(request, pk)
+    bid = get_object_or_404(Bid, pk=bid_pk, lot=lot)
+    return _done(request, ("procurement:evaluation-member", lot.pk),
+                 lambda: services.explanation_request(
+                     bid=bid, actor=request.user, question=request.POST.get("question", ""),
+                     ip=client_ip(request)),
+                 _("The bidder is asked for a written explanation."))
+
+
+@login_required
+@require_POST
+def query_decide(request, pk, query_pk):
+    lot, _member = _lot_for_member(request, pk)
+    query = get_object_or_404(BidQuery, pk=query_pk, bid__lot=lot)
+    return _done(request, ("procurement:evaluation-member", lot.pk),
+                 lambda: services.bid_query_decide(
+                     query=query, actor=request.user,
+                     accepted=request.POST.get("accepted") == "yes",
+                     reason=request.POST.get("reason", ""), ip=client_ip(request)),
+                 _("The decision is recorded and the bidder told."))

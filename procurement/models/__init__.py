@@ -8,7 +8,15 @@ from .demand import (
     FairnessPattern,
     ProcurementIntention,
 )
-from .evaluation import Award, Committee, CommitteeMember, EvaluationResult, Review, Score
+from .evaluation import (
+    Award,
+    BidQuery,
+    Committee,
+    CommitteeMember,
+    EvaluationResult,
+    Review,
+    Score,
+)
 from .project import Announcement, Lot, Project, ProjectEvent
 
 __all__ = [
@@ -16,6 +24,7 @@ __all__ = [
     "Award",
     "Bid",
     "BidFile",
+    "BidQuery",
     "BudgetLine",
     "Committee",
     "CommitteeMember",

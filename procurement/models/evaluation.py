@@ -151,3 +151,64 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.lot} → {self.bid.supplier}"
+
+
+class BidQuery(models.Model):
+    """The committee asks one bidder, which answers in writing (87号令 第51条).
+
+    - a price correction (第59条): the platform applies the correction rules at
+      opening; the bidder confirms the corrected price or its bid is invalid;
+    - an abnormally low price (第60条): the committee asks for a written
+      explanation, then accepts it or treats the bid as invalid.
+    """
+
+    class Kind(models.TextChoices):
+        PRICE_CORRECTION = "price_correction", _("Price correction")
+        ABNORMALLY_LOW = "abnormally_low", _("Explanation of an abnormally low price")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting the bidder")
+        ANSWERED = "answered", _("Answered, awaiting the committee")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Not accepted: bid invalid")
+
+    bid = models.ForeignKey("procurement.Bid", on_delete=models.CASCADE, related_name="queries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    question = models.TextField(_("question"))
+    stated_price = models.DecimalField(_("price as sealed"), max_digits=16, decimal_places=2)
+    corrected_price = models.DecimalField(_("corrected price"), max_digits=16,
+                                          decimal_places=2, null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("asked at"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("question to a bidder")
+        verbose_name_plural = _("questions to bidders")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "kind"], name="procurement_query_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "answered", "accepted", "rejected"]),
+                name="procurement_query_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind="price_correction") | Q(corrected_price__isnull=False),
+                name="procurement_query_correction_has_price"),
+        ]
+
+    def __str__(self):
+        return f"{self.bid}: {self.get_kind_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.ANSWERED)

@@ -64,6 +64,15 @@ class Project(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # 政府采购助理 (春风行动 第16条): the purchaser's or agency's person who guides the
+    # winner through signing, acceptance and payment, and receives its node reminders.
+    assistant = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                  verbose_name=_("procurement assistant"), null=True,
+                                  blank=True, on_delete=models.PROTECT,
+                                  related_name="assisted_projects")
+    retender_of = models.ForeignKey("self", verbose_name=_("re-tender of"), null=True,
+                                    blank=True, on_delete=models.PROTECT,
+                                    related_name="retenders")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

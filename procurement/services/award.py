@@ -15,11 +15,19 @@ from rules.registry import rule
 
 from .. import sealing
 from ..announcements import METHOD_ZH
-from ..models import Announcement, Award, Bid, EvaluationResult, Lot
+from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
 from ..pdf import render_pdf, yuan_in_words
 from ..rules import RuleViolation
 from .common import require_role
 from .projects import project_settle
+
+
+def assistant_label(project: Project) -> str:
+    """The procurement assistant as the winner reads it: name and phone."""
+    person = project.assistant or project.drafted_by
+    phone = person.mobile or project.contact_phone
+    return f"{person.display_name}（{phone}）"
+
 
 SCALE_ZH = {"small": "小型企业", "micro": "微型企业", "medium": "中型企业", "large": "大型企业"}
 
@@ -50,7 +58,9 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
         raise RuleViolation(_("The winner is confirmed in ranking order: this bid is not the "
                               "first-ranked candidate."), code="ranking_order",
                             basis="条例 第43条")
-    if result.abnormally_low:
+    if result.abnormally_low and not BidQuery.objects.filter(
+            bid=bid, kind=BidQuery.Kind.ABNORMALLY_LOW,
+            status=BidQuery.Status.ACCEPTED).exists():
         raise RuleViolation(_("This price is abnormally low: the committee must first accept "
                               "the bidder's written explanation."), code="abnormally_low",
                             basis="87号令 第60条")
@@ -59,8 +69,16 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     award = Award(lot=lot, bid=bid, amount=bid.price, confirmed_by=actor, confirmed_at=now,
                   notice_sha256="")
     award.save()
+    # Both parties sign, so both hear the clock — and the procurement assistant, who
+    # walks the winner through each node (春风行动 第16条).
+    assistant = project.assistant or project.drafted_by
+    signers = [m.user for m in Membership.objects.filter(
+        organization__in=[project.purchaser, winner], is_active=True,
+        role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]).select_related("user")]
     clock = deadline_open(subject=award, clock="contract.sign", organization=project.purchaser,
-                          start=now, now=now, actor=actor)
+                          start=now, now=now, actor=actor,
+                          responsible_users=list({u.pk: u for u in [*signers, assistant]
+                                                  }.values()))
     payload = bid.opened_payload or {}
     number = f"{project.code}-{lot.number:02d}"
     with translation.override("zh-hans"):  # an official document, in Chinese
@@ -71,7 +89,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
             "model": payload.get("model", ""), "total": result.total, "rank": result.rank,
             "sign_days": sign.display_value(), "sign_basis": sign.basis,
             "sign_due": timezone.localtime(clock.due_at).strftime("%Y年%m月%d日"),
-            "assistant": f"{project.contact_name}（{project.contact_phone}）",
+            "assistant": assistant_label(project),
             "date": timezone.localtime(now).strftime("%Y年%m月%d日"),
             "generated": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S"),
         })
@@ -130,7 +148,8 @@ def _tell_bidders(lot: Lot, award: Award, now) -> None:
         if bid.pk == award.bid_id:
             body = (f"【春风政采】恭喜！贵单位为“{project.title}”第{lot.number}包"
                     f"中标（成交）供应商，金额{award.amount:,.2f}元。请登录平台下载"
-                    "中标（成交）通知书，并在规定期限内签订合同。")
+                    "中标（成交）通知书，并在规定期限内签订合同。本项目政府采购助理："
+                    f"{assistant_label(project)}，签约、验收、付款各环节可随时咨询。")
         else:
             result = getattr(bid, "result", None)
             failed = [r for r in bid.reviews.all() if not r.passed]

@@ -16,7 +16,7 @@ from accounts.models import Membership, Organization
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied
 
-from .. import sealing, uploads
+from .. import pricing, sealing, uploads
 from ..models import Bid, BidFile, DocumentDownload, Lot, Project
 from ..rules import RuleViolation
 from .common import require_role
@@ -85,6 +85,68 @@ def _declaration(sme_scale: str, sme_items_by_smes: bool) -> dict:
     return {"scale": sme_scale, "all_items_by_smes": bool(sme_items_by_smes)}
 
 
+MAX_CONSORTIUM = 5
+
+
+def _bid_extras(*, price_words: str, lines: list[dict], consortium: list[dict], lot: Lot,
+                sme_scale: str) -> dict:
+    """Check the optional parts of a bid; what is sealed is plain JSON (strings)."""
+    extra = {}
+    price_words = (price_words or "").strip()
+    if price_words:
+        if pricing.words_to_yuan(price_words) is None:
+            raise DomainError(_("Write the amount in words as 人民币大写, e.g. 壹拾万元整."),
+                              code="price_words", field="price_words")
+        extra["price_words"] = price_words[:100]
+    if lines:
+        rows = []
+        for i, line in enumerate(lines, start=1):
+            try:
+                quantity = Decimal(str(line["quantity"]))
+                unit_price = Decimal(str(line["unit_price"])).quantize(Decimal("0.01"))
+            except (KeyError, InvalidOperation, ValueError, TypeError):
+                raise DomainError(_("Itemised price %(n)s: enter the quantity and the unit "
+                                    "price as numbers."), params={"n": i},
+                                  field="lines") from None
+            if quantity <= 0 or unit_price < 0:
+                raise DomainError(_("Itemised price %(n)s: the quantity must be more than zero "
+                                    "and the unit price not negative."), params={"n": i},
+                                  field="lines")
+            rows.append({"item": str(line.get("item", ""))[:200], "quantity": str(quantity),
+                         "unit_price": str(unit_price)})
+        extra["lines"] = rows
+    if consortium:
+        if len(consortium) > MAX_CONSORTIUM:
+            raise DomainError(_("A consortium has at most %(n)s other members."),
+                              params={"n": MAX_CONSORTIUM}, field="consortium")
+        members, shares = [], Decimal("0")
+        for member in consortium:
+            name = str(member.get("name", "")).strip()
+            scale = member.get("scale", "")
+            try:
+                share = Decimal(str(member.get("share", ""))).quantize(Decimal("0.01"))
+            except (InvalidOperation, ValueError):
+                share = Decimal("-1")
+            if not name or scale not in {"large", *SME_SCALES} or not 0 < share < 100:
+                raise DomainError(_("Give each consortium member its name, scale and share of "
+                                    "the contract (more than 0 and less than 100 %)."),
+                                  field="consortium")
+            shares += share
+            members.append({"name": name[:200], "scale": scale, "share": str(share)})
+        if shares >= 100:
+            raise DomainError(_("The other members' shares must leave a share for the lead "
+                              "bidder (together less than 100 %)."), field="consortium")
+        if lot.sme_reservation == Lot.Reservation.WHOLE and any(
+                m["scale"] not in SME_SCALES for m in members):
+            raise RuleViolation(
+                _("This lot is reserved for small and medium-sized enterprises: every "
+                  "consortium member must be one."), code="sme_reserved",
+                basis="财库〔2020〕46号 第9条", field="consortium")
+        extra["consortium"] = {"lead_scale": sme_scale, "lead_share": str(100 - shares),
+                               "members": members}
+    return extra
+
+
 @transaction.atomic
 def bid_submit(
     *,
@@ -102,6 +164,9 @@ def bid_submit(
     ip: str | None = None,
     device_id: str = "",
     idempotency_key: str = "",
+    price_words: str = "",
+    lines: list[dict] | None = None,
+    consortium: list[dict] | None = None,
     now=None,
 ) -> Bid:
     """Seal one bid.
@@ -112,6 +177,9 @@ def bid_submit(
     4. the price, declarations and files are encrypted with the lot's key;
        the receipt is the server time and the SHA-256 of what was sealed;
     5. an earlier sealed bid of the same supplier for the lot is withdrawn.
+    The amount in words, the itemised prices and the consortium members are sealed
+    with the price: the committee corrects inconsistent prices (87号令 第59条) and
+    gives a consortium with small/micro members its deduction.
     A repeated idempotency key returns the first bid unchanged.
     """
     now = now or timezone.now()
@@ -146,13 +214,15 @@ def bid_submit(
             _("This lot is reserved for small and medium-sized enterprises: the bidder and the "
               "makers of every item must be SMEs."), code="sme_reserved",
             basis="财库〔2020〕46号 第9条", field="sme_scale")
+    extra = _bid_extras(price_words=price_words, lines=lines or [],
+                        consortium=consortium or [], lot=lot, sme_scale=sme_scale)
     if not files:
         raise DomainError(_("Attach the bid documents."), field="files")
     kinds = [uploads.check(f.name, f.data) for f in files]
     documents_obtain(project=project, supplier=supplier, user=user, now=now, ip=ip)
 
     payload = {"price": str(price), "brand": brand.strip(), "model": model.strip(),
-               "sme_declaration": _declaration(sme_scale, sme_items_by_smes)}
+               "sme_declaration": _declaration(sme_scale, sme_items_by_smes), **extra}
     file_hashes = [sealing.digest(f.data) for f in files]
     bundle = json.dumps({"payload": payload, "files": file_hashes}, sort_keys=True,
                         ensure_ascii=False).encode()

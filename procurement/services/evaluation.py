@@ -20,6 +20,7 @@ from ..rules import RuleViolation
 from .common import require_role
 from .opening import lot_fail
 from .projects import project_settle
+from .queries import assert_not_invalidated, queries_block_report
 
 # The draw must not be predictable from the outside: the OS's randomness.
 _rng = random.SystemRandom()
@@ -141,6 +142,7 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
         else _is_member(actor, lot)
     if not allowed:
         raise PermissionDenied(_("You are not entitled to this review."))
+    assert_not_invalidated(bid, stage)
     reason = (reason or "").strip()
     if not passed and len(reason) < 5:
         raise DomainError(_("State the reason: the bidder is told why it failed."),
@@ -194,10 +196,28 @@ def _deduction_rates(category: str) -> tuple[Decimal, Decimal]:
     return Decimal(rate.amount), Decimal(consortium.amount)
 
 
+def _scale_of(payload: dict) -> dict:
+    """The declared scale, and for a consortium the small/micro share of the contract:
+    all members small or micro counts as one small firm; otherwise a share of at least
+    30 % earns the consortium deduction (财库〔2020〕46号 第9条)."""
+    scale = (payload.get("sme_declaration") or {}).get("scale", "")
+    consortium = payload.get("consortium")
+    if not consortium:
+        return {"scale": scale}
+    parties = [(consortium["lead_scale"], Decimal(consortium["lead_share"]))] + [
+        (m["scale"], Decimal(m["share"])) for m in consortium["members"]]
+    if all(s in scoring.SMALL_MICRO for s, _share in parties):
+        return {"scale": "small"}
+    return {"scale": "", "consortium_small_share": sum(
+        (share for s, share in parties if s in scoring.SMALL_MICRO), Decimal("0"))}
+
+
 @transaction.atomic
 def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[EvaluationResult]:
     """The chair submits the report.
 
+    0. every question to a bidder is settled, and every abnormally low price still in
+       the running has an accepted explanation (87号令 第51、59、60条);
     1. every opened bid has both reviews; fewer than 3 passing fails the lot
        (87号令 第44条);
     2. under comprehensive scoring every member has scored every passing bid;
@@ -214,6 +234,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
         raise PermissionDenied(_("The committee's chair submits the report."))
     if committee.report_at:
         raise InvalidTransition(_("The report has been submitted already."))
+    queries_block_report(lot)
     bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.OPENED)
                 .prefetch_related("reviews"))
     for bid in bids:
@@ -248,8 +269,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     price_weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
     rate, consortium = _deduction_rates(demand.category)
     offers = [scoring.Offer(
-        key=str(b.pk), price=b.price, scale=(b.opened_payload or {}).get(
-            "sme_declaration", {}).get("scale", ""),
+        key=str(b.pk), price=b.price, **_scale_of(b.opened_payload or {}),
         brand=(b.opened_payload or {}).get("brand", ""),
         other_scores=other.get(b.pk, Decimal("0"))) for b in passing]
     results = scoring.evaluate(

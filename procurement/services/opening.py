@@ -1,6 +1,7 @@
 """Opening at the deadline (87号令 第39–43条): the only place bids are unsealed."""
 
 import json
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from rules.registry import rule
 from .. import sealing
 from ..models import Announcement, Bid, Lot, Project
 from .projects import project_settle
+from .queries import price_corrections_raise
 
 OPENABLE = (Lot.Status.BIDDING,)
 
@@ -71,6 +73,7 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     lot.status = Lot.Status.OPENED
     lot.opened_at = now
     lot.save(update_fields=["status", "opened_at"])
+    price_corrections_raise(lot=lot, now=now)
     audit_record(action="lot.open", actor=actor, organization=project.purchaser, obj=lot,
                  detail={"bids": len(bids)}, now=now)
     notify(event_key=f"lot-opened:{lot.pk}", recipients=recipients,
@@ -145,7 +148,9 @@ def opening_table(lot: Lot) -> list[dict]:
     for bid in lot.bids.filter(opened_at__isnull=False).select_related("supplier") \
             .order_by("sealed_at"):
         p = bid.opened_payload or {}
-        rows.append({"supplier": bid.supplier.name, "price": bid.price,
+        # The price as sealed: a later correction (87号令 第59条) does not rewrite it.
+        rows.append({"supplier": bid.supplier.name, "price": Decimal(p["price"]),
+                     "price_words": p.get("price_words", ""),
                      "brand": p.get("brand", ""), "model": p.get("model", ""),
                      "scale": _scale_label((p.get("sme_declaration") or {}).get("scale")),
                      "sealed_at": bid.sealed_at, "receipt": bid.receipt_sha256})

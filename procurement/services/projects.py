@@ -113,10 +113,13 @@ def _may_act(user, project: Project, roles) -> bool:
 @transaction.atomic
 def project_create(*, purchaser: Organization, actor, demand: Demand, title: str, method: str,
                    lots: list[dict], contact_name: str, contact_phone: str, agency=None,
-                   method_justification: str = "", now=None, ip=None) -> Project:
+                   method_justification: str = "", assistant=None, retender_of=None,
+                   now=None, ip=None) -> Project:
     """1. the demand is the purchaser's, checked, with every warning justified;
     2. the lots fit the available budget (春风行动 第11条) and ceilings fit the lots;
-    3. another method than open tendering above the threshold carries a reason."""
+    3. another method than open tendering above the threshold carries a reason;
+    4. the procurement assistant (春风行动 第16条) is staff of the purchaser or its
+       agency — the drafter unless another is named."""
     now = now or timezone.now()
     require_kind(purchaser, Organization.Kind.PURCHASER)
     require_role(actor, purchaser, Membership.Role.OFFICER, Membership.Role.ADMIN)
@@ -152,11 +155,14 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
     check_budget(demand.budget_line, total)
     check_method(method=method, category=demand.category, budget=total,
                  justification=method_justification)
+    assistant = assistant or actor
+    _check_assistant(assistant, [purchaser, *([agency] if agency else [])])
     project = Project.objects.create(
         code=_next_code(now), title=title.strip(), purchaser=purchaser, agency=agency,
         demand=demand, budget_line=demand.budget_line, method=method,
         method_justification=method_justification.strip(), contact_name=contact_name,
-        contact_phone=contact_phone, drafted_by=actor)
+        contact_phone=contact_phone, drafted_by=actor, assistant=assistant,
+        retender_of=retender_of)
     for i, lot in enumerate(lots, start=1):
         Lot.objects.create(
             project=project, number=i, title=lot["title"], budget=Decimal(lot["budget"]),
@@ -168,6 +174,60 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
     audit_record(action="project.create", actor=actor, organization=purchaser, obj=project,
                  detail={"budget": total, "method": method, "lots": len(lots)}, ip=ip, now=now)
     return project
+
+
+def _check_assistant(user, organizations) -> None:
+    if not Membership.objects.filter(user=user, organization__in=organizations,
+                                     is_active=True).exists():
+        raise DomainError(_("The procurement assistant must be staff of the purchaser or its "
+                            "agency."), field="assistant")
+
+
+@transaction.atomic
+def project_assign_assistant(*, project: Project, actor, assistant, now=None,
+                             ip=None) -> Project:
+    """Name the procurement assistant (春风行动 第16条); the winner sees who it is."""
+    now = now or timezone.now()
+    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN,
+                                     Membership.Role.LEADER)):
+        raise PermissionDenied()
+    _check_assistant(assistant, [project.purchaser, *([project.agency] if project.agency
+                                                      else [])])
+    project.assistant = assistant
+    project.save(update_fields=["assistant"])
+    audit_record(action="project.assistant", actor=actor, organization=project.purchaser,
+                 obj=project, detail={"assistant": assistant.pk}, ip=ip, now=now)
+    return project
+
+
+@transaction.atomic
+def project_retender(*, project: Project, actor, method: str = "",
+                     method_justification: str = "", now=None, ip=None) -> Project:
+    """Procure again what failed (87号令 第43条: re-tender, or change the method with
+    its justification): a new draft project from the same demand, with the failed lots
+    and their budgets — which the failure released — to be approved again."""
+    now = now or timezone.now()
+    project = Project.objects.select_related("purchaser", "agency", "demand").get(
+        pk=project.pk)
+    failed = list(project.lots.filter(status=Lot.Status.FAILED))
+    if not failed:
+        raise InvalidTransition(_("Only a failed lot can be procured again."))
+    if project.retenders.exclude(status__in=[P.FAILED, P.CANCELLED]).exists():
+        raise InvalidTransition(_("This project is being procured again already."))
+    new = project_create(
+        purchaser=project.purchaser, actor=actor, demand=project.demand,
+        title=project.title, method=method or project.method,
+        method_justification=method_justification or project.method_justification,
+        agency=project.agency, contact_name=project.contact_name,
+        contact_phone=project.contact_phone, assistant=project.assistant,
+        retender_of=project, now=now, ip=ip,
+        lots=[{"title": lot.title, "budget": lot.budget, "ceiling_price": lot.ceiling_price,
+               "sme_reservation": lot.sme_reservation, "reserved_share": lot.reserved_share}
+              for lot in failed])
+    audit_record(action="project.retender", actor=actor, organization=project.purchaser,
+                 obj=new, detail={"of": project.code, "lots": [lot.number for lot in failed]},
+                 ip=ip, now=now)
+    return new
 
 
 @transaction.atomic
