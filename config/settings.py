@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "deadlines",
     # lifecycle
     "procurement",
+    "contracts",
     # read side
     "workspaces",
     # top: demo data spans every layer

@@ -24,6 +24,8 @@ urlpatterns = [
     path("calendar/", include("workdays.urls")),
     path("inbox/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("financing/", include("contracts.urls_financing")),
     path("", include("procurement.urls")),
     path("", include("workspaces.urls")),
 ]

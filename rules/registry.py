@@ -97,6 +97,9 @@ NATIONAL = [
     R("advance_payment.min", C, _("Advance payment, when chosen, at least"), None, PCT,
       "—"),
     R("contract.supplement_max", C, _("Supplementary contract at most"), 10, PCT, "法 第49条"),
+    R("payment.funds_condition", C,
+      _("Payment made conditional on fiscal funds arriving"), False, FLAG,
+      "保障中小企业款项支付条例", verify=True),
     R("records.retention", C, _("Keep procurement records at least"), 15, YEARS, "法 第42条"),
     # Tendering
     R("tender.min_period", T, _("From documents issued to the bid deadline, at least"), 20,

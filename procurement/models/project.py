@@ -200,6 +200,7 @@ class Announcement(models.Model):
         RESULT = "result", _("Result announcement")
         FAILURE = "failure", _("Failure announcement")
         CANCELLATION = "cancellation", _("Cancellation announcement")
+        CONTRACT = "contract", _("Contract announcement")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT,
                                 related_name="announcements")

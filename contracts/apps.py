@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "contracts"
+    verbose_name = _("Contracts and payment")
+
+    def ready(self):
+        from audit.actions import register_actions
+        from notifications.categories import register_category
+
+        from . import signals  # noqa: F401 — connects the ledger to awards
+
+        register_category("contracts.contract", _("Contracts you are a party to"),
+                          statutory=True)
+        register_category("contracts.payment", _("Acceptance, invoices and payments"),
+                          statutory=True)
+        register_category("contracts.financing", _("Contract financing"), statutory=False)
+        register_actions({
+            "contract.draft": _("Contract drafted"),
+            "contract.draft_refused": _("Contract draft refused"),
+            "contract.sign": _("Contract signed by one party"),
+            "contract.suspend": _("Signing suspended pending a challenge"),
+            "contract.resume": _("Signing resumed"),
+            "contract.publish": _("Contract published"),
+            "contract.file": _("Contract filed (备案)"),
+            "contract.milestone": _("Delivery milestone recorded"),
+            "contract.supplement": _("Supplementary contract"),
+            "acceptance.request": _("Acceptance requested"),
+            "acceptance.record": _("Acceptance recorded"),
+            "invoice.submit": _("Invoice submitted"),
+            "payment.record": _("Payment recorded"),
+            "payment.refused": _("Payment refused"),
+            "financing.apply": _("Financing applied for, with consent"),
+            "financing.decide": _("Financing decided by the bank"),
+            "financing.disburse": _("Financing disbursed"),
+            "financing.repay": _("Financing repayment recorded"),
+            "financing.rate": _("Financing service rated"),
+        })

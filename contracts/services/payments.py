@@ -1,0 +1,198 @@
+"""Invoices and payments on the payment clock; the advance payment; late interest."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.exceptions import DomainError, InvalidTransition
+from deadlines.models import Deadline
+from deadlines.services import deadline_meet, deadline_open
+from procurement import sealing, uploads
+from procurement.rules import RuleViolation
+from rules.registry import rule
+
+from ..models import Contract, FinancingApplication, Invoice, Payment
+from ..rules import is_sme
+from .common import ledger_sync, require_member, tell
+
+C = Contract.Status
+INVOICE_KINDS = {"pdf", "png", "jpeg"}
+PAY_BASIS = "法 第43条"  # the parties' rights are those the contract sets
+
+
+def _locked(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update(of=("self",)).select_related(
+        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
+
+
+@transaction.atomic
+def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
+                   issued_on: dt.date, file_name: str, file_data: bytes, now=None,
+                   ip=None) -> Invoice:
+    """The supplier submits an invoice; the purchaser's payment clock starts on receipt
+    (春风行动 第18条: 2 working days)."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.supplier)
+    if contract.status not in (C.SIGNED, C.ACCEPTANCE, C.RECTIFYING, C.ACCEPTED):
+        raise InvalidTransition(_("Invoices are submitted for a signed contract not yet "
+                                  "paid in full."))
+    number = (number or "").strip()
+    if not number:
+        raise DomainError(_("Give the invoice number."), field="number")
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), field="amount")
+    if issued_on > timezone.localdate(now):
+        raise DomainError(_("The invoice date is in the future."), field="issued_on")
+    invoiced = contract.invoices.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    if invoiced + amount > contract.total_amount:
+        raise DomainError(
+            _("Invoices would total %(total)s yuan, more than the contract's %(amount)s yuan."),
+            params={"total": f"{invoiced + amount:,.2f}",
+                    "amount": f"{contract.total_amount:,.2f}"}, code="over_invoiced",
+            field="amount")
+    kind = uploads.check(file_name, file_data)
+    if kind not in INVOICE_KINDS:
+        raise DomainError(_("Upload the invoice as a PDF or an image."), field="file")
+    invoice = Invoice(contract=contract, number=number, amount=amount, issued_on=issued_on,
+                      file_name=file_name[:200], file_sha256=sealing.digest(file_data),
+                      received_at=now, submitted_by=actor)
+    invoice.file.save(f"{number}.{kind}", ContentFile(file_data), save=False)
+    try:
+        with transaction.atomic():
+            invoice.save()
+    except IntegrityError:
+        raise DomainError(_("Invoice %(number)s is submitted already."),
+                          params={"number": number}, field="number") from None
+    deadline_open(subject=invoice, clock="payment.after_invoice",
+                  organization=contract.purchaser, start=now, now=now, actor=actor)
+    audit_record(action="invoice.submit", actor=actor, organization=contract.supplier,
+                 obj=contract, detail={"invoice": number, "amount": amount}, ip=ip, now=now)
+    pay = rule("payment.after_invoice")
+    tell(contract, contract.purchaser, key=f"invoice:{invoice.pk}", now=now,
+         category="contracts.payment", subject=f"{contract.title}：收到发票",
+         body=f"{contract.supplier.name}提交发票{number}，金额{amount:,.2f}元，"
+              f"请在{pay.display_value()}内付款（{pay.basis}）。")
+    ledger_sync(contract.award, now=now)
+    return invoice
+
+
+def collection_account(contract: Contract) -> str:
+    """Where money goes: the collection account agreed with the financing bank, if the
+    supplier's financing is live; otherwise the contract's payee account."""
+    live = FinancingApplication.objects.filter(
+        contract=contract, status__in=["approved", "disbursed"]).exclude(
+        collection_account="").first()
+    return live.collection_account if live else contract.payee_account
+
+
+@transaction.atomic
+def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.date,
+                   voucher: str, invoice: Invoice | None = None, payee_account: str = "",
+                   now=None, ip=None) -> Payment:
+    """Record a payment: the advance (when the contract has one) or against an invoice.
+
+    Paid never exceeds the contract (a database constraint backs this check); the
+    payment goes to the agreed account; an invoice paid in full — or a contract
+    paid in full — meets its payment clock."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.purchaser)
+    if contract.signed_at is None:
+        raise InvalidTransition(_("Payments are made on a signed contract."))
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), field="amount")
+    if not (voucher or "").strip():
+        raise DomainError(_("Give the payment voucher number."), field="voucher")
+    if paid_on > timezone.localdate(now):
+        raise DomainError(_("The payment date is in the future."), field="paid_on")
+    account = collection_account(contract)
+    payee_account = (payee_account or account).strip()
+    if payee_account != account:
+        raise DomainError(_("Pay into the agreed account %(account)s."),
+                          params={"account": account}, code="wrong_account",
+                          field="payee_account")
+    if amount > contract.outstanding:
+        raise RuleViolation(
+            _("%(amount)s yuan is more than the %(left)s yuan still owed: paid may not exceed "
+              "the contract amount."), params={"amount": f"{amount:,.2f}",
+                                               "left": f"{contract.outstanding:,.2f}"},
+            code="overpayment", basis=PAY_BASIS, field="amount")
+    if invoice is None:
+        if not contract.advance_percent:
+            raise DomainError(_("This contract has no advance payment: pay an invoice."),
+                              field="invoice")
+        advanced = contract.payments.filter(kind=Payment.Kind.ADVANCE).aggregate(
+            t=Sum("amount"))["t"] or Decimal("0")
+        if advanced + amount > contract.advance_amount:
+            raise DomainError(_("The advance payment is %(amount)s yuan in all."),
+                              params={"amount": f"{contract.advance_amount:,.2f}"},
+                              code="advance_exceeded", field="amount")
+        kind = Payment.Kind.ADVANCE
+    else:
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, contract=contract)
+        if amount > invoice.outstanding:
+            raise DomainError(_("Invoice %(number)s has %(left)s yuan outstanding."),
+                              params={"number": invoice.number,
+                                      "left": f"{invoice.outstanding:,.2f}"},
+                              code="over_invoice", field="amount")
+        kind = Payment.Kind.INVOICE
+    payment = Payment.objects.create(contract=contract, invoice=invoice, kind=kind,
+                                     amount=amount, paid_on=paid_on, voucher=voucher.strip(),
+                                     payee_account=payee_account, recorded_by=actor,
+                                     recorded_at=now)
+    try:
+        with transaction.atomic():
+            Contract.objects.filter(pk=contract.pk).update(paid_total=F("paid_total") + amount)
+            if invoice is not None:
+                Invoice.objects.filter(pk=invoice.pk).update(
+                    paid_total=F("paid_total") + amount)
+    except IntegrityError:  # the database's own guard: paid ≤ amount
+        raise RuleViolation(_("Paid may not exceed the contract amount."), code="overpayment",
+                            basis=PAY_BASIS, field="amount") from None
+    contract.refresh_from_db(fields=["paid_total"])
+    settled = contract.paid_total >= contract.total_amount
+    if settled:
+        contract.status, contract.paid_at = C.PAID, now
+        contract.save(update_fields=["status", "paid_at"])
+    for open_invoice in contract.invoices.all():
+        if settled or open_invoice.outstanding <= 0:
+            deadline_meet(subject=open_invoice, clock="payment.after_invoice", at=now,
+                          actor=actor, now=now)
+    audit_record(action="payment.record", actor=actor, organization=contract.purchaser,
+                 obj=contract, detail={"amount": amount, "kind": kind, "voucher": voucher,
+                                       "invoice": invoice.number if invoice else None},
+                 ip=ip, now=now)
+    tell(contract, contract.supplier, key=f"payment:{payment.pk}", now=now,
+         category="contracts.payment", subject=f"{contract.title}：已付款",
+         body=f"采购人已支付{amount:,.2f}元（凭证{voucher}），累计已付"
+              f"{contract.paid_total:,.2f}元。")
+    ledger_sync(contract.award, now=now)
+    return payment
+
+
+def late_interest(invoice: Invoice, *, now=None) -> Decimal:
+    """Interest owed to an SME for late payment of this invoice: the outstanding amount
+    × the daily rate (0.05 % unless agreed) × the days past the payment clock
+    (保障中小企业款项支付条例 第15条). Zero when paid on time or not an SME."""
+    now = now or timezone.now()
+    contract = invoice.contract
+    if not is_sme(contract.supplier) or invoice.outstanding <= 0:
+        return Decimal("0")
+    clock = Deadline.objects.filter(
+        clock="payment.after_invoice", subject_type=ContentType.objects.get_for_model(Invoice),
+        subject_id=str(invoice.pk)).order_by("-started_at").first()
+    if clock is None or now <= clock.due_at:
+        return Decimal("0")
+    days = (timezone.localdate(now) - timezone.localdate(clock.due_at)).days
+    rate = Decimal(rule("payment.late_interest").amount) / 100
+    return (invoice.outstanding * rate * days).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -1,0 +1,179 @@
+"""Performance: delivery milestones, acceptance (with rectification), supplements."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from core.exceptions import DomainError, InvalidTransition
+from deadlines.clock import compute_due
+from deadlines.services import deadline_meet, deadline_open
+from procurement.rules import RuleViolation
+from rules.registry import rule
+
+from ..models import Acceptance, Contract, Milestone, Supplement
+from .common import ledger_sync, require_member, tell
+
+PUBLIC_SERVICE_BASIS = "财库〔2016〕205号"
+C = Contract.Status
+
+
+def _locked(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update(of=("self",)).select_related(
+        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
+
+
+@transaction.atomic
+def milestone_done(*, milestone: Milestone, actor, note: str = "", now=None,
+                   ip=None) -> Milestone:
+    """The supplier reports a delivery milestone done."""
+    now = now or timezone.now()
+    contract = milestone.contract
+    require_member(actor, contract.supplier)
+    if contract.signed_at is None:
+        raise InvalidTransition(_("Delivery starts once the contract is signed."))
+    if milestone.done_at:
+        raise InvalidTransition(_("This milestone is recorded already."))
+    milestone.done_at, milestone.note = now, note.strip()
+    milestone.save(update_fields=["done_at", "note"])
+    audit_record(action="contract.milestone", actor=actor, organization=contract.supplier,
+                 obj=contract, detail={"milestone": milestone.title}, ip=ip, now=now)
+    tell(contract, contract.purchaser, key=f"milestone:{milestone.pk}", now=now,
+         subject=f"{contract.title}：{milestone.title}",
+         body=f"{contract.supplier.name}报告“{milestone.title}”已完成。")
+    return milestone
+
+
+@transaction.atomic
+def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
+                       ip=None) -> Acceptance:
+    """The supplier asks for acceptance; the purchaser must organise it within the
+    profile's time (春风行动 第18条: 1 working day), or the contract's where the
+    profile leaves it to the contract."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.supplier)
+    if contract.status not in (C.SIGNED, C.RECTIFYING):
+        raise InvalidTransition(_("Acceptance is requested for a signed contract, once."))
+    acceptance = Acceptance.objects.create(contract=contract, requested_by=actor,
+                                           requested_at=now, request_note=note.strip())
+    contract.status = C.ACCEPTANCE
+    contract.save(update_fields=["status"])
+    organise = rule("acceptance.organise")
+    due_at = None
+    if organise.amount is None:
+        due_at = compute_due(start=now, amount=contract.acceptance_term, unit="workdays").at
+    deadline_open(subject=acceptance, clock="acceptance.organise",
+                  organization=contract.purchaser, start=now, due_at=due_at, now=now,
+                  actor=actor)
+    audit_record(action="acceptance.request", actor=actor, organization=contract.supplier,
+                 obj=contract, detail={"acceptance": acceptance.pk}, ip=ip, now=now)
+    tell(contract, contract.purchaser, key=f"acceptance:{acceptance.pk}", now=now,
+         category="contracts.payment", subject=f"{contract.title}申请验收",
+         body=f"{contract.supplier.name}申请验收“{contract.title}”，"
+              f"请在{organise.display_value()}内组织验收（{organise.basis}）。")
+    ledger_sync(contract.award, now=now)
+    return acceptance
+
+
+@transaction.atomic
+def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_checked: str,
+                      members: list[str], report: str = "", service_users_invited: bool = False,
+                      public_service: bool = False, now=None, ip=None) -> Acceptance:
+    """The purchaser records the acceptance: what was checked, by whom, the result.
+    A public service is accepted with its users invited (财库〔2016〕205号). A failure
+    names what to rectify, and the supplier asks again."""
+    now = now or timezone.now()
+    contract = _locked(acceptance.contract)
+    acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
+    require_member(actor, contract.purchaser)
+    if acceptance.result != Acceptance.Result.PENDING:
+        raise InvalidTransition(_("This acceptance is recorded already."))
+    members = [m.strip() for m in members if m and m.strip()]
+    if not items_checked.strip():
+        raise DomainError(_("List what was checked."), field="items_checked")
+    if len(members) < 2:
+        raise DomainError(_("Name at least two members of the acceptance team."),
+                          field="members")
+    if public_service and not service_users_invited:
+        raise RuleViolation(_("A public service is accepted with its users invited to "
+                              "take part and give their opinion."), code="users_not_invited",
+                            basis=PUBLIC_SERVICE_BASIS, field="service_users_invited")
+    if not passed and len(report.strip()) < 5:
+        raise DomainError(_("Say what must be rectified."), field="report")
+    acceptance.result = Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED
+    acceptance.recorded_by, acceptance.accepted_on = actor, now
+    acceptance.items_checked, acceptance.members = items_checked.strip(), members
+    acceptance.report, acceptance.service_users_invited = report.strip(), service_users_invited
+    acceptance.save()
+    contract.status = C.ACCEPTED if passed else C.RECTIFYING
+    if passed:
+        contract.accepted_at = now
+    contract.save(update_fields=["status", "accepted_at"])
+    deadline_meet(subject=acceptance, clock="acceptance.organise", at=now, actor=actor,
+                  now=now)
+    audit_record(action="acceptance.record", actor=actor, organization=contract.purchaser,
+                 obj=contract, detail={"passed": passed, "members": members}, ip=ip, now=now)
+    tell(contract, contract.supplier, key=f"accepted:{acceptance.pk}", now=now,
+         category="contracts.payment", subject=f"{contract.title}验收结果",
+         body=(f"“{contract.title}”已通过验收，请开具发票并在平台提交。" if passed else
+               f"“{contract.title}”验收未通过，请整改后重新申请验收：{report.strip()}"))
+    ledger_sync(contract.award, now=now)
+    return acceptance
+
+
+@transaction.atomic
+def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: str, now=None,
+                       ip=None) -> Supplement:
+    """More of the same goods or services, on the same terms: all supplements together
+    at most 10 % of the original amount (法 第49条)."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.purchaser)
+    if contract.signed_at is None or contract.status == C.PAID:
+        raise InvalidTransition(_("A supplement is added to a signed contract in force."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), field="amount")
+    if len((reason or "").strip()) < 5:
+        raise DomainError(_("Say what is added and why."), field="reason")
+    limit = rule("contract.supplement_max")
+    before = contract.supplements.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    cap = (contract.amount * Decimal(limit.amount) / 100).quantize(Decimal("0.01"))
+    if before + amount > cap:
+        raise RuleViolation(
+            _("Supplements may add at most %(max)s %% (%(cap)s yuan); %(left)s yuan is left."),
+            params={"max": limit.amount, "cap": f"{cap:,.2f}", "left": f"{cap - before:,.2f}"},
+            code="supplement_over_limit", basis=limit.basis, field="amount")
+    supplement = Supplement.objects.create(contract=contract, amount=amount,
+                                           reason=reason.strip(), created_by=actor,
+                                           created_at=now)
+    audit_record(action="contract.supplement", actor=actor, organization=contract.purchaser,
+                 obj=contract, detail={"amount": amount, "step": "propose"}, ip=ip, now=now)
+    tell(contract, contract.supplier, key=f"supplement:{supplement.pk}", now=now,
+         subject=f"{contract.title}补充合同", body=f"采购人提出补充合同{amount:,.2f}元，请确认。")
+    return supplement
+
+
+@transaction.atomic
+def supplement_confirm(*, supplement: Supplement, actor, now=None, ip=None) -> Supplement:
+    now = now or timezone.now()
+    contract = _locked(supplement.contract)
+    supplement = Supplement.objects.select_for_update().get(pk=supplement.pk)
+    require_member(actor, contract.supplier)
+    if supplement.confirmed_at:
+        raise InvalidTransition(_("This supplement is confirmed already."))
+    supplement.confirmed_by, supplement.confirmed_at = actor, now
+    supplement.save(update_fields=["confirmed_by", "confirmed_at"])
+    contract.total_amount += supplement.amount
+    if contract.status == C.PAID:
+        contract.status = C.ACCEPTED
+    contract.save(update_fields=["total_amount", "status"])
+    audit_record(action="contract.supplement", actor=actor, organization=contract.supplier,
+                 obj=contract, detail={"amount": supplement.amount, "step": "confirm"},
+                 ip=ip, now=now)
+    ledger_sync(contract.award, now=now)
+    return supplement

@@ -1,0 +1,215 @@
+"""Signing online, suspension during a challenge, publication and filing."""
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from audit.services import audit_record
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from deadlines.services import deadline_meet, deadline_open, deadline_pause, deadline_resume
+from notifications.services import notify
+from procurement.models import Announcement
+from procurement.rules import RuleViolation
+
+from ..models import Contract, Signature
+from .common import PURCHASER_SIGNERS, ledger_sync, people, require_member, tell
+from .drafting import render_contract
+
+SUSPEND_BASIS = "条例 第54条"
+WITHHELD = "涉及商业秘密，不予公开"
+# The public notice is an official text, in Chinese.
+SECRET_FIELDS_ZH = {"unit_prices": "单价", "delivery_terms": "交付及服务条款",
+                    "special_terms": "其他约定", "payee": "收款账户"}
+
+
+def _locked(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update(of=("self",)).select_related(
+        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
+
+
+@transaction.atomic
+def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_sha256: str,
+                  now=None, ip=None) -> Contract:
+    """One party signs: an authenticated confirmation bound to the SHA-256 of the PDF
+    it was shown. A stale hash (the draft changed since) is refused. When both have
+    signed the signing clock is met, and publication and filing clocks start."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    if organization.pk == contract.purchaser_id:
+        party = Signature.Party.PURCHASER
+        require_member(actor, organization, PURCHASER_SIGNERS)
+    elif organization.pk == contract.supplier_id:
+        party = Signature.Party.SUPPLIER
+        require_member(actor, organization)
+    else:
+        raise PermissionDenied(_("Only the two parties sign the contract."))
+    if contract.suspended_reason:
+        raise RuleViolation(_("Signing is suspended while a challenge that may change the "
+                              "result is pending: %(reason)s"),
+                            params={"reason": contract.suspended_reason},
+                            code="signing_suspended", basis=SUSPEND_BASIS)
+    if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
+        raise InvalidTransition(_("This contract is signed already."))
+    if pdf_sha256 != contract.pdf_sha256:
+        raise DomainError(_("The contract changed since you opened it: read the current "
+                            "version and sign again."), code="stale_contract")
+    try:
+        with transaction.atomic():
+            Signature.objects.create(contract=contract, party=party, organization=organization,
+                                     user=actor, pdf_sha256=pdf_sha256, signed_at=now, ip=ip)
+    except IntegrityError:
+        raise InvalidTransition(_("Your side has signed already.")) from None
+    audit_record(action="contract.sign", actor=actor, organization=organization,
+                 obj=contract, detail={"party": party, "sha256": pdf_sha256}, ip=ip, now=now)
+    other = contract.supplier if party == Signature.Party.PURCHASER else contract.purchaser
+    if contract.signatures.count() < 2:
+        contract.status = Contract.Status.SIGNING
+        contract.save(update_fields=["status"])
+        tell(contract, other, key=f"signed-by:{party}", now=now,
+             subject=f"{contract.title}：对方已签订",
+             body=f"{organization.name}已在线签订“{contract.title}”，请尽快签订。")
+    else:
+        contract.status = Contract.Status.SIGNED
+        contract.signed_at = now
+        contract.save(update_fields=["status", "signed_at"])
+        deadline_meet(subject=contract.award, clock="contract.sign", at=now, actor=actor,
+                      now=now)
+        for clock in ("contract.publish", "contract.file"):
+            deadline_open(subject=contract, clock=clock, organization=contract.purchaser,
+                          start=now, now=now, actor=actor)
+        for org in (contract.purchaser, contract.supplier):
+            tell(contract, org, key="signed", now=now, subject=f"{contract.title}已签订",
+                 body=f"“{contract.title}”双方已签订，合同金额{contract.amount:,.2f}元。")
+    ledger_sync(contract.award, now=now)
+    return contract
+
+
+@transaction.atomic
+def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now=None,
+                             ip=None) -> Contract:
+    """A challenge that may change the result suspends signing (条例 第54条); the
+    signing clock pauses with it. Used by the complaints process."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
+        raise InvalidTransition(_("Only a contract not yet signed can be suspended."))
+    if len((reason or "").strip()) < 5:
+        raise DomainError(_("Give the reason."), field="reason")
+    contract.suspended_reason = reason.strip()
+    contract.save(update_fields=["suspended_reason"])
+    deadline_pause(subject=contract.award, clock="contract.sign", reason=reason, at=now,
+                   actor=actor)
+    audit_record(action="contract.suspend", actor=actor, organization=contract.purchaser,
+                 obj=contract, detail={"reason": reason, "basis": SUSPEND_BASIS}, ip=ip, now=now)
+    for org in (contract.purchaser, contract.supplier):
+        tell(contract, org, key=f"suspended:{now.timestamp()}", now=now,
+             subject=f"{contract.title}暂停签订",
+             body=f"“{contract.title}”暂停签订（{SUSPEND_BASIS}）：{reason}")
+    return contract
+
+
+@transaction.atomic
+def contract_signing_resume(*, contract: Contract, actor=None, now=None, ip=None) -> Contract:
+    now = now or timezone.now()
+    contract = _locked(contract)
+    if not contract.suspended_reason:
+        raise InvalidTransition(_("Signing is not suspended."))
+    contract.suspended_reason = ""
+    contract.save(update_fields=["suspended_reason"])
+    deadline_resume(subject=contract.award, clock="contract.sign", at=now, actor=actor)
+    audit_record(action="contract.resume", actor=actor, organization=contract.purchaser,
+                 obj=contract, ip=ip, now=now)
+    for org in (contract.purchaser, contract.supplier):
+        tell(contract, org, key=f"resumed:{now.timestamp()}", now=now,
+             subject=f"{contract.title}恢复签订",
+             body=f"“{contract.title}”恢复签订，签订期限顺延。")
+    return contract
+
+
+def public_fields(contract: Contract) -> dict:
+    """What the public notice shows: everything but the fields marked trade secret."""
+    hidden = set(contract.secret_fields)
+    secret = WITHHELD
+    return {
+        "contract_number": contract.number, "purchaser": contract.purchaser.name,
+        "supplier": contract.supplier.name, "supplier_address": contract.supplier.address,
+        "amount": str(contract.amount),
+        "items": [{k: (secret if k == "unit_price" and v and "unit_prices" in hidden else v)
+                   for k, v in item.items()} for item in contract.items],
+        "delivery_place": contract.delivery_place,
+        "delivery_deadline": contract.delivery_deadline.isoformat(),
+        "delivery_terms": secret if "delivery_terms" in hidden else contract.delivery_terms,
+        "special_terms": secret if "special_terms" in hidden else contract.special_terms,
+        "signed_at": timezone.localtime(contract.signed_at).isoformat(),
+        "withheld": [SECRET_FIELDS_ZH[k] for k in sorted(hidden)],
+    }
+
+
+@transaction.atomic
+def contract_publish(*, contract: Contract, actor, now=None, ip=None) -> Announcement:
+    """Publish the signed contract on the notice pages (春风行动 第18条: 1 working day;
+    条例 第50条), leaving out what is marked trade secret; the public PDF is a
+    separate rendering without those fields."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.purchaser)
+    if contract.signed_at is None:
+        raise InvalidTransition(_("Only a signed contract is published."))
+    if contract.published_at:
+        raise InvalidTransition(_("This contract is published already."))
+    public = render_contract(contract, public=True)
+    contract.public_pdf.save(f"{contract.number}-public.pdf", ContentFile(public), save=False)
+    contract.published_at = now
+    contract.save(update_fields=["public_pdf", "published_at"])
+    fields = public_fields(contract)
+    project = contract.award.lot.project
+    item_lines = [f"  · {i['name']} {i['brand']} {i['model']} {i['quantity']}{i['unit']}"
+                  + (f"，单价：{i['unit_price']}" if i["unit_price"] == WITHHELD else
+                     f"，单价{i['unit_price']}元" if i["unit_price"] else "")
+                  for i in fields["items"]]
+    announcement = Announcement.objects.create(
+        project=project, kind=Announcement.Kind.CONTRACT, title=f"{contract.title}公告",
+        body="\n".join([
+            f"合同编号：{contract.number}", f"项目编号：{project.code}",
+            f"采购人：{contract.purchaser.name}", f"供应商：{contract.supplier.name}",
+            f"合同金额：{contract.amount:,.2f}元", "主要标的：", *item_lines,
+            f"履约期限及地点：{contract.delivery_deadline:%Y年%m月%d日}前，"
+            f"{contract.delivery_place}",
+            f"签订日期：{timezone.localtime(contract.signed_at):%Y年%m月%d日}",
+            *([f"不予公开的内容：{'、'.join(fields['withheld'])}（涉及商业秘密）"]
+              if fields["withheld"] else []),
+        ]), fields={**fields, "contract_id": contract.pk}, published_at=now)
+    deadline_meet(subject=contract, clock="contract.publish", at=now, actor=actor, now=now)
+    audit_record(action="contract.publish", actor=actor, organization=contract.purchaser,
+                 obj=contract, detail={"announcement": announcement.pk,
+                                       "withheld": contract.secret_fields}, ip=ip, now=now)
+    ledger_sync(contract.award, now=now)
+    return announcement
+
+
+@transaction.atomic
+def contract_file(*, contract: Contract, actor, now=None, ip=None) -> Contract:
+    """File (备案) the signed contract with the finance bureau (法 第47条; 春风行动
+    第18条: 1 working day). The bureau's staff are told and see it at once."""
+    now = now or timezone.now()
+    contract = _locked(contract)
+    require_member(actor, contract.purchaser)
+    if contract.signed_at is None:
+        raise InvalidTransition(_("Only a signed contract is filed."))
+    if contract.filed_at:
+        raise InvalidTransition(_("This contract is filed already."))
+    contract.filed_at = now
+    contract.save(update_fields=["filed_at"])
+    deadline_meet(subject=contract, clock="contract.file", at=now, actor=actor, now=now)
+    audit_record(action="contract.file", actor=actor, organization=contract.purchaser,
+                 obj=contract, ip=ip, now=now)
+    bureau = [u for org in Organization.objects.filter(kind=Organization.Kind.FINANCE)
+              for u in people(org)]
+    notify(event_key=f"contract:{contract.pk}:filed", recipients=bureau,
+           category="contracts.contract", subject=f"合同备案：{contract.title}",
+           body=f"【春风政采】{contract.purchaser.name}已备案“{contract.title}”，"
+                f"金额{contract.amount:,.2f}元。", link=contract.get_absolute_url(), now=now)
+    ledger_sync(contract.award, now=now)
+    return contract
