@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -238,6 +239,9 @@ class ProjectSerializer(serializers.Serializer):
     bid_deadline = serializers.DateTimeField(read_only=True)
     documents_from = serializers.DateTimeField(read_only=True)
     documents_until = serializers.DateTimeField(read_only=True)
+    assistant = serializers.IntegerField(source="assistant_id", read_only=True,
+                                         help_text="The procurement assistant (春风行动 第16条)")
+    retender_of = serializers.IntegerField(source="retender_of_id", read_only=True)
 
 
 class ProjectListApi(APIView):
@@ -328,6 +332,25 @@ ProjectCancelApi = _step("ProjectCancelApi", services.project_cancel, ReasonSeri
 ProjectAnnounceApi = _step("ProjectAnnounceApi", services.project_announce,
                            AnnounceSerializer,
                            summary="Publish the tender announcement (periods checked)")
+class RetenderSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Project.Method.choices, required=False,
+                                     allow_blank=True, default="")
+    method_justification = serializers.CharField(required=False, allow_blank=True,
+                                                 default="")
+
+
+class AssistantSerializer(serializers.Serializer):
+    assistant = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True))
+
+
+ProjectRetenderApi = _step("ProjectRetenderApi", services.project_retender,
+                           RetenderSerializer,
+                           summary="Procure the failed lots again from the same demand "
+                                   "(87号令 第43条): a new draft project")
+ProjectAssistantApi = _step("ProjectAssistantApi", services.project_assign_assistant,
+                            AssistantSerializer,
+                            summary="Name the procurement assistant (春风行动 第16条)")
 ProjectClarifyApi = _step("ProjectClarifyApi", services.announcement_clarify,
                           ClarifySerializer,
                           summary="Publish a clarification; may move the deadline (87号令 27)")

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
 from deadlines.services import running_deadline
@@ -13,6 +14,7 @@ from .models import (
     Award,
     Bid,
     BudgetLine,
+    CommitteeMember,
     Demand,
     EvaluationResult,
     Lot,
@@ -98,6 +100,15 @@ def opening_visible_to(*, lot: Lot, organization: Organization | None) -> bool:
     return lot.bids.filter(supplier=organization).exclude(status=Bid.Status.WITHDRAWN).exists()
 
 
+def award_notice_visible_to(*, award: Award, organization: Organization | None) -> bool:
+    """The award notice goes to the winner, the purchaser, its agency and supervision."""
+    if organization is None:
+        return False
+    project = award.lot.project
+    return organization.kind == Organization.Kind.FINANCE or organization.pk in (
+        project.purchaser_id, project.agency_id, award.bid.supplier_id)
+
+
 def bid_outcome(bid: Bid) -> dict:
     """What a bidder learns of its own bid once the result is out (春风行动 第17条;
     87号令 第69条): its reviews with reasons, its score and rank — and, for the winner,
@@ -115,3 +126,16 @@ def bid_outcome(bid: Bid) -> dict:
                        assistant_phone=person.mobile or project.contact_phone,
                        sign_clock=running_deadline(subject=award, clock="contract.sign"))
     return outcome
+
+
+def lot_for_organiser(*, pk: int, organization: Organization | None) -> Lot:
+    """A lot of a project the organisation runs or supervises; 404 otherwise."""
+    lot = get_object_or_404(Lot.objects.select_related("project"), pk=pk)
+    get_object_or_404(projects_visible_to(organization=organization), pk=lot.project_id)
+    return lot
+
+
+def committee_seat(*, lot_pk: int, user):
+    """The person's seat on the lot's committee, or None."""
+    return (CommitteeMember.objects.filter(committee__lot_id=lot_pk, expert=user)
+            .select_related("committee__lot__project").first())

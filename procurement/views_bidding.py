@@ -19,7 +19,7 @@ from core.http import client_ip
 from . import services
 from .forms import BidForm
 from .models import Bid, BidQuery, Lot, Project
-from .selectors import bid_outcome, bids_of, opening_visible_to
+from .selectors import award_notice_visible_to, bid_outcome, bids_of, opening_visible_to
 
 
 def _supplier(request) -> Organization:
@@ -156,12 +156,8 @@ def award_notice(request, pk):
     from .models import Award
 
     award = get_object_or_404(Award.objects.select_related("lot__project", "bid"), pk=pk)
-    project = award.lot.project
-    org = request.organization
-    allowed = org is not None and (
-        org.kind == Organization.Kind.FINANCE
-        or org.pk in (project.purchaser_id, project.agency_id, award.bid.supplier_id))
-    if not allowed:
+    if not award_notice_visible_to(award=award, organization=request.organization):
         raise Http404
+    project = award.lot.project
     return FileResponse(award.notice_pdf.open("rb"), content_type="application/pdf",
                         filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")

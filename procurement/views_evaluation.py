@@ -15,19 +15,15 @@ from core.http import client_ip
 
 from . import services
 from .models import Bid, BidQuery, CommitteeMember, EvaluationResult, Lot, Review, Score
-from .selectors import projects_visible_to
+from .selectors import committee_seat, lot_for_organiser
 
 
 def _lot_for_organiser(request, pk) -> Lot:
-    lot = get_object_or_404(Lot.objects.select_related("project"), pk=pk)
-    get_object_or_404(projects_visible_to(organization=request.organization),
-                      pk=lot.project_id)
-    return lot
+    return lot_for_organiser(pk=pk, organization=request.organization)
 
 
 def _lot_for_member(request, pk) -> tuple[Lot, CommitteeMember]:
-    member = CommitteeMember.objects.filter(committee__lot_id=pk, expert=request.user) \
-        .select_related("committee__lot__project").first()
+    member = committee_seat(lot_pk=pk, user=request.user)
     if member is None:
         raise Http404
     return member.committee.lot, member

@@ -73,6 +73,8 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(fields=["bid", "stage"], name="procurement_review_once"),
+            models.CheckConstraint(condition=Q(stage__in=["qualification", "compliance"]),
+                                   name="procurement_review_stage_valid"),
             models.CheckConstraint(condition=Q(passed=True) | ~Q(reason=""),
                                    name="procurement_review_failure_has_reason"),
         ]

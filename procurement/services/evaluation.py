@@ -1,7 +1,7 @@
 """The evaluation committee: drawn at random from the expert pool, without conflicts."""
 
 import random
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -131,6 +131,8 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
     """Record a review. Qualification is the purchaser's or agency's (87号令 第44条);
     compliance the committee's. A failure states its reason, which the bidder sees."""
     now = now or timezone.now()
+    if stage not in Review.Stage.values:
+        raise DomainError(_("Unknown review stage."), field="stage")
     bid = Bid.objects.select_related("lot__project").get(pk=bid.pk)
     lot = bid.lot
     if lot.status not in (Lot.Status.OPENED, Lot.Status.EVALUATING) or \
@@ -174,7 +176,11 @@ def score_submit(*, bid: Bid, expert, points: dict, now=None, ip=None) -> list[S
         raise DomainError(_("Score every factor except price."), code="scores_incomplete")
     saved = []
     for pk, value in points.items():
-        value = Decimal(str(value))
+        try:
+            value = Decimal(str(value))
+        except InvalidOperation:
+            raise DomainError(_("Enter every score as a number."),
+                              code="score_range") from None
         if not Decimal("0") <= value <= criteria[pk].weight:
             raise DomainError(_("“%(factor)s” is scored from 0 to %(max)s."),
                               params={"factor": criteria[pk].name, "max": criteria[pk].weight},
