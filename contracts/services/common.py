@@ -17,6 +17,12 @@ PURCHASER_SIGNERS = (Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.
                      Membership.Role.APPROVER)
 
 
+def locked(contract: Contract) -> Contract:
+    """The contract row locked for this transaction, with what every step reads."""
+    return Contract.objects.select_for_update(of=("self",)).select_related(
+        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
+
+
 def people(organization: Organization, roles=OFFICERS):
     return [m.user for m in Membership.objects.filter(
         organization=organization, is_active=True, role__in=roles).select_related("user")]

@@ -20,16 +20,12 @@ from rules.registry import rule
 
 from ..models import Contract, FinancingApplication, Invoice, Payment
 from ..rules import is_sme
-from .common import ledger_sync, require_member, tell
+from .common import ledger_sync, locked, require_member, tell
 
 C = Contract.Status
 INVOICE_KINDS = {"pdf", "png", "jpeg"}
 PAY_BASIS = "法 第43条"  # the parties' rights are those the contract sets
 
-
-def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update(of=("self",)).select_related(
-        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
 
 
 @transaction.atomic
@@ -39,7 +35,7 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
     """The supplier submits an invoice; the purchaser's payment clock starts on receipt
     (春风行动 第18条: 2 working days)."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.supplier)
     if contract.status not in (C.SIGNED, C.ACCEPTANCE, C.RECTIFYING, C.ACCEPTED):
         raise InvalidTransition(_("Invoices are submitted for a signed contract not yet "
@@ -104,7 +100,7 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
     payment goes to the agreed account; an invoice paid in full — or a contract
     paid in full — meets its payment clock."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.purchaser)
     if contract.signed_at is None:
         raise InvalidTransition(_("Payments are made on a signed contract."))

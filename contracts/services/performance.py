@@ -15,15 +15,11 @@ from procurement.rules import RuleViolation
 from rules.registry import rule
 
 from ..models import Acceptance, Contract, Milestone, Supplement
-from .common import ledger_sync, require_member, tell
+from .common import ledger_sync, locked, require_member, tell
 
 PUBLIC_SERVICE_BASIS = "财库〔2016〕205号"
 C = Contract.Status
 
-
-def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update(of=("self",)).select_related(
-        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
 
 
 @transaction.atomic
@@ -54,7 +50,7 @@ def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
     profile's time (春风行动 第18条: 1 working day), or the contract's where the
     profile leaves it to the contract."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.supplier)
     if contract.status not in (C.SIGNED, C.RECTIFYING):
         raise InvalidTransition(_("Acceptance is requested for a signed contract, once."))
@@ -87,7 +83,7 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
     A public service is accepted with its users invited (财库〔2016〕205号). A failure
     names what to rectify, and the supplier asks again."""
     now = now or timezone.now()
-    contract = _locked(acceptance.contract)
+    contract = locked(acceptance.contract)
     acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
     require_member(actor, contract.purchaser)
     if acceptance.result != Acceptance.Result.PENDING:
@@ -131,7 +127,7 @@ def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: st
     """More of the same goods or services, on the same terms: all supplements together
     at most 10 % of the original amount (法 第49条)."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.purchaser)
     if contract.signed_at is None or contract.status == C.PAID:
         raise InvalidTransition(_("A supplement is added to a signed contract in force."))
@@ -161,7 +157,7 @@ def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: st
 @transaction.atomic
 def supplement_confirm(*, supplement: Supplement, actor, now=None, ip=None) -> Supplement:
     now = now or timezone.now()
-    contract = _locked(supplement.contract)
+    contract = locked(supplement.contract)
     supplement = Supplement.objects.select_for_update().get(pk=supplement.pk)
     require_member(actor, contract.supplier)
     if supplement.confirmed_at:

@@ -14,7 +14,14 @@ from procurement.models import Announcement
 from procurement.rules import RuleViolation
 
 from ..models import Contract, Signature
-from .common import PURCHASER_SIGNERS, ledger_sync, people, require_member, tell
+from .common import (
+    PURCHASER_SIGNERS,
+    ledger_sync,
+    locked,
+    people,
+    require_member,
+    tell,
+)
 from .drafting import render_contract
 
 SUSPEND_BASIS = "条例 第54条"
@@ -24,10 +31,6 @@ SECRET_FIELDS_ZH = {"unit_prices": "单价", "delivery_terms": "交付及服务�
                     "special_terms": "其他约定", "payee": "收款账户"}
 
 
-def _locked(contract: Contract) -> Contract:
-    return Contract.objects.select_for_update(of=("self",)).select_related(
-        "award__lot__project", "purchaser", "supplier").get(pk=contract.pk)
-
 
 @transaction.atomic
 def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_sha256: str,
@@ -36,7 +39,7 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
     it was shown. A stale hash (the draft changed since) is refused. When both have
     signed the signing clock is met, and publication and filing clocks start."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     if organization.pk == contract.purchaser_id:
         party = Signature.Party.PURCHASER
         require_member(actor, organization, PURCHASER_SIGNERS)
@@ -92,7 +95,7 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now
     """A challenge that may change the result suspends signing (条例 第54条); the
     signing clock pauses with it. Used by the complaints process."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
         raise InvalidTransition(_("Only a contract not yet signed can be suspended."))
     if len((reason or "").strip()) < 5:
@@ -113,7 +116,7 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now
 @transaction.atomic
 def contract_signing_resume(*, contract: Contract, actor=None, now=None, ip=None) -> Contract:
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     if not contract.suspended_reason:
         raise InvalidTransition(_("Signing is not suspended."))
     contract.suspended_reason = ""
@@ -153,7 +156,7 @@ def contract_publish(*, contract: Contract, actor, now=None, ip=None) -> Announc
     条例 第50条), leaving out what is marked trade secret; the public PDF is a
     separate rendering without those fields."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.purchaser)
     if contract.signed_at is None:
         raise InvalidTransition(_("Only a signed contract is published."))
@@ -194,7 +197,7 @@ def contract_file(*, contract: Contract, actor, now=None, ip=None) -> Contract:
     """File (备案) the signed contract with the finance bureau (法 第47条; 春风行动
     第18条: 1 working day). The bureau's staff are told and see it at once."""
     now = now or timezone.now()
-    contract = _locked(contract)
+    contract = locked(contract)
     require_member(actor, contract.purchaser)
     if contract.signed_at is None:
         raise InvalidTransition(_("Only a signed contract is filed."))
