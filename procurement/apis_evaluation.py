@@ -341,7 +341,8 @@ class AwardNoticeApi(APIView):
             raise NotFound
         project = award.lot.project
         return FileResponse(award.notice_pdf.open("rb"), content_type="application/pdf",
-                            filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")
+                            as_attachment=True,
+                        filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")
 
 
 # --- the bidder's own result ---------------------------------------------------------

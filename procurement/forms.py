@@ -243,6 +243,10 @@ class BidForm(BootstrapFormMixin, forms.Form):
                 help_text=_("Optional itemised price; the total of quantity × unit price "
                             "is checked against your price at evaluation."))
             self.fields[f"unit_price_{item.pk}"].widget.attrs["class"] = "form-control"
+        # The itemised prices belong with the price, before the declarations and files.
+        names = [f"unit_price_{item.pk}" for item in self.items]
+        order = list(self.field_order)
+        self.order_fields(order[:2] + names + order[2:])
 
     def clean_consortium(self):
         members = []

@@ -160,4 +160,5 @@ def award_notice(request, pk):
         raise Http404
     project = award.lot.project
     return FileResponse(award.notice_pdf.open("rb"), content_type="application/pdf",
+                        as_attachment=True,
                         filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")

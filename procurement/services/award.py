@@ -87,7 +87,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
             "amount": f"{bid.price:,.2f}", "amount_zh": yuan_in_words(bid.price),
             "method": METHOD_ZH[project.method], "brand": payload.get("brand", ""),
             "model": payload.get("model", ""), "total": result.total, "rank": result.rank,
-            "sign_days": sign.display_value(), "sign_basis": sign.basis,
+            "sign_days": sign.display_value().replace(" ", ""), "sign_basis": sign.basis,
             "sign_due": timezone.localtime(clock.due_at).strftime("%Y年%m月%d日"),
             "assistant": assistant_label(project),
             "date": timezone.localtime(now).strftime("%Y年%m月%d日"),
