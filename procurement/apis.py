@@ -314,11 +314,15 @@ class ClarifySerializer(serializers.Serializer):
 
 
 def _step(name, service, serializer=None, summary=""):
-    cls = type(name, (_ProjectStepApi,), {"service": staticmethod(service),
-                                          "input_serializer": serializer})
-    cls.post = extend_schema(request=serializer, summary=summary,
-                             responses={200: ProjectSerializer, 201: dict})(cls.post)
-    return cls
+    # Each step documents its own body: decorate a function of its own, not the shared
+    # base method (extend_schema annotates the function it is given).
+    def post(self, request, pk):
+        return _ProjectStepApi.post(self, request, pk)
+
+    post = extend_schema(request=serializer, summary=summary,
+                         responses={200: ProjectSerializer, 201: dict})(post)
+    return type(name, (_ProjectStepApi,), {"service": staticmethod(service),
+                                           "input_serializer": serializer, "post": post})
 
 
 ProjectSubmitApi = _step("ProjectSubmitApi", services.project_submit,

@@ -86,3 +86,12 @@ def test_retender_and_assistant_through_the_api(approved, alice, purchaser_org):
     again = client.post(f"/api/projects/{approved.pk}/retender/", {}, format="json")
     assert again.status_code == 200 and again.json()["retender_of"] == approved.pk
     assert again.json()["status"] == "draft"
+
+
+def test_each_project_step_documents_its_own_body(client, alice):
+    client.force_login(alice)
+    schema = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    summaries = {step: schema[f"/api/projects/{{id}}/{step}/"]["post"]["summary"]
+                 for step in ("submit", "approve", "clarify", "retender", "assistant")}
+    assert len(set(summaries.values())) == 5
+    assert "requestBody" not in schema["/api/projects/{id}/submit/"]["post"]
