@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from accounts import apis as accounts_apis
 from audit import apis as audit_apis
+from contracts import api_urls_financing
 from deadlines import apis as deadline_apis
 from procurement import apis as proc
 from procurement import apis_evaluation as ev
@@ -69,3 +70,7 @@ urlpatterns = [
     path("notices/", proc.NoticeListApi.as_view(), name="notice-list"),
     path("notices/<int:pk>/", proc.NoticeDetailApi.as_view(), name="notice-detail"),
 ]
+
+# The contracts app keeps its own lists; they sit in this "api" namespace.
+urlpatterns += [path("", include("contracts.api_urls"))]
+urlpatterns += api_urls_financing.urlpatterns

@@ -10,7 +10,7 @@ class ContractsConfig(AppConfig):
         from audit.actions import register_actions
         from notifications.categories import register_category
 
-        from . import signals  # noqa: F401 — connects the ledger to awards
+        from . import signals, signals_financing  # noqa: F401 — the ledger, financing offers
 
         register_category("contracts.contract", _("Contracts you are a party to"),
                           statutory=True)
@@ -32,6 +32,7 @@ class ContractsConfig(AppConfig):
             "invoice.submit": _("Invoice submitted"),
             "payment.record": _("Payment recorded"),
             "payment.refused": _("Payment refused"),
+            "financing.offer": _("Financing offer saved"),
             "financing.apply": _("Financing applied for, with consent"),
             "financing.decide": _("Financing decided by the bank"),
             "financing.disburse": _("Financing disbursed"),

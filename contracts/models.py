@@ -190,6 +190,7 @@ class Acceptance(models.Model):
     items_checked = models.TextField(_("items checked"), blank=True)
     members = models.JSONField(_("acceptance members"), default=list, blank=True)
     service_users_invited = models.BooleanField(_("service users invited"), default=False)
+    public_service = models.BooleanField(_("a public service"), default=False)
     report = models.TextField(_("acceptance report"), blank=True)
 
     class Meta:

@@ -19,6 +19,8 @@ def is_sme(organization: Organization) -> bool:
     return organization.scale in SME
 
 
+TERM_UNITS = {"workdays": _("working days"), "days": _("days")}
+
 CHARGE_KINDS = {
     "performance_bond": _("Performance bond"),
     "quality_deposit": _("Quality guarantee deposit"),

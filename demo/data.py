@@ -35,6 +35,9 @@ ORGANIZATIONS = [
     ("bank", "中国工商银行股份有限公司许昌魏都支行", "bank", "91", "174300158", {
         "address": "许昌市魏都区七一路 30 号", "contact_name": "周经理",
         "contact_phone": "0374-2963030"}),
+    ("bank2", "中国建设银行股份有限公司许昌魏都支行", "bank", "91", "174300262", {
+        "address": "许昌市魏都区建安大道 168 号", "contact_name": "何经理",
+        "contact_phone": "0374-2964040"}),
     ("s1", "许昌华信科技有限公司", "supplier", "91", "MA45A1B13", {
         "scale": "small", "address": "许昌市魏都区科技大道 1 号", "contact_name": "张伟",
         "contact_phone": "13803740001"}),
@@ -78,6 +81,7 @@ PEOPLE = [
     ("dl_jb", "陈志远", "13903745001", "agency", ["officer", "admin"], False),
     ("cg_jb", "刘海涛", "13903746001", "central", ["officer", "admin"], False),
     ("yh_jb", "周婷", "13903747001", "bank", ["officer", "admin"], False),
+    ("jh_jb", "何静", "13903747002", "bank2", ["officer", "admin"], False),
     *[(f"gys{i}", name, f"1380374000{i}", f"s{i}", ["admin"], False) for i, name in enumerate(
         ["张伟", "王芳", "刘洋", "陈静", "杨磊", "黄敏", "吴强", "周杰", "徐超"], start=1)],
 ]
@@ -98,4 +102,15 @@ EXPERTS = [
     ("zj7", "冯志强", "13703741007", "高级工程师", None, "许昌市建筑设计院",
      ["B01000000"], []),
     ("zj8", "曹颖", "13703741008", "副主任医师", None, "许昌市中心医院", ["A02320000"], []),
+]
+
+# Contract financing offers (春风行动 第26条): (bank key, product, annual rate,
+# up to % of the contract, term in months, conditions)
+FINANCING_OFFERS = [
+    ("bank", "政采贷", "3.45%起", "70", 12,
+     "凭政府采购合同在线申请，无需抵押担保，线上审批，最快当日放款；合同款支付至本行回款账户。"),
+    ("bank", "政采e贷（小微企业）", "3.10%起", "80", 6,
+     "限中小微企业；随借随还，按日计息。"),
+    ("bank2", "建行政采贷", "3.50%起", "60", 12,
+     "信用方式，凭中标通知书和政府采购合同申请；额度最高500万元。"),
 ]

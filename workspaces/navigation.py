@@ -55,20 +55,26 @@ _PROCUREMENT = [
     )),
 ]
 
+_CONTRACTS = NavItem(_("Contracts"), "contracts:list", "bi-file-earmark-text")
+_LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
+
 MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
-                  *_COMMON],
+                  _CONTRACTS, _LEDGER, *_COMMON],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
                NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
                  NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
-                 NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"), *_COMMON],
+                 NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"), _CONTRACTS,
+                 NavItem(_("Contract financing"), "financing:index", "bi-bank"), *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
         NavItem(_("Deadlines"), "deadlines:deadline-list", "bi-stopwatch"),
         NavItem(_("Timeliness ranking"), "deadlines:ranking", "bi-bar-chart"),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
+        # One dropdown, so the bar still fits on one line at 1280 px.
+        NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
         NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
         NavGroup(_("Settings and records"), "bi-gear", (
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
@@ -76,7 +82,9 @@ MENUS = {
             NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),
         )),
     ],
-    "bank": [NavItem(_("Home"), "workspaces:bank", "bi-house"), *_COMMON],
+    "bank": [NavItem(_("Home"), "workspaces:bank", "bi-house"),
+             NavItem(_("Financing applications"), "financing:bank-list", "bi-inboxes"),
+             NavItem(_("Our financing offers"), "financing:offer-list", "bi-tags"), *_COMMON],
 }
 
 

@@ -11,6 +11,7 @@ from notifications.services import notify
 from procurement.models import Award
 
 from ..models import Contract, LedgerRow
+from ..selectors import contract_clocks
 
 OFFICERS = (Membership.Role.OFFICER, Membership.Role.ADMIN)
 PURCHASER_SIGNERS = (Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.Role.LEADER,
@@ -54,12 +55,10 @@ def ledger_sync(award: Award, *, now=None) -> LedgerRow:
     lot = award.lot
     project = lot.project
     contract = Contract.objects.filter(award=award).first()
-    subjects = [("procurement", "award", str(award.pk))]
-    if contract is not None:
-        subjects.append(("contracts", "contract", str(contract.pk)))
-    overdue = sum(Deadline.objects.filter(
-        subject_type__app_label=app, subject_type__model=model, subject_id=pk,
-        status=Deadline.Status.OVERDUE).count() for app, model, pk in subjects)
+    overdue = sum(1 for d in contract_clocks(contract) if d.status == Deadline.Status.OVERDUE) \
+        if contract is not None else Deadline.objects.filter(
+            clock="contract.sign", subject_id=str(award.pk),
+            subject_type__app_label="procurement", status=Deadline.Status.OVERDUE).count()
     values = {
         "purchaser": project.purchaser, "project_code": project.code,
         "project_title": project.title, "lot_number": lot.number, "budget": lot.budget,

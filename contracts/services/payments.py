@@ -135,7 +135,10 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
                               code="advance_exceeded", field="amount")
         kind = Payment.Kind.ADVANCE
     else:
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, contract=contract)
+        invoice = Invoice.objects.select_for_update().filter(pk=invoice.pk,
+                                                             contract=contract).first()
+        if invoice is None:
+            raise DomainError(_("That invoice belongs to another contract."), field="invoice")
         if amount > invoice.outstanding:
             raise DomainError(_("Invoice %(number)s has %(left)s yuan outstanding."),
                               params={"number": invoice.number,
@@ -177,18 +180,27 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
 
 
 def late_interest(invoice: Invoice, *, now=None) -> Decimal:
-    """Interest owed to an SME for late payment of this invoice: the outstanding amount
-    × the daily rate (0.05 % unless agreed) × the days past the payment clock
-    (保障中小企业款项支付条例 第15条). Zero when paid on time or not an SME."""
+    """Interest owed to an SME for paying this invoice late: for each day past the
+    payment clock, what was still unpaid that day × the daily rate (0.05 % unless
+    agreed; 保障中小企业款项支付条例 第15条). Payments made late still owe the interest
+    of the days they were late. Zero for a supplier that is not an SME."""
     now = now or timezone.now()
-    contract = invoice.contract
-    if not is_sme(contract.supplier) or invoice.outstanding <= 0:
-        return Decimal("0")
+    if not is_sme(invoice.contract.supplier):
+        return Decimal("0.00")
     clock = Deadline.objects.filter(
         clock="payment.after_invoice", subject_type=ContentType.objects.get_for_model(Invoice),
         subject_id=str(invoice.pk)).order_by("-started_at").first()
-    if clock is None or now <= clock.due_at:
-        return Decimal("0")
-    days = (timezone.localdate(now) - timezone.localdate(clock.due_at)).days
+    if clock is None:
+        return Decimal("0.00")
+    due = timezone.localdate(clock.due_at)
     rate = Decimal(rule("payment.late_interest").amount) / 100
-    return (invoice.outstanding * rate * days).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    unpaid, day, total = invoice.amount, due, Decimal("0")
+    for payment in invoice.payments.order_by("paid_on", "id"):
+        if payment.paid_on > day:
+            total += unpaid * rate * (payment.paid_on - day).days
+            day = payment.paid_on
+        unpaid -= payment.amount
+    today = timezone.localdate(now)
+    if unpaid > 0 and today > day:
+        total += unpaid * rate * (today - day).days
+    return total.quantize(Decimal("0.01"), ROUND_HALF_UP)

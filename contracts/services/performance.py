@@ -104,6 +104,7 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
     acceptance.recorded_by, acceptance.accepted_on = actor, now
     acceptance.items_checked, acceptance.members = items_checked.strip(), members
     acceptance.report, acceptance.service_users_invited = report.strip(), service_users_invited
+    acceptance.public_service = public_service
     acceptance.save()
     contract.status = C.ACCEPTED if passed else C.RECTIFYING
     if passed:

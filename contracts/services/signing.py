@@ -89,13 +89,28 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
     return contract
 
 
+def _require_suspender(actor, organization: Organization | None, contract: Contract) -> None:
+    """The finance bureau or the purchaser suspends and resumes signing; with no actor,
+    the complaints process does, as the system."""
+    if actor is None:
+        return
+    if organization is not None and (organization.kind == Organization.Kind.FINANCE
+                                     or organization.pk == contract.purchaser_id):
+        require_member(actor, organization, PURCHASER_SIGNERS)
+        return
+    raise PermissionDenied(_("Only the finance bureau or the purchaser suspends or resumes "
+                             "signing."))
+
+
 @transaction.atomic
-def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now=None,
+def contract_signing_suspend(*, contract: Contract, reason: str, actor=None,
+                             organization: Organization | None = None, now=None,
                              ip=None) -> Contract:
     """A challenge that may change the result suspends signing (条例 第54条); the
     signing clock pauses with it. Used by the complaints process."""
     now = now or timezone.now()
     contract = locked(contract)
+    _require_suspender(actor, organization, contract)
     if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
         raise InvalidTransition(_("Only a contract not yet signed can be suspended."))
     if len((reason or "").strip()) < 5:
@@ -104,7 +119,8 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now
     contract.save(update_fields=["suspended_reason"])
     deadline_pause(subject=contract.award, clock="contract.sign", reason=reason, at=now,
                    actor=actor)
-    audit_record(action="contract.suspend", actor=actor, organization=contract.purchaser,
+    audit_record(action="contract.suspend", actor=actor,
+                 organization=organization or contract.purchaser,
                  obj=contract, detail={"reason": reason, "basis": SUSPEND_BASIS}, ip=ip, now=now)
     for org in (contract.purchaser, contract.supplier):
         tell(contract, org, key=f"suspended:{now.timestamp()}", now=now,
@@ -114,15 +130,19 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None, now
 
 
 @transaction.atomic
-def contract_signing_resume(*, contract: Contract, actor=None, now=None, ip=None) -> Contract:
+def contract_signing_resume(*, contract: Contract, actor=None,
+                            organization: Organization | None = None, now=None,
+                            ip=None) -> Contract:
     now = now or timezone.now()
     contract = locked(contract)
+    _require_suspender(actor, organization, contract)
     if not contract.suspended_reason:
         raise InvalidTransition(_("Signing is not suspended."))
     contract.suspended_reason = ""
     contract.save(update_fields=["suspended_reason"])
     deadline_resume(subject=contract.award, clock="contract.sign", at=now, actor=actor)
-    audit_record(action="contract.resume", actor=actor, organization=contract.purchaser,
+    audit_record(action="contract.resume", actor=actor,
+                 organization=organization or contract.purchaser,
                  obj=contract, ip=ip, now=now)
     for org in (contract.purchaser, contract.supplier):
         tell(contract, org, key=f"resumed:{now.timestamp()}", now=now,

@@ -221,3 +221,36 @@ def test_late_payment_to_an_sme_shows_its_interest(awarded, alice, winner_user):
     assert services.late_interest(invoice, now=due) == 0
     # Ten days late: 100,000 × 0.05 % × 10 = 500.
     assert services.late_interest(invoice, now=due + dt.timedelta(days=10)) == Decimal("500.00")
+
+
+def test_a_late_payment_still_owes_the_interest_of_its_late_days(awarded, alice,
+                                                                 winner_user):
+    contract = sign_both(draft(awarded, alice), alice, winner_user)
+    invoice = services.invoice_submit(contract=contract, actor=winner_user, number="F2",
+                                      amount=Decimal("100000"), issued_on=dt.date(2026, 3, 24),
+                                      file_name="fp.pdf", file_data=PDF, now=T0)
+    due = clock("payment.after_invoice", invoice.pk).due_at
+    # Half paid 4 days late, the rest 10 days late: 50,000 × 0.05 % × (4 + 10) = 350.
+    services.payment_record(contract=contract, actor=alice, invoice=invoice,
+                            amount=Decimal("50000"), voucher="L1",
+                            paid_on=(due + dt.timedelta(days=4)).date(),
+                            now=due + dt.timedelta(days=4))
+    services.payment_record(contract=contract, actor=alice, invoice=invoice,
+                            amount=Decimal("50000"), voucher="L2",
+                            paid_on=(due + dt.timedelta(days=10)).date(),
+                            now=due + dt.timedelta(days=10))
+    later = due + dt.timedelta(days=30)
+    assert services.late_interest(invoice, now=later) == Decimal("350.00")
+
+
+def test_only_the_bureau_or_the_purchaser_suspends_signing(awarded, alice, winner_user,
+                                                           supervisor, finance_org):
+    contract = draft(awarded, alice)
+    with pytest.raises(DomainError):
+        services.contract_signing_suspend(contract=contract, reason="供应商自行要求暂停签订",
+                                          actor=winner_user, organization=contract.supplier,
+                                          now=T0)
+    services.contract_signing_suspend(contract=contract, reason="财政部门受理投诉，暂停签订",
+                                      actor=supervisor, organization=finance_org, now=T0)
+    contract.refresh_from_db()
+    assert contract.suspended_reason

@@ -7,6 +7,7 @@ from accounts import services
 from accounts.models import Membership, Organization, User
 from core.models import CatalogItem
 from demo import data
+from demo import financing as demo_financing
 from demo import procurement as demo_procurement
 
 FINANCE_ADMIN_GROUP = "财政局管理员"
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self._finance_admin_group()
         self._superuser()
         demo_procurement.seed(orgs)
+        demo_financing.seed(orgs)
         self._print_logins()
 
     def _organizations(self):

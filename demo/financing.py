@@ -1,0 +1,20 @@
+"""Demo contract financing: two banks' offers to winners (春风行动 第26条)."""
+
+from decimal import Decimal
+
+from accounts.models import Membership
+from contracts.models import FinancingOffer
+from contracts.services.financing import financing_offer_save
+from demo import data
+
+
+def seed(orgs: dict) -> None:
+    for key, name, rate, percent, months, description in data.FINANCING_OFFERS:
+        bank = orgs[key]
+        if FinancingOffer.objects.filter(bank=bank, name=name).exists():
+            continue
+        staff = Membership.objects.filter(organization=bank, is_active=True).select_related(
+            "user").first().user
+        financing_offer_save(bank=bank, actor=staff, name=name, rate=rate,
+                             max_percent=Decimal(percent), term_months=months,
+                             description=description)
