@@ -356,7 +356,7 @@ class FinancingOffer(models.Model):
                              related_name="financing_offers")
     name = models.CharField(_("product"), max_length=200)
     rate = models.CharField(_("annual rate"), max_length=60)
-    max_percent = models.DecimalField(_("up to (% of the contract)"), max_digits=5,
+    max_percent = models.DecimalField(_("up to (per cent of the contract)"), max_digits=5,
                                       decimal_places=2)
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     description = models.TextField(_("conditions"), blank=True)

@@ -60,13 +60,18 @@ _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
 
 MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
-                  _CONTRACTS, _LEDGER, *_COMMON],
+                  NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
+                  *_COMMON],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
                NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
                  NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
-                 NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"), _CONTRACTS,
-                 NavItem(_("Contract financing"), "financing:index", "bi-bank"), *_COMMON],
+                 NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"),
+                 # One dropdown: seven items overflow the bar at 1280 px in English.
+                 NavGroup(_("Contracts"), "bi-file-earmark-text", (
+                     _CONTRACTS,
+                     NavItem(_("Contract financing"), "financing:index", "bi-bank"))),
+                 *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
