@@ -236,6 +236,12 @@ class PaymentForm(ContractForm):
                 "amount": f"{self.contract.advance_amount:,.2f}"}
         else:
             field.empty_label = "—"
+        # The usual case preselected: the oldest invoice still owed, for what it owes.
+        owed = next((i for i in field.queryset.order_by("received_at", "pk")
+                     if i.outstanding > 0), None)
+        if owed is not None:
+            field.initial = owed.pk
+            self.fields["amount"].initial = owed.outstanding
         self.fields["paid_on"].initial = timezone.localdate()
         self.fields["payee_account"].initial = collection_account
 
