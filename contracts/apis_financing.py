@@ -22,6 +22,7 @@ from .selectors import (
     financing_applications_visible_to,
     financing_offers_for,
     financing_offers_of,
+    repayments_prefetch,
 )
 from .services import financing as services
 from .services.financing import offer_cap
@@ -62,6 +63,8 @@ class RepaymentSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     amount = serializers.DecimalField(max_digits=16, decimal_places=2)
     paid_at = serializers.DateTimeField(allow_null=True)
+    recorded_by = serializers.CharField(source="recorded_by.display_name", allow_null=True,
+                                        default=None, help_text="Who at the bank recorded it")
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -211,7 +214,8 @@ class ContractFinancingApi(APIView):
             offer.up_to = offer_cap(offer, contract.amount)
         applications = FinancingApplication.objects.filter(
             contract=contract, supplier=supplier).select_related(
-            "contract__award", "contract__purchaser", "supplier", "bank", "offer", "consent_by")
+            "contract__award", "contract__purchaser", "supplier", "bank", "offer", "consent_by"
+        ).prefetch_related(repayments_prefetch())
         live = applications.filter(status__in=services.LIVE).exists()
         return Response(ContractFinancingSerializer({
             "contract": contract.pk, "number": contract.number, "amount": contract.amount,
@@ -227,7 +231,7 @@ class ApplicationListApi(APIView):
                            "bank")
     def get(self, request):
         qs = financing_applications_visible_to(organization=request.organization) \
-            .select_related("consent_by").prefetch_related("repayments")
+            .select_related("consent_by").prefetch_related(repayments_prefetch())
         wanted = request.query_params.get("status", "")
         if wanted in FinancingApplication.Status.values:
             qs = qs.filter(status=wanted)

@@ -427,6 +427,25 @@ class FinancingApplication(models.Model):
             models.CheckConstraint(condition=Q(rating__isnull=True)
                                    | Q(rating__gte=1, rating__lte=5),
                                    name="contracts_financing_rating_range"),
+            # A decision is whole: an approval names the amount (never more than asked),
+            # the rate and the account the purchaser pays into; a refusal, its reason.
+            models.CheckConstraint(
+                condition=Q(status="applied")
+                | (Q(decided_at__isnull=False) & Q(decided_by__isnull=False)),
+                name="contracts_financing_decided"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "disbursed", "repaid"])
+                | (Q(approved_amount__isnull=False) & Q(approved_amount__lte=F("amount"))
+                   & Q(rate__isnull=False) & ~Q(collection_account="")),
+                name="contracts_financing_approval_whole"),
+            models.CheckConstraint(condition=~Q(status="refused") | ~Q(decision_reason=""),
+                                   name="contracts_financing_refusal_reason"),
+            # Disbursed: when and how much, never more than approved.
+            models.CheckConstraint(
+                condition=~Q(status__in=["disbursed", "repaid"])
+                | (Q(disbursed_at__isnull=False) & Q(disbursed_amount__isnull=False)
+                   & Q(disbursed_amount__lte=F("approved_amount"))),
+                name="contracts_financing_disbursement_whole"),
         ]
 
     def __str__(self):
@@ -439,13 +458,22 @@ class Repayment(models.Model):
     due_date = models.DateField(_("due"))
     amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2)
     paid_at = models.DateTimeField(_("repaid at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
 
     class Meta:
         verbose_name = _("repayment")
         verbose_name_plural = _("repayments")
         ordering = ["due_date", "id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
-                                              name="contracts_repayment_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0),
+                                   name="contracts_repayment_positive"),
+            # A repayment is recorded as received by someone of the bank, or not at all.
+            models.CheckConstraint(condition=Q(paid_at__isnull=True, recorded_by__isnull=True)
+                                   | Q(paid_at__isnull=False, recorded_by__isnull=False),
+                                   name="contracts_repayment_recorded_by"),
+        ]
 
     def __str__(self):
         return f"{self.due_date}: {self.amount}"

@@ -49,6 +49,15 @@ def financing_offers_of(*, organization: Organization | None):
     return FinancingOffer.objects.filter(bank=organization)
 
 
+def repayments_prefetch():
+    """An application's repayments with who recorded each, in one query."""
+    from django.db.models import Prefetch
+
+    from .models import Repayment
+
+    return Prefetch("repayments", queryset=Repayment.objects.select_related("recorded_by"))
+
+
 def financing_applications_visible_to(*, organization: Organization | None):
     """The supplier's own applications, or those made to this bank — nothing else."""
     from .models import FinancingApplication

@@ -30,6 +30,7 @@ from .selectors import (
     financing_applications_visible_to,
     financing_offers_for,
     financing_offers_of,
+    repayments_prefetch,
 )
 from .services import financing as services
 from .services.financing import BASIS, offer_cap
@@ -235,7 +236,7 @@ def _contract_context(request, contract: Contract, **bound):
     offers = financing_offers_for(contract.award)
     applications = list(FinancingApplication.objects.filter(
         contract=contract, supplier=contract.supplier).select_related("bank", "offer")
-        .prefetch_related("repayments"))
+        .prefetch_related(repayments_prefetch()))
     live = next((a for a in applications if a.status in services.LIVE), None)
     rows = []
     for a in applications:
@@ -331,7 +332,7 @@ def bank_list(request):
 
 
 def _bank_context(request, application: FinancingApplication, **bound):
-    repayments = list(application.repayments.all())
+    repayments = list(application.repayments.select_related("recorded_by"))
     decide = application.status == S.APPLIED
     disburse = application.status == S.APPROVED
     schedule = bound.pop("schedule", None)

@@ -368,8 +368,8 @@ def financing_repay(*, repayment: Repayment, actor, now=None, ip=None) -> Repaym
                                                           application=application)
     if repayment.paid_at is not None:
         raise InvalidTransition(_("This repayment is recorded already."))
-    repayment.paid_at = now
-    repayment.save(update_fields=["paid_at"])
+    repayment.paid_at, repayment.recorded_by = now, actor
+    repayment.save(update_fields=["paid_at", "recorded_by"])
     settled = not application.repayments.filter(paid_at__isnull=True).exists()
     if settled:
         application.status = S.REPAID

@@ -227,6 +227,8 @@ def test_application_to_repaid_and_rated_through_the_services(signed, offer, icb
                                  now=disbursed_at + dt.timedelta(days=90 * (i + 1)))
         application.refresh_from_db()
         assert application.status == (S.REPAID if i == 2 else S.DISBURSED)
+        repayment.refresh_from_db()
+        assert repayment.recorded_by == banker
     with pytest.raises(InvalidTransition):
         services.financing_repay(repayment=repayments[0], actor=banker)
     # Repaid: the contract is paid into its own account again.
@@ -522,6 +524,9 @@ def test_the_whole_path_through_the_api(signed, icbc, ccb, winner_user, charlie)
         done = staff.post(f"{url}repayments/{row['id']}/repay/")
         assert done.status_code == 200
     assert done.json()["status"] == "repaid"
+    assert [r["recorded_by"] for r in done.json()["repayments"]] == [
+        icbc[1].display_name] * 3
+    assert disbursed.json()["repayments"][0]["recorded_by"] is None
     rated = supplier.post(f"{url}rate/", {"rating": 5, "comment": "好"}, format="json")
     assert rated.status_code == 200 and rated.json()["rating"] == 5
     assert [a["id"] for a in staff.get("/api/financing/applications/").json()["results"]] \
@@ -545,3 +550,39 @@ def test_the_schema_documents_every_financing_endpoint_without_warnings():
             if method in ("get", "post", "put"):
                 assert op["summary"], op
 
+
+
+def test_the_database_refuses_half_decisions_and_unattributed_repayments(signed, offer, icbc,
+                                                                        winner_user):
+    """What the services never write, the database refuses too (a second write path, a
+    shell or an admin action cannot leave a half-made decision)."""
+    from django.db import IntegrityError, transaction
+
+    _bank, banker = icbc
+    application = apply(signed, offer, winner_user)
+    half_made = [
+        {"status": S.APPROVED},  # no decider, amount, rate or account
+        {"status": S.APPROVED, "decided_by": banker, "decided_at": T0,
+         "approved_amount": Decimal("300000"), "rate": Decimal("3.45")},  # no account
+        {"status": S.APPROVED, "decided_by": banker, "decided_at": T0,
+         "approved_amount": Decimal("300001"), "rate": Decimal("3.45"),
+         "collection_account": ACCOUNT},  # more than asked
+        {"status": S.REFUSED, "decided_by": banker, "decided_at": T0},  # no reason
+    ]
+    for values in half_made:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FinancingApplication.objects.filter(pk=application.pk).update(**values)
+    approve(application, banker)
+    with pytest.raises(IntegrityError), transaction.atomic():  # disbursed: when, how much
+        FinancingApplication.objects.filter(pk=application.pk).update(status=S.DISBURSED)
+    with pytest.raises(IntegrityError), transaction.atomic():  # never more than approved
+        FinancingApplication.objects.filter(pk=application.pk).update(
+            status=S.DISBURSED, disbursed_at=T0, disbursed_amount=Decimal("300000.01"))
+    services.financing_disburse(application=application, actor=banker,
+                                amount=Decimal("300000"), at=T0, schedule=SCHEDULE, now=T0)
+    repayment = application.repayments.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Repayment.objects.filter(pk=repayment.pk).update(paid_at=T0)
+    application.refresh_from_db()
+    assert application.status == S.DISBURSED
+    assert not Repayment.objects.filter(paid_at__isnull=False).exists()
