@@ -134,10 +134,23 @@ def milestones_of(formset) -> list[dict]:
 # --- the steps on the contract's page ------------------------------------------------
 
 class ContractForm(BootstrapFormMixin, forms.Form):
-    """A step of one contract: the rows it may pick are that contract's."""
+    """A step of one contract: the rows it may pick are that contract's.
+
+    The contract page holds many of these at once, some once per row: each form's ids
+    carry its step (and its row), so that no two inputs on the page share an id."""
+
+    row_field = ""  # the hidden field naming the row, for forms repeated per row
 
     def __init__(self, *args, contract: Contract, **kwargs):
         self.contract = contract
+        if "auto_id" not in kwargs:
+            scope = type(self).__name__.removesuffix("Form").lower()
+            if self.row_field:
+                data = args[0] if args else kwargs.get("data")
+                row = (data or {}).get(self.row_field) or \
+                    (kwargs.get("initial") or {}).get(self.row_field)
+                scope = f"{scope}{row or ''}"
+            kwargs["auto_id"] = f"id_{scope}_%s"
         super().__init__(*args, **kwargs)
 
 
@@ -156,6 +169,7 @@ class SuspendForm(ContractForm):
 
 
 class MilestoneDoneForm(ContractForm):
+    row_field = "milestone"
     milestone = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -254,6 +268,7 @@ class SupplementForm(ContractForm):
 
 
 class SupplementConfirmForm(ContractForm):
+    row_field = "supplement"
     supplement = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

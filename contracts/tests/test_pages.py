@@ -3,6 +3,7 @@ each step through its service; refusals re-render the form with the error, its b
 what was typed (400); outsiders get 404."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -242,3 +243,27 @@ def test_suspension_supplements_and_the_supervisors_view(awarded, alice, winner_
     assert 'data-testid="sign-form"' not in detail and 'data-testid="payment-form"' not in detail
     assert page(finance.get(reverse("contracts:list"), {"status": "draft"})).count(
         contract.number) == 0
+
+
+def duplicate_ids(html: str) -> list[str]:
+    from collections import Counter
+
+    return sorted(k for k, n in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if n > 1)
+
+
+def test_no_two_inputs_on_the_contract_page_share_an_id(awarded, alice, winner_user):
+    """Each party's page holds many step forms at once, some repeated per row (labels
+    point at their own input; the browser test's locators stay unambiguous)."""
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    contract = services.contract_draft(
+        award=awarded, actor=alice, **terms(delivery_deadline=soon, milestones=[
+            {"title": "到货", "due_date": soon}, {"title": "安装调试", "due_date": soon}]))
+    for user, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
+        contract = services.contract_sign(contract=contract, actor=user, organization=org,
+                                          pdf_sha256=contract.pdf_sha256)
+    services.supplement_propose(contract=contract, actor=alice, amount=1000,
+                                reason="增加同型号计算机1台")
+    for user in (alice, winner_user):
+        html = page(client_for(user).get(contract.get_absolute_url()))
+        assert 'id="id_payment_amount"' in html or 'id="id_milestonedone' in html
+        assert duplicate_ids(html) == []
