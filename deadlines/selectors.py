@@ -25,13 +25,16 @@ S = Deadline.Status
 
 
 def deadlines_visible_to(*, user, organization):
-    """Finance-bureau staff see every clock; others their organisation's."""
+    """Finance-bureau staff see every clock; others their organisation's, and the clocks
+    that name them among the people responsible — the winner's staff on the signing clock
+    the purchaser's organisation carries, say."""
     qs = Deadline.objects.select_related("organization")
     if organization is None:
         return qs.none()
     if organization.kind == Organization.Kind.FINANCE:
         return qs
-    return qs.filter(organization=organization)
+    named = Deadline.responsible_users.through.objects.filter(user_id=user.pk)
+    return qs.filter(Q(organization=organization) | Q(pk__in=named.values("deadline_id")))
 
 
 def deadline_filter(qs, *, status="", clock="", organization_id=None, provisional=None):

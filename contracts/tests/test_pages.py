@@ -267,3 +267,27 @@ def test_no_two_inputs_on_the_contract_page_share_an_id(awarded, alice, winner_u
         html = page(client_for(user).get(contract.get_absolute_url()))
         assert 'id="id_payment_amount"' in html or 'id="id_milestonedone' in html
         assert duplicate_ids(html) == []
+
+
+def test_the_winner_sees_the_signing_clock_it_shares_with_the_purchaser(awarded, winner_user,
+                                                                        opened):
+    """The signing clock is carried by the purchaser but names the winner's staff: they see
+    it on their workspace, in their deadline list and through the API; a losing bidder
+    does not."""
+    from deadlines.models import Deadline
+
+    clock = Deadline.objects.get(clock="contract.sign")
+    assert clock.organization == awarded.lot.project.purchaser
+    winner = client_for(winner_user)
+    for url in (reverse("workspaces:supplier"), reverse("deadlines:deadline-list")):
+        assert awarded.lot.project.code in page(winner.get(url))
+    assert winner.get(reverse("deadlines:deadline-detail", args=[clock.pk])).status_code == 200
+    listed = winner.get("/api/deadlines/").json()
+    assert [d["id"] for d in listed["results"]] == [clock.pk]
+
+    _lot, bidders = opened
+    loser = next(b for b in bidders if b != awarded.bid.supplier).memberships.get().user
+    other = client_for(loser)
+    assert awarded.lot.project.code not in page(other.get(reverse("deadlines:deadline-list")))
+    assert other.get(reverse("deadlines:deadline-detail", args=[clock.pk])).status_code == 404
+    assert other.get("/api/deadlines/").json()["results"] == []
