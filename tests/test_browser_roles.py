@@ -18,6 +18,13 @@ ROLES = [
 ]
 
 
+def fits(page) -> bool:
+    """No horizontal scrolling: the longer English labels must still fit the bar."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{width} px wide"
+    return True
+
+
 @pytest.mark.parametrize(("username", "path", "shows", "zh", "en"), ROLES)
 def test_each_role_logs_in_to_its_own_workspace(
     demo, live_server, page, screenshot, username, path, shows, zh, en
@@ -29,6 +36,7 @@ def test_each_role_logs_in_to_its_own_workspace(
     body = page.inner_text("body")
     assert zh in body
     screenshot("zh")
+    assert fits(page), "the page is wider than the window"
 
     page.get_by_test_id("lang-en").click()
     page.wait_for_load_state("networkidle")
@@ -37,6 +45,7 @@ def test_each_role_logs_in_to_its_own_workspace(
     assert en in body
     assert zh not in body
     screenshot("en")
+    assert fits(page), "the English menu does not fit on one line at 1280 px"
 
     logout(page)
     assert page.url.rstrip("/") == live_server.url
