@@ -40,3 +40,28 @@ def test_seed_demo_refuses_in_production_mode(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_demo")
     assert not User.objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_the_contract_stage_with_its_clocks_running():
+    """The earlier tender: lot 1 accepted, advance paid, final invoice on the payment
+    clock, financing applied for; lot 2 awaiting the winner's signature — all from the
+    services, so that its clocks, ledger and audit trail are consistent."""
+    from contracts.models import Contract, FinancingApplication, LedgerRow
+    from deadlines.models import Deadline
+
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)  # still one of each
+    accepted, signing = Contract.objects.order_by("number")
+    assert accepted.status == Contract.Status.ACCEPTED
+    assert accepted.paid_total == accepted.advance_amount > 0
+    assert signing.status == Contract.Status.SIGNING
+    assert signing.signatures.get().party == "purchaser"
+    running = Deadline.objects.filter(status=Deadline.Status.OPEN)
+    assert sorted(running.values_list("clock", flat=True)) == [
+        "contract.sign", "payment.after_invoice"]
+    assert not Deadline.objects.filter(status=Deadline.Status.OVERDUE).exists()
+    assert all(d.met_on_time for d in Deadline.objects.filter(status=Deadline.Status.MET))
+    assert FinancingApplication.objects.get().status == "applied"
+    assert LedgerRow.objects.count() == 2
+    assert audit_chain_verify().ok

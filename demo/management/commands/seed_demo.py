@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import Membership, Organization, User
 from core.models import CatalogItem
+from demo import contracts as demo_contracts
 from demo import data
 from demo import financing as demo_financing
 from demo import procurement as demo_procurement
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         self._superuser()
         demo_procurement.seed(orgs)
         demo_financing.seed(orgs)
+        demo_contracts.seed(orgs)
         self._print_logins()
 
     def _organizations(self):
