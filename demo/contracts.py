@@ -85,12 +85,13 @@ def seed(orgs: dict) -> None:
                                 "投标保证金和履约保证金。",
         qualification_conditions="",
         items=[lot["item"] for lot in LOTS], criteria=CRITERIA)
+    items = {item.name: item for item in demand.items.all()}
     lots = []
     for lot in LOTS:
         reservation, share = suggest_sme_reservation(category="goods", budget=lot["budget"])
         lots.append({"title": lot["title"], "budget": lot["budget"],
                      "ceiling_price": lot["ceiling_price"], "sme_reservation": reservation,
-                     "reserved_share": share})
+                     "reserved_share": share, "items": [items[lot["item"]["name"]]]})
     project = services.project_create(
         purchaser=edu, actor=officer, demand=demand, title=TITLE, method="open", lots=lots,
         contact_name="李明", contact_phone="0374-2961020", now=announced - dt.timedelta(days=4))

@@ -31,7 +31,7 @@ def _org(org) -> dict:
 
 def tender_fields(project: Project) -> dict:
     demand = project.demand
-    lots = list(project.lots.all())
+    lots = list(project.lots.prefetch_related("items"))
     return {
         "project_code": project.code,
         "project_name": project.title,
@@ -46,8 +46,8 @@ def tender_fields(project: Project) -> dict:
                   "reserved_share": str(lot.reserved_share) if lot.reserved_share else None}
                  for lot in lots],
         "items": [{"name": i.name, "catalog": i.catalog_item_id,
-                   "quantity": f"{i.quantity.normalize():f}",
-                   "unit": i.unit} for i in demand.items.all()],
+                   "quantity": f"{i.quantity.normalize():f}", "unit": i.unit,
+                   "lot": lot.number} for lot in lots for i in lot.items.all()],
         "technical_requirements": demand.technical_requirements,
         "commercial_requirements": demand.commercial_requirements,
         "qualification_conditions": demand.qualification_conditions,
@@ -80,9 +80,10 @@ def render_tender(project: Project) -> tuple[str, str, dict]:
         share = f"（预留{lot.reserved_share}%）" if lot.sme_reservation == "partial" else ""
         lines.append(f"  第{lot.number}包 {lot.title}：预算{lot.budget:,.2f}元{ceiling}；"
                      f"{RESERVATION_ZH[lot.sme_reservation]}{share}。")
-    for item in f["items"]:
-        lines.append(f"  · {item['name']} {item['quantity']}{item['unit']}"
-                     f"（品目 {item['catalog']}）")
+        for item in f["items"]:
+            if item.get("lot") == lot.number:
+                lines.append(f"    · {item['name']} {item['quantity']}{item['unit']}"
+                             f"（品目 {item['catalog']}）")
     lines += [
         f"  技术要求：{f['technical_requirements']}",
     ]

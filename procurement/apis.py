@@ -20,6 +20,7 @@ from .models import (
     Announcement,
     BudgetLine,
     Demand,
+    DemandItem,
     EvaluationCriterion,
     FairnessFinding,
     Lot,
@@ -219,6 +220,10 @@ class LotSerializer(serializers.Serializer):
     sme_reservation = serializers.ChoiceField(choices=Lot.Reservation.choices, required=False)
     reserved_share = serializers.DecimalField(max_digits=5, decimal_places=2, required=False,
                                               allow_null=True, default=None)
+    items = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=DemandItem.objects.all(),
+        help_text="The demand items this lot procures (ids). Optional with one lot; with "
+                  "several, each item of the demand is in exactly one lot.")
     status = serializers.CharField(read_only=True)
 
 
@@ -248,7 +253,8 @@ class ProjectListApi(APIView):
     @extend_schema(responses=ProjectSerializer(many=True),
                    summary="Projects: the purchaser's, the agency's entrusted, or all (finance)")
     def get(self, request):
-        qs = projects_visible_to(organization=request.organization).prefetch_related("lots")
+        qs = projects_visible_to(organization=request.organization).prefetch_related(
+            "lots__items")
         return paginated(self, request, qs, ProjectSerializer)
 
     @extend_schema(request=ProjectSerializer, responses={201: ProjectSerializer},

@@ -124,6 +124,21 @@ class LotForm(BootstrapFormMixin, forms.Form):
     reserved_share = forms.DecimalField(label=_("Reserved share (%)"), max_digits=5,
                                         decimal_places=2, required=False, min_value=0,
                                         max_value=100)
+    items = forms.ModelMultipleChoiceField(
+        label=_("Items in this lot"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("With several lots, each item of the demand is in one of them."))
+
+    def __init__(self, *args, demand=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = demand.items.all() if demand is not None else None
+        if items is None or len(items) < 2:
+            del self.fields["items"]  # one item: nothing to allot
+        else:
+            self.fields["items"].queryset = items
+            self.fields["items"].label_from_instance = lambda i: (
+                f"{i.name} × {i.quantity.normalize():f} {i.unit}")
+            self.fields["items"].widget.attrs["class"] = "form-check-input"
 
 
 LotFormSet = forms.formset_factory(LotForm, extra=0, min_num=1, validate_min=True)

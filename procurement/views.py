@@ -189,7 +189,7 @@ def project_create(request):
     initial = {"title": demand.title, "contact_name": request.user.display_name,
                "contact_phone": request.user.mobile}
     form = ProjectForm(request.POST or None, initial=initial)
-    lots = LotFormSet(request.POST or None, prefix="lots",
+    lots = LotFormSet(request.POST or None, prefix="lots", form_kwargs={"demand": demand},
                       initial=[{"title": demand.title}])
     available = budget_available(demand.budget_line) if demand.budget_line else None
     if request.method == "POST" and form.is_valid() and lots.is_valid():
@@ -223,7 +223,7 @@ def _project_context(request, project, **forms):
         user=request.user, organization__in=[project.purchaser, project.agency],
         is_active=True).values_list("role", flat=True))
     context = {
-        "project": project, "lots": project.lots.all(),
+        "project": project, "lots": project.lots.prefetch_related("items"),
         "events": project.events.select_related("actor"),
         "announcements": project.announcements.all(),
         "roles": roles, "is_drafter": project.drafted_by_id == request.user.pk,

@@ -54,7 +54,7 @@ def bid_create(request, lot_pk):
     initial = {"contact_name": request.user.display_name, "contact_phone": request.user.mobile,
                "sme_scale": org.scale, "idempotency_key": uuid.uuid4().hex}
     form = BidForm(request.POST or None, request.FILES or None, initial=initial,
-                   items=lot.project.demand.items.all())
+                   items=lot.items.all())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

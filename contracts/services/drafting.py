@@ -101,7 +101,7 @@ def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadlin
               "specification": i.specification, "unit_price": unit_prices.get(i.name, ""),
               "brand": payload.get("brand", "") if i.is_core else "",
               "model": payload.get("model", "") if i.is_core else ""}
-             for i in project.demand.items.all()]
+             for i in award.lot.items.all()]
     values = dict(
         title=f"{project.title}第{award.lot.number}包政府采购合同", purchaser=project.purchaser,
         supplier=supplier, amount=award.amount, total_amount=award.amount, items=items,

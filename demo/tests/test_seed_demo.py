@@ -57,6 +57,10 @@ def test_the_demo_shows_the_contract_stage_with_its_clocks_running():
     assert accepted.paid_total == accepted.advance_amount > 0
     assert signing.status == Contract.Status.SIGNING
     assert signing.signatures.get().party == "purchaser"
+    # Each contract lists its own lot's items, with the winner's unit price.
+    assert [(i["name"], i["unit_price"]) for i in accepted.items] == [
+        ("学生升降课桌椅（单人套）", "690.00")]
+    assert [i["name"] for i in signing.items] == ["A4黑白激光打印机"]
     running = Deadline.objects.filter(status=Deadline.Status.OPEN)
     assert sorted(running.values_list("clock", flat=True)) == [
         "contract.sign", "payment.after_invoice"]

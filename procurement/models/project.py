@@ -132,6 +132,9 @@ class Lot(models.Model):
                                        choices=Reservation.choices, default=Reservation.NONE)
     reserved_share = models.DecimalField(_("reserved share (%)"), max_digits=5,
                                          decimal_places=2, null=True, blank=True)
+    # What this lot procures: its share of the demand's items (each item in one lot).
+    items = models.ManyToManyField("procurement.DemandItem", verbose_name=_("items"),
+                                   related_name="lots", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PENDING)
     failure_reason = models.TextField(_("reason for failure"), blank=True)

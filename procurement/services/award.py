@@ -117,7 +117,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
             f"中标（成交）金额：{bid.price:,.2f}元", "",
             f"主要标的：{payload.get('brand', '')} {payload.get('model', '')}",
             *[f"  · {i.name} {i.quantity.normalize():f}{i.unit}"
-              for i in project.demand.items.all()],
+              for i in lot.items.all()],
             "",
             f"评审专家：{'、'.join(m.expert.display_name for m in members)}",
             f"中小企业声明：{winner.name}声明其为{SCALE_ZH.get(declaration.get('scale'), '—')}",

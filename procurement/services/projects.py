@@ -152,6 +152,7 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
                                   "most the lot's budget."), params={"n": i},
                                 code="ceiling_over_budget", basis="87号令 第12条", field="lots")
         total += budget
+    allotted = _allot_items(demand, lots, whole=retender_of is None)
     check_budget(demand.budget_line, total)
     check_method(method=method, category=demand.category, budget=total,
                  justification=method_justification)
@@ -163,12 +164,12 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
         method_justification=method_justification.strip(), contact_name=contact_name,
         contact_phone=contact_phone, drafted_by=actor, assistant=assistant,
         retender_of=retender_of)
-    for i, lot in enumerate(lots, start=1):
+    for i, (lot, items) in enumerate(zip(lots, allotted, strict=True), start=1):
         Lot.objects.create(
             project=project, number=i, title=lot["title"], budget=Decimal(lot["budget"]),
             ceiling_price=Decimal(lot["ceiling_price"]) if lot.get("ceiling_price") else None,
             sme_reservation=lot.get("sme_reservation", Lot.Reservation.NONE),
-            reserved_share=lot.get("reserved_share"))
+            reserved_share=lot.get("reserved_share")).items.set(items)
     demand.status = Demand.Status.USED
     demand.save(update_fields=["status", "updated_at"])
     audit_record(action="project.create", actor=actor, organization=purchaser, obj=project,
@@ -200,6 +201,43 @@ def project_assign_assistant(*, project: Project, actor, assistant, now=None,
     return project
 
 
+def _allot_items(demand: Demand, lots: list[dict], *, whole: bool) -> list[list]:
+    """Each lot's share of the demand's items (``lot["items"]``: items or their ids).
+
+    A single lot without a choice takes them all. Otherwise every lot names its items,
+    an item belongs to one lot only, and — unless only part of the demand is procured
+    again — every item is in a lot."""
+    items = {item.pk: item for item in demand.items.all()}
+    if len(lots) == 1 and not lots[0].get("items"):
+        return [list(items.values())]
+    allotted, seen = [], {}
+    for n, lot in enumerate(lots, start=1):
+        chosen = []
+        for value in lot.get("items") or []:
+            pk = getattr(value, "pk", value)
+            item = items.get(int(pk)) if str(pk).isdigit() else None
+            if item is None:
+                raise DomainError(_("Lot %(n)s: an item is not one of the demand's."),
+                                  params={"n": n}, code="lot_items", field="lots")
+            if item.pk in seen and seen[item.pk] != n:
+                raise DomainError(_("“%(item)s” is in lots %(a)s and %(b)s: an item belongs to "
+                                    "one lot."), params={"item": item.name, "a": seen[item.pk],
+                                                         "b": n},
+                                  code="lot_items", field="lots")
+            seen[item.pk] = n
+            chosen.append(item)
+        if not chosen:
+            raise DomainError(_("Lot %(n)s: choose the items it procures."), params={"n": n},
+                              code="lot_items", field="lots")
+        allotted.append(chosen)
+    missing = [item.name for pk, item in items.items() if pk not in seen]
+    if whole and missing:
+        raise DomainError(_("Not in any lot: %(items)s. Every item of the demand is procured "
+                            "in one of the lots."), params={"items": "、".join(missing)},
+                          code="lot_items", field="lots")
+    return allotted
+
+
 @transaction.atomic
 def project_retender(*, project: Project, actor, method: str = "",
                      method_justification: str = "", now=None, ip=None) -> Project:
@@ -222,7 +260,8 @@ def project_retender(*, project: Project, actor, method: str = "",
         contact_phone=project.contact_phone, assistant=project.assistant,
         retender_of=project, now=now, ip=ip,
         lots=[{"title": lot.title, "budget": lot.budget, "ceiling_price": lot.ceiling_price,
-               "sme_reservation": lot.sme_reservation, "reserved_share": lot.reserved_share}
+               "sme_reservation": lot.sme_reservation, "reserved_share": lot.reserved_share,
+               "items": list(lot.items.all())}
               for lot in failed])
     audit_record(action="project.retender", actor=actor, organization=project.purchaser,
                  obj=new, detail={"of": project.code, "lots": [lot.number for lot in failed]},

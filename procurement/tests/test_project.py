@@ -146,3 +146,104 @@ def test_cancelling_an_announced_project_publishes_a_notice(approved, alice, app
     assert approved.status == Project.Status.CANCELLED
     assert approved.announcements.filter(kind="cancellation").exists()
     assert set(Lot.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
+# --- lots and their items -------------------------------------------------------------
+
+PRINTERS = {"name": "A4黑白激光打印机", "catalog_code": "A02021003", "quantity": Decimal("10"),
+            "unit": "台", "specification": "双面打印", "is_core": False}
+
+
+@pytest.fixture
+def two_items(alice, purchaser_org, budget, intention):
+    from procurement.tests.fixtures import ITEMS, demand_data
+
+    return services.demand_create(purchaser=purchaser_org, actor=alice, budget_line=budget,
+                                  intention=intention, now=NOW,
+                                  **demand_data(items=[*ITEMS, PRINTERS]))
+
+
+def two_lots(first=(), second=()):
+    return [{"title": "计算机", "budget": Decimal("500000"), "items": list(first)},
+            {"title": "打印机", "budget": Decimal("50000"), "items": list(second)}]
+
+
+def create(demand, alice, purchaser_org, lots):
+    return services.project_create(purchaser=purchaser_org, actor=alice, demand=demand,
+                                   title="x", method="open", lots=lots, contact_name="a",
+                                   contact_phone="1", now=NOW)
+
+
+def test_a_single_lot_procures_every_item(two_items, alice, purchaser_org):
+    project = create(two_items, alice, purchaser_org, lots(Decimal("550000"), None))
+    assert set(project.lots.get().items.all()) == set(two_items.items.all())
+
+
+@pytest.mark.parametrize("allot", ["none", "twice", "foreign"])
+def test_several_lots_each_name_their_items_once(two_items, alice, purchaser_org, allot,
+                                                 demand):
+    computers, printers = two_items.items.order_by("id")
+    lots_ = {"none": two_lots(),
+             "twice": two_lots([computers, printers], [printers]),
+             "foreign": two_lots([computers], [printers, demand.items.get()])}[allot]
+    with pytest.raises(DomainError) as exc:
+        create(two_items, alice, purchaser_org, lots_)
+    assert exc.value.code == "lot_items" and exc.value.field == "lots"
+    assert not Project.objects.filter(demand=two_items).exists()
+
+
+def test_each_lot_announces_and_serves_its_own_items(two_items, alice, purchaser_org,
+                                                     approver):
+    computers, printers = two_items.items.order_by("id")
+    project = create(two_items, alice, purchaser_org, two_lots([computers], [printers.pk]))
+    first, second = project.lots.order_by("number")
+    assert list(first.items.all()) == [computers] and list(second.items.all()) == [printers]
+    services.project_submit(project=project, actor=alice, now=NOW)
+    services.project_approve(project=project, actor=approver, now=NOW)
+    notice = services.project_announce(
+        project=project, actor=alice, documents_from=NOW,
+        documents_until=NOW + dt.timedelta(days=7), bid_deadline=NOW + dt.timedelta(days=21),
+        now=NOW)
+    body = notice.body
+    lot_2 = body.index("第2包")
+    assert body.index("台式计算机") < lot_2 < body.index("A4黑白激光打印机")
+    assert [(i["name"], i["lot"]) for i in notice.fields["items"]] == [
+        ("台式计算机", 1), ("A4黑白激光打印机", 2)]
+
+
+def test_an_item_left_out_of_every_lot_is_refused(two_items, alice, purchaser_org):
+    computers, _printers = two_items.items.order_by("id")
+    with pytest.raises(DomainError) as exc:
+        create(two_items, alice, purchaser_org, two_lots([computers])[:1])
+    assert exc.value.code == "lot_items" and "A4黑白激光打印机" in str(exc.value)
+    assert not Project.objects.filter(demand=two_items).exists()
+
+
+def test_the_project_page_and_api_allot_items_to_lots(two_items, alice, client):
+    from django.urls import reverse
+
+    computers, printers = two_items.items.order_by("id")
+    client.force_login(alice)
+    url = reverse("procurement:project-create") + f"?demand={two_items.pk}"
+    form = client.get(url).content.decode()
+    assert 'name="lots-0-items"' in form and "A4黑白激光打印机 × 10 台" in form
+    data = {"title": "计算机和打印机", "method": "open", "contact_name": "李爱丽",
+            "contact_phone": "0374-2961020", "demand": two_items.pk,
+            "lots-TOTAL_FORMS": "2", "lots-INITIAL_FORMS": "0", "lots-MIN_NUM_FORMS": "1",
+            "lots-MAX_NUM_FORMS": "1000",
+            "lots-0-title": "计算机", "lots-0-budget": "500000", "lots-0-items": [computers.pk],
+            "lots-1-title": "打印机", "lots-1-budget": "50000",
+            "lots-1-items": [computers.pk]}
+    refused = client.post(url, data)
+    assert refused.status_code in (200, 400)
+    assert "台式计算机" in refused.content.decode() and "打印机" in refused.content.decode()
+    assert not Project.objects.filter(demand=two_items).exists()
+    done = client.post(url, {**data, "lots-1-items": [printers.pk]})
+    project = Project.objects.get(demand=two_items)
+    assert done.status_code == 302
+    assert [list(lot.items.values_list("name", flat=True))
+            for lot in project.lots.order_by("number")] == [["台式计算机"], ["A4黑白激光打印机"]]
+    detail = client.get(project.get_absolute_url()).content.decode()
+    assert "A4黑白激光打印机 × 10 台" in detail.split('data-testid="lot-items-2"')[1][:200]
+    listed = client.get(reverse("api:project-detail", args=[project.pk])).json()
+    assert [lot["items"] for lot in listed["lots"]] == [[computers.pk], [printers.pk]]
