@@ -8,9 +8,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from audit.actions import register_actions
+        from deadlines.links import register_task_url
         from notifications.categories import register_category
+        from procurement.models import Award
 
         from . import signals, signals_financing  # noqa: F401 — the ledger, financing offers
+        from .links import award_task, contract_task
+        from .models import Acceptance, Contract, Invoice
+
+        # Where the people on a contract clock go to act on it.
+        register_task_url(Award, award_task)
+        for model in (Contract, Acceptance, Invoice):
+            register_task_url(model, contract_task)
 
         register_category("contracts.contract", _("Contracts you are a party to"),
                           statutory=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,7 +142,8 @@ def _message(deadline: Deadline, kind: str, now: dt.datetime) -> tuple[str, str]
 def _send(deadline: Deadline, kind: str, recipients, now, category: str) -> int:
     subject, body = _message(deadline, kind, now)
     return notify(event_key=f"deadline:{deadline.pk}:{kind}", recipients=recipients,
-                  category=category, subject=subject, body=body, link="/deadlines/", now=now)
+                  category=category, subject=subject, body=body,
+                  link=reverse("deadlines:deadline-detail", args=[deadline.pk]), now=now)
 
 
 def alert_calendar_missing(years, *, now=None) -> int:

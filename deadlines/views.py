@@ -15,6 +15,7 @@ from rules.registry import rules_in_force
 
 from . import services
 from .forms import WaiveForm
+from .links import task_url
 from .models import Deadline
 from .selectors import countdown, deadline_filter, deadlines_visible_to, timeliness_ranking
 
@@ -73,6 +74,7 @@ def deadline_detail(request, pk):
     return render(request, "deadlines/deadline_detail.html", {
         "d": deadline, "cd": countdown(deadline), "form": form, "can_waive": can_waive,
         "reminders": deadline.reminders.order_by("at"),
+        "task_url": task_url(deadline, request.user),
     })
 
 

@@ -281,7 +281,8 @@ def test_the_winner_sees_the_signing_clock_it_shares_with_the_purchaser(awarded,
     winner = client_for(winner_user)
     for url in (reverse("workspaces:supplier"), reverse("deadlines:deadline-list")):
         assert awarded.lot.project.code in page(winner.get(url))
-    assert winner.get(reverse("deadlines:deadline-detail", args=[clock.pk])).status_code == 200
+    detail_url = reverse("deadlines:deadline-detail", args=[clock.pk])
+    assert winner.get(detail_url).status_code == 200
     listed = winner.get("/api/deadlines/").json()
     assert [d["id"] for d in listed["results"]] == [clock.pk]
 
@@ -291,3 +292,38 @@ def test_the_winner_sees_the_signing_clock_it_shares_with_the_purchaser(awarded,
     assert awarded.lot.project.code not in page(other.get(reverse("deadlines:deadline-list")))
     assert other.get(reverse("deadlines:deadline-detail", args=[clock.pk])).status_code == 404
     assert other.get("/api/deadlines/").json()["results"] == []
+
+
+def task_link(client, deadline) -> str:
+    html = page(client.get(reverse("deadlines:deadline-detail", args=[deadline.pk])))
+    return re.search(r'href="([^"]+)" data-testid="task-link"', html).group(1)
+
+
+def test_each_clock_leads_its_people_to_where_they_act(awarded, alice, winner_user):
+    """From the reminder (which links to the clock) to the page where the duty is done."""
+    from deadlines import services as clocks
+    from deadlines.models import Deadline
+    from notifications.models import Message
+
+    sign = Deadline.objects.get(clock="contract.sign")
+    purchaser, supplier = client_for(alice), client_for(winner_user)
+    # Not drafted yet: the purchaser drafts; the winner waits on its contract list.
+    assert task_link(purchaser, sign) == reverse("contracts:draft", args=[awarded.pk])
+    assert task_link(supplier, sign) == reverse("contracts:list")
+    clocks.deadlines_sweep(now=sign.due_at - dt.timedelta(hours=2))
+    reminder = Message.objects.filter(category="deadline.reminder", recipient=winner_user,
+                                      channel="inapp").first()
+    assert reminder.link == reverse("deadlines:deadline-detail", args=[sign.pk])
+
+    contract = services.contract_draft(award=awarded, actor=alice, **terms(
+        delivery_deadline=timezone.localdate() + dt.timedelta(days=30)))
+    for client in (purchaser, supplier):
+        assert task_link(client, sign) == contract.get_absolute_url()
+    for user, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
+        contract = services.contract_sign(contract=contract, actor=user, organization=org,
+                                          pdf_sha256=contract.pdf_sha256)
+    publish = Deadline.objects.get(clock="contract.publish")
+    assert task_link(purchaser, publish) == contract.get_absolute_url()
+    confirm = Deadline.objects.get(clock="award.confirm")
+    assert task_link(purchaser, confirm) == reverse("procurement:evaluation",
+                                                    args=[awarded.lot_id])

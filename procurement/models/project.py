@@ -165,6 +165,10 @@ class Lot(models.Model):
     def __str__(self):
         return f"{self.project.code} #{self.number} {self.title}"
 
+    def get_absolute_url(self):
+        # The organiser's evaluation page, where the award.confirm clock is met.
+        return reverse("procurement:evaluation", args=[self.pk])
+
 
 class ProjectEvent(models.Model):
     """Append-only history of a project's status (actor, from, to, reason, when)."""

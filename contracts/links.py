@@ -1,0 +1,26 @@
+"""The pages where the people on a contract clock act (registered with
+``deadlines.links`` in ``apps.py``)."""
+
+from django.urls import reverse
+
+from accounts.models import Membership
+
+from .models import Contract
+
+
+def award_task(award, user) -> str:
+    """Signing: the contract once drafted; before that the purchaser drafts it and the
+    winner waits on its contract list."""
+    contract = Contract.objects.filter(award=award).first()
+    if contract is not None:
+        return contract.get_absolute_url()
+    purchaser = Membership.objects.filter(user=user, is_active=True,
+                                          organization_id=award.lot.project.purchaser_id)
+    return reverse("contracts:draft", args=[award.pk]) if purchaser.exists() \
+        else reverse("contracts:list")
+
+
+def contract_task(subject, user) -> str:
+    """Publication, filing, acceptance and payment are done on the contract's page."""
+    contract = subject if isinstance(subject, Contract) else subject.contract
+    return contract.get_absolute_url()
