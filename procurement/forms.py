@@ -126,7 +126,7 @@ class LotForm(BootstrapFormMixin, forms.Form):
                                         max_value=100)
     items = forms.ModelMultipleChoiceField(
         label=_("Items in this lot"), queryset=None, required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("With several lots, each item of the demand is in one of them."))
 
     def __init__(self, *args, demand=None, **kwargs):
@@ -138,7 +138,6 @@ class LotForm(BootstrapFormMixin, forms.Form):
             self.fields["items"].queryset = items
             self.fields["items"].label_from_instance = lambda i: (
                 f"{i.name} × {i.quantity.normalize():f} {i.unit}")
-            self.fields["items"].widget.attrs["class"] = "form-check-input"
 
 
 LotFormSet = forms.formset_factory(LotForm, extra=0, min_num=1, validate_min=True)

@@ -163,6 +163,7 @@ def test_award_to_payment_through_the_pages(reference, opened, alice, password, 
     record.locator("input[name=result][value=passed]").check()
     record.locator("[name=items_checked]").fill("交互式智能平板60台，逐台通电检测")
     record.locator("[name=members]").fill("李爱丽\n韩雪\n王磊")
+    screenshot("06b-acceptance-form")
     _click(page, "acceptance-record")
     _status(page, Contract.Status.ACCEPTED)
     _expect_met(page, "acceptance.organise")
