@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -451,9 +451,13 @@ class DocumentsObtainApi(APIView):
 
 class BidSubmitApi(APIView):
     @extend_schema(request={"multipart/form-data": BidSubmitSerializer},
-                   responses={201: BidReceiptSerializer},
-                   summary="Seal a bid for a lot (send an Idempotency-Key header to retry "
-                           "safely); the server clock decides lateness")
+                   responses={201: BidReceiptSerializer, 200: BidReceiptSerializer},
+                   parameters=[OpenApiParameter(
+                       "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                       description="Any unique string per bid (at most 100 characters). A "
+                                   "retry with the same key answers 200 with the first bid "
+                                   "and its receipt instead of sealing a second one.")],
+                   summary="Seal a bid for a lot; the server clock decides lateness")
     def post(self, request, pk):
         org = _supplier(request)
         lot = get_object_or_404(Lot, pk=pk)
@@ -468,6 +472,10 @@ class BidSubmitApi(APIView):
             files=[services.Upload(f.name, f.read()) for f in v["files"]],
             ip=client_ip(request), device_id=v["device_id"],
             idempotency_key=request.headers.get("Idempotency-Key", "")[:100])
+        if getattr(bid, "replayed", False):
+            # A retry of a request already served: the same bid and receipt, not a new one.
+            return Response(BidReceiptSerializer(bid).data, status=status.HTTP_200_OK,
+                            headers={"Idempotent-Replayed": "true"})
         return Response(BidReceiptSerializer(bid).data, status=status.HTTP_201_CREATED)
 
 

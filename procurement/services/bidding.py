@@ -3,6 +3,7 @@
 No fee, bond or charge exists anywhere in this path (春风行动 第19条).
 """
 
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,34 @@ def _bidding_open(project: Project, now) -> None:
               "refused."), params={"deadline": timezone.localtime(project.bid_deadline)
                                    .strftime("%Y-%m-%d %H:%M:%S")},
             code="late", basis=LATE_BASIS)
+
+
+def _lock_supplier_on_lot(*, lot_id: int, supplier_id: int) -> None:
+    """Serialise one supplier's bids on one lot, taken first in every bid transaction.
+
+    Without it a double-click or a client's retry raced itself: both requests passed the
+    idempotency check, the second withdrew the first as "resubmitted" and then failed on
+    the one-sealed-bid constraint, leaving no sealed bid at all. Under this lock the
+    second request sees the first one's bid once it has committed. It is held until
+    commit and never taken after the lot's lock, so it cannot deadlock with opening.
+    Other suppliers are not held up: the key names only this pair.
+    """
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises writers already (IMMEDIATE transactions).
+    digest = hashlib.blake2b(f"bid:{lot_id}:{supplier_id}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)",
+                       [int.from_bytes(digest, "big", signed=True)])
+
+
+def _replayed(bid: Bid, lot: Lot) -> Bid:
+    """The answer to a request already served: the same bid and receipt, unchanged."""
+    if bid.lot_id != lot.pk:
+        raise DomainError(_("This submission key was already used for a bid on another lot; "
+                            "reload the bid form and submit again."),
+                          code="idempotency_key_reused")
+    bid.replayed = True
+    return bid
 
 
 def _lot_for_bidding(pk: int) -> Lot:
@@ -180,16 +209,21 @@ def bid_submit(
     The amount in words, the itemised prices and the consortium members are sealed
     with the price: the committee corrects inconsistent prices (87号令 第59条) and
     gives a consortium with small/micro members its deduction.
-    A repeated idempotency key returns the first bid unchanged.
+    Everything happens in one transaction under the supplier's lock on the lot: the
+    earlier bid is withdrawn only if the new one is sealed. A repeated idempotency key
+    (a double-click, a client's retry) returns the first bid and its receipt unchanged,
+    marked ``replayed``.
     """
     now = now or timezone.now()
-    if idempotency_key:
-        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
     if supplier.kind != Organization.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers submit bids."))
     require_role(user, supplier, *SUPPLIER_ROLES)
+    idempotency_key = idempotency_key[:100]
+    _lock_supplier_on_lot(lot_id=lot.pk, supplier_id=supplier.pk)
+    if idempotency_key:
+        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
+        if existing:
+            return _replayed(existing, lot)
     lot = _lot_for_bidding(lot.pk)
     project = lot.project
     _bidding_open(project, now)
@@ -233,26 +267,37 @@ def bid_submit(
     bid = Bid(lot=lot, supplier=supplier, submitted_by=user, sealed_at=now,
               receipt_sha256=sealing.digest(bundle), contact_name=contact_name.strip(),
               contact_phone=contact_phone.strip(), ip=ip, device_id=device_id[:100],
-              idempotency_key=idempotency_key[:100], sealed_payload=b"")
+              idempotency_key=idempotency_key, sealed_payload=b"")
     bid.sealed_payload = sealing.seal(lot.wrapped_key, json.dumps(payload).encode(), bid.aad)
     try:
         with transaction.atomic():
             bid.save()
-    except IntegrityError:  # the same idempotency key raced us
-        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # The same key on another lot, submitted at this very moment (the lock covers
+        # one lot): refuse, and the transaction takes back the withdrawal above.
+        raise DomainError(_("This submission key was already used for another bid; reload "
+                            "the bid form and submit again."),
+                          code="idempotency_key_reused") from None
+    stored = []
+    try:
+        for upload, kind, sha in zip(files, kinds, file_hashes, strict=True):
+            sealed = sealing.seal(lot.wrapped_key, upload.data, bid.aad + sha.encode())
+            record = BidFile(bid=bid, name=upload.name[:200], kind=kind,
+                             size=len(upload.data), sha256=sha)
+            record.blob.save("sealed.bin", ContentFile(sealed), save=False)
+            stored.append(record.blob)
+            record.save()
+        # The audit trail records that a bid was sealed and its receipt — never the price.
+        audit_record(action="bid.seal", actor=user, organization=supplier, obj=bid,
+                     detail={"lot": lot.pk, "receipt": bid.receipt_sha256,
+                             "files": len(files)}, ip=ip, now=now)
+    except BaseException:
+        # The rows roll back with the transaction; the files on disk would not.
+        for blob in stored:
+            blob.storage.delete(blob.name)
         raise
-    for upload, kind, sha in zip(files, kinds, file_hashes, strict=True):
-        sealed = sealing.seal(lot.wrapped_key, upload.data, bid.aad + sha.encode())
-        record = BidFile(bid=bid, name=upload.name[:200], kind=kind, size=len(upload.data),
-                         sha256=sha)
-        record.blob.save("sealed.bin", ContentFile(sealed), save=False)
-        record.save()
-    # The audit trail records that a bid was sealed and its receipt — never the price.
-    audit_record(action="bid.seal", actor=user, organization=supplier, obj=bid,
-                 detail={"lot": lot.pk, "receipt": bid.receipt_sha256,
-                         "files": len(files)}, ip=ip, now=now)
     return bid
 
 
@@ -269,6 +314,7 @@ def bid_withdraw(*, bid: Bid, user, now=None, ip=None) -> Bid:
     """Withdraw a sealed bid before the deadline (the server clock decides)."""
     now = now or timezone.now()
     require_role(user, bid.supplier, *SUPPLIER_ROLES)
+    _lock_supplier_on_lot(lot_id=bid.lot_id, supplier_id=bid.supplier_id)
     bid = Bid.objects.select_for_update().select_related("lot__project").get(pk=bid.pk)
     if bid.status != Bid.Status.SEALED:
         raise InvalidTransition(_("Only a sealed bid can be withdrawn."))

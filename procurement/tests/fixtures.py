@@ -114,3 +114,23 @@ def pool(n):
     from accounts.tests.factories import ExpertProfileFactory
 
     return [ExpertProfileFactory().user for _ in range(n)]
+
+
+@pytest.fixture
+def live_tender(project, alice, approver):
+    """A tender open for bidding by the real clock (the other fixtures run in March 2026),
+    with an agency entrusted: for tests that go through HTTP, where the server clock rules."""
+    from django.utils import timezone
+
+    from accounts.tests.factories import OrganizationFactory
+
+    project.agency = OrganizationFactory(name="河南中原招标代理有限公司", kind="agency")
+    project.save(update_fields=["agency"])
+    services.project_submit(project=project, actor=alice)
+    services.project_approve(project=project, actor=approver)
+    start = timezone.now()
+    services.project_announce(project=project, actor=alice, documents_from=start,
+                              documents_until=start + dt.timedelta(days=10),
+                              bid_deadline=start + dt.timedelta(days=25), now=start)
+    project.refresh_from_db()
+    return project
