@@ -22,6 +22,7 @@ FROM python:3.11-slim-bookworm
 # STATIC_ROOT: collected static files live outside var/, so a volume mounted
 #   on var/ can never hide them or pin an old copy.
 # MEDIA_ROOT: uploaded files; mount a volume here (docker-compose.yml does).
+# PRIVATE_MEDIA_ROOT: sealed bids, contracts, invoices; a volume here too.
 # WEB_CONCURRENCY: gunicorn reads it as its default number of --workers.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -30,6 +31,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media \
+    PRIVATE_MEDIA_ROOT=/data/private \
     WEB_CONCURRENCY=3
 
 # WeasyPrint needs pango (and harfbuzz's subsetter); Chinese PDFs need a CJK font.
@@ -64,6 +66,7 @@ COPY --from=source /src/ /app/
 RUN DJANGO_DEBUG=true python manage.py compiletranslations \
     && DJANGO_DEBUG=false SECRET_KEY=collectstatic-build-only-not-a-secret \
        BID_MASTER_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZWQ= \
+       AUDIT_ANCHOR_KEY=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZWQ= \
        python manage.py collectstatic --noinput -v 0 \
     && rm -rf /app/var \
     && find /app -name __pycache__ -type d -prune -exec rm -rf {} +
@@ -73,8 +76,8 @@ RUN DJANGO_DEBUG=true python manage.py compiletranslations \
 RUN groupadd --system --gid 10001 chunfeng \
     && useradd --system --uid 10001 --gid chunfeng --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin chunfeng \
-    && mkdir -p /app/var /data/media \
-    && chown -R chunfeng:chunfeng /app/var /data/media
+    && mkdir -p /app/var /data/media /data/private /data/anchors \
+    && chown -R chunfeng:chunfeng /app/var /data/media /data/private /data/anchors
 USER chunfeng
 
 EXPOSE 8000

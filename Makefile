@@ -86,4 +86,5 @@ bench: $(VENV)/.installed-dev
 		$(BIN)/python manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false SECRET_KEY=bench-only \
 		BID_MASTER_KEY=YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE= SMS_BACKEND=file \
+		AUDIT_ANCHOR_KEY=YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE= \
 		SMS_FILE_PATH=/dev/null $(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -1,9 +1,10 @@
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.apis import paginated
@@ -12,7 +13,8 @@ from core.http import client_ip
 from . import services
 from .models import Organization
 from .selectors import memberships_of, organization_search, organizations_visible_to
-from .validators import normalize_credit_code, validate_credit_code, validate_mobile
+from .throttles import RegistrationThrottle
+from .validators import MOBILE_RE, normalize_credit_code, validate_credit_code, validate_mobile
 
 
 class OrganizationSerializer(serializers.Serializer):
@@ -83,10 +85,6 @@ class OrganizationDetailApi(APIView):
         return Response(OrganizationSerializer(get_object_or_404(qs, pk=pk)).data)
 
 
-class RegistrationThrottle(AnonRateThrottle):
-    rate = "20/hour"
-
-
 class SupplierRegisterApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [RegistrationThrottle]
@@ -103,14 +101,19 @@ class SupplierRegisterApi(APIView):
         username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
         password = serializers.CharField(write_only=True, trim_whitespace=False)
         real_name = serializers.CharField(max_length=50)
-        mobile = serializers.CharField(max_length=11)
+        # Documented by its pattern (and checked by validate_mobile for the message).
+        mobile = serializers.CharField(max_length=11, validators=[
+            RegexValidator(MOBILE_RE, code="mobile",
+                           message=_("Enter an 11-digit mainland mobile number, e.g. "
+                                     "13800138000."))])
 
         def validate_credit_code(self, value):
             code = normalize_credit_code(value)
             try:
                 validate_credit_code(code)
             except Exception as exc:  # Django ValidationError → DRF's
-                raise serializers.ValidationError(list(exc.messages)) from exc
+                raise serializers.ValidationError(list(exc.messages),
+                                                  code=getattr(exc, "code", None)) from exc
             return code
 
         def validate_mobile(self, value):

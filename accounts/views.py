@@ -32,6 +32,7 @@ from .selectors import (
     organization_search,
     organizations_visible_to,
 )
+from .throttles import registration_allowed
 
 
 class LoginView(auth_views.LoginView):
@@ -60,6 +61,12 @@ def supplier_register(request):
     if request.user.is_authenticated:
         return redirect("workspaces:home")
     form = SupplierRegistrationForm(request.POST or None)
+    if request.method == "POST" and not registration_allowed(request):
+        # The same allowance per address as the API: a script cannot register companies
+        # by the hundred through the page instead.
+        form.add_error(None, _("Too many registrations from your network address; try again "
+                               "in an hour."))
+        return render(request, "accounts/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -6,6 +6,8 @@ refuses to start without. A malformed value raises ImproperlyConfigured
 naming the variable, at start rather than as an odd error later.
 """
 
+import base64
+import logging
 from pathlib import Path
 
 import environ
@@ -17,6 +19,9 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Warnings at start. LOGGING is not configured yet while settings load, so Python's
+# last-resort handler prints them to stderr of every process (web, worker, beat, manage.py).
+_log = logging.getLogger("config.settings")
 
 
 def _env(name, cast, default):
@@ -28,6 +33,25 @@ def _env(name, cast, default):
 
 
 DEBUG = _env("DJANGO_DEBUG", env.bool, False)
+
+
+def _key32(name, *, purpose, dev_key):
+    """A secret of 32 random bytes, base64 in the environment. Production mode refuses to
+    start without it; debug mode uses a fixed development key."""
+    value = env.str(name, default="")
+    if not value:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                f"{name} is not set. Production mode needs {purpose}: base64 of 32 random "
+                "bytes (see .env.example).")
+        value = dev_key
+    try:
+        if len(base64.b64decode(value, validate=True)) != 32:
+            raise ValueError("must decode to 32 bytes")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from exc
+    return value
+
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -81,6 +105,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/, Django's own HTML error pages become the API's JSON (in the language
+    # LocaleMiddleware chose).
+    "core.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,9 +233,61 @@ AXES_ENABLED = _env("AXES_ENABLED", env.bool, True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
-SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", env.bool, not DEBUG)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Transport security ---------------------------------------------------------
+# Production is https as the browser sees it: plain http is redirected, HSTS tells the
+# browser never to try http again, cookies are Secure. Debug mode (make run, make test)
+# is plain http on 127.0.0.1. INSECURE_HTTP=true is the one way to run production
+# settings over plain http (docker compose on http://localhost:8000, a local test):
+# every start says so, and `manage.py check --deploy` fails.
+INSECURE_HTTP = _env("INSECURE_HTTP", env.bool, False)
+_HTTPS = not (DEBUG or INSECURE_HTTP)
+if INSECURE_HTTP and not DEBUG:
+    _log.warning("SECURITY WARNING: INSECURE_HTTP=true: no redirect to https, no HSTS, "
+                 "session and CSRF cookies sent over plain http. For a local test only, "
+                 "never in production.")
+if _env("SESSION_COOKIE_SECURE", env.bool, None) is False and _HTTPS:
+    # The knob this replaced, set the insecure way: say so rather than ignore it.
+    raise ImproperlyConfigured(
+        "SESSION_COOKIE_SECURE is no longer read: cookies are Secure in production. "
+        "For a local test over plain http set INSECURE_HTTP=true instead.")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS
+# Load balancers probe /healthz over plain http inside the network. (Patterns match
+# the path without its leading slash.)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", env.int, 365 * 24 * 60 * 60) if _HTTPS else 0
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS: {SECURE_HSTS_SECONDS} is negative.")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preload would have browsers ship the registered domain (e.g. weidu.gov.cn, with every
+# other service under it) as https-only for months, beyond this setting's reach: the
+# domain owner's decision, not this application's. Hence the one silenced check.
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True"
+
+# Reverse proxies in front of gunicorn (nginx, the intranet gateway), each appending
+# the address it received the request from to X-Forwarded-For: core.http.client_ip
+# takes the client from there for audit records, lock-outs and throttles. 0 (gunicorn
+# reached directly): the header is ignored. X-Forwarded-Proto is believed only behind
+# a trusted proxy, which must set it (overwrite, not pass on the client's).
+TRUSTED_PROXY_COUNT = _env("TRUSTED_PROXY_COUNT", env.int, None)
+_use_x_forwarded_for = _env("USE_X_FORWARDED_FOR", env.bool, None)  # deprecated: 1 proxy
+if _use_x_forwarded_for is not None:
+    if TRUSTED_PROXY_COUNT is not None:
+        raise ImproperlyConfigured(
+            "USE_X_FORWARDED_FOR: replaced by TRUSTED_PROXY_COUNT; set only the latter.")
+    TRUSTED_PROXY_COUNT = int(_use_x_forwarded_for)
+    _log.warning("USE_X_FORWARDED_FOR is deprecated: set TRUSTED_PROXY_COUNT=%d instead.",
+                 TRUSTED_PROXY_COUNT)
+TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT or 0
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT: {TRUSTED_PROXY_COUNT}; the number of proxies, 0 or more.")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: every script and style is served from our own
@@ -260,6 +339,17 @@ STORAGES["private"] = {
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
 }
 BID_FILE_MAX_MB = _env("BID_FILE_MAX_MB", env.int, 50)
+# Archives (ZIP, Word, Excel) are judged by core.uploads from their directory before
+# anything is inflated: entries, total size once unpacked (nested archives included),
+# each entry's compression ratio (a zip bomb's is ~1000:1), nesting depth.
+UPLOAD_ZIP_MAX_ENTRIES = _env("UPLOAD_ZIP_MAX_ENTRIES", env.int, 1000)
+UPLOAD_ZIP_MAX_UNCOMPRESSED_MB = _env("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", env.int, 200)
+UPLOAD_ZIP_MAX_RATIO = _env("UPLOAD_ZIP_MAX_RATIO", env.int, 100)
+UPLOAD_ZIP_MAX_DEPTH = _env("UPLOAD_ZIP_MAX_DEPTH", env.int, 3)
+for _name in ("UPLOAD_ZIP_MAX_ENTRIES", "UPLOAD_ZIP_MAX_UNCOMPRESSED_MB",
+              "UPLOAD_ZIP_MAX_RATIO", "UPLOAD_ZIP_MAX_DEPTH"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}: {globals()[_name]} is less than 1.")
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
@@ -272,6 +362,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.apis.exception_handler",
+    # DRF's own throttles find the client as core.http.client_ip does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "春风政采 Chunfeng e-procurement API",
@@ -282,6 +374,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests get their own components: without them a required text field was documented
+    # without its minLength and read-only fields as required input (tests/test_api_schema_fuzz).
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Platform -------------------------------------------------------------
@@ -301,20 +396,8 @@ PLATFORM_NAME = _("Chunfeng e-Procurement")
 # `python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`).
 # Kept in the environment, never in the database: a database dump alone
 # cannot open a sealed bid. Losing it loses every bid not yet opened.
-BID_MASTER_KEY = env.str("BID_MASTER_KEY", default="")
-if not BID_MASTER_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "BID_MASTER_KEY is not set. Production mode needs the key that seals bids: "
-            "base64 of 32 random bytes (see .env.example).")
-    BID_MASTER_KEY = "ZGV2ZWxvcG1lbnQtb25seS1iaWQtbWFzdGVyLWtleSE="  # 32 bytes, dev only
-try:
-    import base64 as _b64
-
-    if len(_b64.b64decode(BID_MASTER_KEY, validate=True)) != 32:
-        raise ValueError("must decode to 32 bytes")
-except ValueError as _exc:
-    raise ImproperlyConfigured(f"BID_MASTER_KEY: {_exc}") from _exc
+BID_MASTER_KEY = _key32("BID_MASTER_KEY", purpose="the key that seals bids",
+                        dev_key="ZGV2ZWxvcG1lbnQtb25seS1iaWQtbWFzdGVyLWtleSE=")
 
 # --- Notifications ----------------------------------------------------------
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
@@ -340,6 +423,18 @@ for _spec in DEADLINE_REMINDERS:
         raise ImproperlyConfigured(
             f"DEADLINE_REMINDERS: {_spec!r}; use <n>wd or <n>h, e.g. 1wd,2h.")
 
+# --- Audit anchor ---------------------------------------------------------------
+# The Ed25519 key that signs the periodic checkpoints of the audit chain's head
+# (audit.anchor): base64 of 32 random bytes, generated like BID_MASTER_KEY. Kept
+# out of the database, so whoever can rewrite the table cannot sign a checkpoint.
+# The checkpoints are files in AUDIT_ANCHOR_DIR, backed up apart from the
+# database and published at /audit/anchors/; verify_audit compares the chain
+# with every one of them.
+AUDIT_ANCHOR_KEY = _key32("AUDIT_ANCHOR_KEY",
+                          purpose="the key that signs the audit trail's checkpoints",
+                          dev_key="ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1hbmNob3ItayE=")
+AUDIT_ANCHOR_DIR = Path(env.str("AUDIT_ANCHOR_DIR", default=str(VAR_DIR / "anchors")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -349,6 +444,3 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "fontTools": {"level": "WARNING"}},
 }
-
-# Behind a reverse proxy that sets X-Forwarded-For (nginx, the intranet gateway).
-USE_X_FORWARDED_FOR = _env("USE_X_FORWARDED_FOR", env.bool, False)

@@ -5,15 +5,16 @@ back as ``{"code", "detail", "basis"?, "field"?}`` (core.apis.exception_handler)
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import audit_request
-from core.apis import paginated
+from core.apis import StrictDecimalField, money_field, paginated, planned_date_field
 from core.exceptions import DomainError
 from core.http import client_ip
 from deadlines.selectors import countdown
@@ -21,7 +22,7 @@ from procurement.models import Award
 
 from . import services
 from .models import Acceptance, Contract
-from .rules import CHARGE_KINDS, is_sme
+from .rules import CHARGE_KINDS, is_sme, validate_performance_date
 from .selectors import contract_clocks, contracts_visible_to, ledger_of
 
 POSITIVE = Decimal("0.01")
@@ -65,7 +66,7 @@ class ContractSignatureSerializer(serializers.Serializer):
 class ContractMilestoneSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(max_length=200)
-    due_date = serializers.DateField()
+    due_date = planned_date_field()
     done_at = serializers.DateTimeField(read_only=True, allow_null=True)
     note = serializers.CharField(read_only=True)
 
@@ -204,13 +205,19 @@ class ContractLedgerRowSerializer(serializers.Serializer):
 
 
 class ContractListApi(APIView):
-    @extend_schema(responses=ContractSerializer(many=True),
-                   parameters=[OpenApiParameter("status", str, enum=Contract.Status.values)],
+    class FilterSerializer(serializers.Serializer):
+        # An unknown status is refused, as documented, rather than ignored.
+        status = serializers.ChoiceField(choices=Contract.Status.choices, required=False,
+                                         allow_blank=True)
+
+    @extend_schema(responses=ContractSerializer(many=True), parameters=[FilterSerializer],
                    summary="Contracts: the caller's as purchaser or supplier, all for finance")
     def get(self, request):
+        f = self.FilterSerializer(data=request.query_params)
+        f.is_valid(raise_exception=True)
         qs = contracts_visible_to(organization=request.organization)
-        if request.query_params.get("status") in Contract.Status.values:
-            qs = qs.filter(status=request.query_params["status"])
+        if f.validated_data.get("status"):
+            qs = qs.filter(status=f.validated_data["status"])
         return paginated(self, request, qs, ContractSerializer)
 
 
@@ -236,21 +243,20 @@ class LedgerApi(APIView):
 
 class ContractChargeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(CHARGE_KINDS))
-    percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
-                                       max_value=100)
+    percent = StrictDecimalField(max_digits=5, decimal_places=2, max_value=Decimal("100"))
 
 
 class ContractDraftSerializer(serializers.Serializer):
     delivery_place = serializers.CharField(max_length=200)
-    delivery_deadline = serializers.DateField()
+    delivery_deadline = planned_date_field()
     delivery_terms = serializers.CharField(required=False, allow_blank=True, default="")
     payment_term = serializers.IntegerField(min_value=1, max_value=365)
     payment_term_unit = serializers.ChoiceField(choices=Contract.TermUnit.choices,
                                                 default=Contract.TermUnit.WORKDAYS)
     acceptance_term = serializers.IntegerField(min_value=1, max_value=60, default=1)
-    advance_percent = serializers.DecimalField(max_digits=5, decimal_places=2,
-                                               min_value=POSITIVE, max_value=100,
-                                               required=False, allow_null=True, default=None)
+    advance_percent = StrictDecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
+                                         max_value=Decimal("100"), required=False,
+                                         allow_null=True, default=None)
     charges = ContractChargeSerializer(many=True, required=False, default=list)
     special_terms = serializers.CharField(required=False, allow_blank=True, default="")
     secret_fields = serializers.ListField(
@@ -301,7 +307,8 @@ class _StepApi(APIView):
         contract = _contract(request, pk)
         data = {}
         if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
+            serializer = self.input_serializer(data=request.data,
+                                               context={"contract": contract})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         self.run(request, contract, data, **kwargs)
@@ -344,26 +351,48 @@ class ContractAcceptanceRecordSerializer(serializers.Serializer):
     public_service = serializers.BooleanField(required=False, default=False)
 
 
-class ContractInvoiceSubmitSerializer(serializers.Serializer):
+PERFORMANCE_DATE_HELP = "Not before the day the contract was signed, not after today"
+
+
+class _PerformanceDateMixin:
+    """A date under the contract (context["contract"]): see validate_performance_date."""
+
+    def _performance_date(self, value):
+        contract = self.context.get("contract")
+        if contract is not None:
+            try:
+                validate_performance_date(contract, value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages, code=exc.code) from None
+        return value
+
+
+class ContractInvoiceSubmitSerializer(_PerformanceDateMixin, serializers.Serializer):
     number = serializers.CharField(max_length=40)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
-    issued_on = serializers.DateField()
+    amount = money_field()
+    issued_on = serializers.DateField(help_text=PERFORMANCE_DATE_HELP)
     file = serializers.FileField()
 
+    def validate_issued_on(self, value):
+        return self._performance_date(value)
 
-class ContractPaymentRecordSerializer(serializers.Serializer):
+
+class ContractPaymentRecordSerializer(_PerformanceDateMixin, serializers.Serializer):
     invoice = serializers.IntegerField(
         required=False, allow_null=True, default=None,
         help_text="The invoice paid; leave out for the advance payment")
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
-    paid_on = serializers.DateField()
+    amount = money_field()
+    paid_on = serializers.DateField(help_text=PERFORMANCE_DATE_HELP)
     voucher = serializers.CharField(max_length=60)
     payee_account = serializers.CharField(max_length=40, required=False, allow_blank=True,
                                           default="")
 
+    def validate_paid_on(self, value):
+        return self._performance_date(value)
+
 
 class ContractSupplementProposeSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    amount = money_field()
     reason = serializers.CharField()
 
 

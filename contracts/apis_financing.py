@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
-from core.apis import paginated
+from core.apis import StrictDecimalField, money_field, paginated
 from core.http import client_ip
 
 from .models import FinancingApplication, FinancingOffer, Repayment
@@ -51,8 +51,8 @@ class OfferSerializer(serializers.Serializer):
     bank = serializers.CharField(source="bank.name", read_only=True)
     name = serializers.CharField(max_length=200)
     rate = serializers.CharField(max_length=60)
-    max_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
-                                           max_value=Decimal("100"))
+    max_percent = StrictDecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
+                                     max_value=Decimal("100"))
     term_months = serializers.IntegerField(min_value=1, max_value=360)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     is_active = serializers.BooleanField(required=False, default=True)
@@ -110,7 +110,7 @@ class ApplyInputSerializer(serializers.Serializer):
     contract = serializers.IntegerField(help_text="The supplier's signed contract")
     offer = serializers.IntegerField(help_text="An active offer; the application goes to "
                                                "its bank")
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    amount = money_field()
     consent = serializers.BooleanField(
         help_text="Consent to share the award and the contract with that bank only; "
                   "required")
@@ -118,11 +118,10 @@ class ApplyInputSerializer(serializers.Serializer):
 
 class DecideInputSerializer(serializers.Serializer):
     approved = serializers.BooleanField()
-    approved_amount = serializers.DecimalField(max_digits=16, decimal_places=2,
-                                               min_value=POSITIVE, required=False,
-                                               allow_null=True, default=None)
-    rate = serializers.DecimalField(max_digits=5, decimal_places=2, required=False,
-                                    allow_null=True, default=None)
+    approved_amount = money_field(required=False, allow_null=True, default=None)
+    rate = StrictDecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
+                              max_value=Decimal("100"), required=False, allow_null=True,
+                              default=None, help_text="Annual rate in %")
     collection_account = serializers.CharField(max_length=40, required=False,
                                                allow_blank=True, default="")
     collection_bank = serializers.CharField(max_length=200, required=False,
@@ -132,11 +131,11 @@ class DecideInputSerializer(serializers.Serializer):
 
 class ScheduleRowSerializer(serializers.Serializer):
     due_date = serializers.DateField()
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    amount = money_field()
 
 
 class DisburseInputSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    amount = money_field()
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     schedule = ScheduleRowSerializer(many=True)
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
 from core.forms import BootstrapFormMixin
+from core.validators import validate_plausible_date
 
 from .models import Acceptance, Contract
-from .rules import CHARGE_KINDS, suggested_advance
+from .rules import CHARGE_KINDS, suggested_advance, validate_performance_date
 from .services import SECRET_FIELDS
 
 POSITIVE = Decimal("0.01")
@@ -31,7 +32,8 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     """The purchaser's terms; parties, items and amount come from the award."""
 
     delivery_place = forms.CharField(label=_("Place of delivery"), max_length=200)
-    delivery_deadline = forms.DateField(label=_("Delivery by"), widget=date_input())
+    delivery_deadline = forms.DateField(label=_("Delivery by"), widget=date_input(),
+                                        validators=[validate_plausible_date])
     delivery_terms = forms.CharField(label=_("Delivery and service terms"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
     payment_term = forms.IntegerField(label=_("Payment after the invoice"), min_value=1,
@@ -105,7 +107,8 @@ class DraftForm(BootstrapFormMixin, forms.Form):
 
 class MilestoneForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200, required=False)
-    due_date = forms.DateField(label=_("Due"), required=False, widget=date_input())
+    due_date = forms.DateField(label=_("Due"), required=False, widget=date_input(),
+                               validators=[validate_plausible_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,6 +232,10 @@ class InvoiceForm(ContractForm):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].initial = timezone.localdate()
 
+    def clean_issued_on(self):
+        validate_performance_date(self.contract, self.cleaned_data["issued_on"])
+        return self.cleaned_data["issued_on"]
+
 
 class PaymentForm(ContractForm):
     invoice = forms.ModelChoiceField(label=_("Pays"), queryset=None, required=False)
@@ -258,6 +265,10 @@ class PaymentForm(ContractForm):
             self.fields["amount"].initial = owed.outstanding
         self.fields["paid_on"].initial = timezone.localdate()
         self.fields["payee_account"].initial = collection_account
+
+    def clean_paid_on(self):
+        validate_performance_date(self.contract, self.cleaned_data["paid_on"])
+        return self.cleaned_data["paid_on"]
 
 
 class SupplementForm(ContractForm):

@@ -4,6 +4,7 @@ Contract: drafted → signing → signed → (acceptance requested ⇄ rectifyin
 Publication and filing are dated steps beside the status (each on its clock).
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -209,7 +210,9 @@ class Acceptance(models.Model):
 
 
 def _invoice_path(instance, filename):
-    return f"invoices/{instance.contract_id}/{instance.number}.bin"
+    # A name of our own: the invoice number and the uploaded name are the supplier's
+    # text ("../", "/" …), kept in their columns, never in a path.
+    return f"invoices/{instance.contract_id}/{uuid.uuid4().hex}.bin"
 
 
 class Invoice(models.Model):

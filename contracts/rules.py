@@ -5,10 +5,12 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.validators import validate_not_future
 from deadlines.clock import compute_due
 from procurement.rules import RuleViolation
 from rules.registry import rule
@@ -119,3 +121,15 @@ def check_terms_text(*texts: str) -> None:
                 _("“%(excerpt)s”: payment may not be made conditional on fiscal funds "
                   "arriving."), params={"excerpt": match.group(0)},
                 code="funds_condition", basis=forbidden.basis, field="special_terms")
+
+
+def validate_performance_date(contract, value: dt.date) -> None:
+    """An invoice or a payment happens under the contract: not before the day it was signed
+    (drafted, while unsigned), not after today. A date from another century would otherwise
+    start the payment clock and count late interest from it."""
+    signed = timezone.localdate(contract.signed_at or contract.drafted_at)
+    if value < signed:
+        raise ValidationError(
+            _("The date cannot be earlier than the day the contract was signed (%(day)s)."),
+            code="before_contract", params={"day": formats.date_format(signed)})
+    validate_not_future(value)

@@ -3,22 +3,21 @@
 Both parties and supervision see a contract; outsiders get 404. Every step calls its
 service; a refusal is shown next to its form, with its basis and what was typed (400)."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 from audit.services import audit_request
+from core.csv import csv_response
 from core.exceptions import DomainError
 from core.forms import add_domain_error
 from core.http import client_ip
@@ -110,7 +109,7 @@ def _ledger_cell(row, name):
         return ""
     if hasattr(value, "tzinfo"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value)
+    return value  # amounts stay numbers; core.csv.safe_cell escapes text only
 
 
 @login_required
@@ -120,17 +119,13 @@ def ledger(request):
     supervising = org.kind == Organization.Kind.FINANCE
     rows = ledger_of(organization=org).select_related("purchaser", "award__contract")
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"台账-{timezone.localdate():%Y%m%d}.csv")
-        response.write("\ufeff")  # the BOM: Excel then reads the Chinese as UTF-8
-        writer = csv.writer(response)
+        # Supplier and purchaser names are typed by registrants: csv_response escapes
+        # any that a spreadsheet would run as a formula.
         columns = ([("purchaser", _("Purchaser"))] if supervising else []) + LEDGER_COLUMNS
-        writer.writerow([str(label) for _name, label in columns])
-        for row in rows.iterator():
-            writer.writerow([row.purchaser.name if name == "purchaser" else
-                             _ledger_cell(row, name) for name, _label in columns])
-        return response
+        return csv_response(
+            f"台账-{timezone.localdate():%Y%m%d}.csv", [label for _name, label in columns],
+            ([row.purchaser.name if name == "purchaser" else _ledger_cell(row, name)
+              for name, _label in columns] for row in rows.iterator()))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "contracts/ledger.html", {
         "page": page, "supervising": supervising,

@@ -12,20 +12,26 @@ def normalize_ip(value: str | None) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The caller's address.
+    """The caller's address: the one answer for audit records, log-in lock-outs (axes)
+    and API throttles.
 
-    Behind our reverse proxy (USE_X_FORWARDED_FOR), the right-most entry of
-    X-Forwarded-For is the one the proxy appended; entries to its left come
-    from the client and can be forged.
+    Each of the TRUSTED_PROXY_COUNT reverse proxies in front of gunicorn appends the
+    address it received the request from to X-Forwarded-For, so the N-th entry from
+    the right was written by the outermost trusted proxy and is the client; entries
+    further left were sent by the client and can say anything. With no trusted proxy
+    (the default) the header is ignored and the peer (REMOTE_ADDR) is the client.
+    Fewer entries than proxies means the outer ones were bypassed; the left-most was
+    still written by a trusted proxy (DRF's NUM_PROXIES reads it the same way).
     """
     if request is None:
         return None
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            ip = normalize_ip(forwarded.split(",")[-1])
-            if ip:
-                return ip
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count and forwarded:
+        entries = forwarded.split(",")
+        ip = normalize_ip(entries[-min(count, len(entries))])
+        if ip:
+            return ip
     return normalize_ip(request.META.get("REMOTE_ADDR"))
 
 

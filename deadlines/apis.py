@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from core.apis import paginated
+from core.validators import ID_MAX
 
 from . import services
 from .models import Deadline
@@ -46,9 +47,12 @@ class DeadlineListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=["", "running", *Deadline.Status.values],
                                          required=False, default="")
-        clock = serializers.CharField(required=False, default="")
-        organization = serializers.IntegerField(required=False, default=None)
-        provisional = serializers.BooleanField(required=False, default=None, allow_null=True)
+        clock = serializers.CharField(required=False, default="", allow_blank=True,
+                                      max_length=60)
+        # Bounded like the ids it names: out of range was a server error on SQLite.
+        organization = serializers.IntegerField(required=False, default=None, min_value=1,
+                                                max_value=ID_MAX)
+        provisional = serializers.BooleanField(required=False)
 
     @extend_schema(parameters=[FilterSerializer], responses=DeadlineSerializer(many=True),
                    summary="Statutory deadlines: the caller's organisation, or all for the "
@@ -60,7 +64,7 @@ class DeadlineListApi(APIView):
         qs = deadline_filter(qs, status=f.validated_data["status"],
                              clock=f.validated_data["clock"],
                              organization_id=f.validated_data["organization"],
-                             provisional=f.validated_data["provisional"])
+                             provisional=f.validated_data.get("provisional"))
         qs = qs.select_related("subject_type").order_by("due_at")
         return paginated(self, request, qs, DeadlineSerializer)
 
@@ -104,7 +108,8 @@ class RankingRowSerializer(serializers.Serializer):
 class RankingApi(APIView):
     class FilterSerializer(serializers.Serializer):
         year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-        clock = serializers.CharField(required=False, default="")
+        clock = serializers.CharField(required=False, default="", allow_blank=True,
+                                      max_length=60)
 
     @extend_schema(parameters=[FilterSerializer], responses=RankingRowSerializer(many=True),
                    summary="Timeliness ranking of organisations (指标完成情况排名)")

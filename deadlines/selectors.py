@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Organization
+from core.validators import parse_id
 from workdays.services import workdays_between
 
 from .clock import local_date
@@ -45,7 +46,10 @@ def deadline_filter(qs, *, status="", clock="", organization_id=None, provisiona
     if clock:
         qs = qs.filter(clock=clock)
     if organization_id:
-        qs = qs.filter(organization_id=organization_id)
+        # From a URL's query: an id out of range names no organisation (and SQLite
+        # cannot bind it at all).
+        organization_id = parse_id(organization_id)
+        qs = qs.filter(organization_id=organization_id) if organization_id else qs.none()
     if provisional is not None:
         qs = qs.filter(provisional=provisional)
     return qs

@@ -12,7 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization
-from core.apis import paginated
+from core.apis import (
+    PLANNED_DATE_HELP,
+    PlannedDateField,
+    PlannedDateTimeField,
+    PlausibleYearField,
+    StrictDecimalField,
+    money_field,
+    paginated,
+)
 from core.http import client_ip
 
 from . import services
@@ -51,10 +59,10 @@ def _purchaser(request) -> Organization:
 
 class BudgetLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = PlausibleYearField(help_text="The budget year: last year to two years ahead")
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    amount = money_field()
     source = serializers.ChoiceField(choices=BudgetLine.Source.choices)
     economic_class = serializers.CharField(max_length=20, required=False, allow_blank=True,
                                            default="")
@@ -85,8 +93,10 @@ class IntentionSerializer(serializers.Serializer):
     purchaser = serializers.CharField(source="purchaser.name", read_only=True)
     title = serializers.CharField(max_length=200)
     summary = serializers.CharField()
-    budget = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
-    expected_month = serializers.DateField()
+    budget = money_field()
+    expected_month = PlannedDateField(
+        help_text=f"The month procurement is expected to start (its first day). "
+                  f"{PLANNED_DATE_HELP}")
     published_at = serializers.DateTimeField(read_only=True)
 
 
@@ -111,7 +121,7 @@ class IntentionListApi(APIView):
 class DemandItemSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     catalog_code = serializers.CharField(max_length=20, source="catalog_item_id")
-    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE)
+    quantity = StrictDecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE)
     unit = serializers.CharField(max_length=20)
     specification = serializers.CharField(required=False, allow_blank=True, default="")
     is_core = serializers.BooleanField(required=False, default=False)
@@ -120,8 +130,8 @@ class DemandItemSerializer(serializers.Serializer):
 class CriterionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EvaluationCriterion.Kind.choices)
     name = serializers.CharField(max_length=200)
-    weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
-                                      max_value=100)
+    weight = StrictDecimalField(max_digits=5, decimal_places=2, min_value=POSITIVE,
+                                max_value=Decimal("100"))
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -214,12 +224,12 @@ class FindingOverrideApi(APIView):
 class LotSerializer(serializers.Serializer):
     number = serializers.IntegerField(read_only=True)
     title = serializers.CharField(max_length=200)
-    budget = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
-    ceiling_price = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE,
-                                             required=False, allow_null=True, default=None)
+    budget = money_field()
+    ceiling_price = money_field(required=False, allow_null=True, default=None)
     sme_reservation = serializers.ChoiceField(choices=Lot.Reservation.choices, required=False)
-    reserved_share = serializers.DecimalField(max_digits=5, decimal_places=2, required=False,
-                                              allow_null=True, default=None)
+    reserved_share = StrictDecimalField(max_digits=5, decimal_places=2, required=False,
+                                        allow_null=True, default=None,
+                                        max_value=Decimal("100"))
     items = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=DemandItem.objects.all(),
         help_text="The demand items this lot procures (ids). Optional with one lot; with "
@@ -309,9 +319,9 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class AnnounceSerializer(serializers.Serializer):
-    documents_from = serializers.DateTimeField()
-    documents_until = serializers.DateTimeField()
-    bid_deadline = serializers.DateTimeField()
+    documents_from = PlannedDateTimeField()
+    documents_until = PlannedDateTimeField()
+    bid_deadline = PlannedDateTimeField()
 
 
 class ClarifySerializer(serializers.Serializer):
@@ -420,7 +430,7 @@ class BidReceiptSerializer(serializers.Serializer):
 
 
 class BidSubmitSerializer(serializers.Serializer):
-    price = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=POSITIVE)
+    price = money_field()
     brand = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     model = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     sme_scale = serializers.ChoiceField(choices=["large", "medium", "small", "micro"])

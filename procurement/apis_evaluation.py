@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.apis import StrictDecimalField
 from core.http import client_ip
 
 from . import services
@@ -91,7 +92,7 @@ class ScoringFactorSerializer(serializers.Serializer):
 
 
 def _points():
-    return serializers.DecimalField(max_digits=6, decimal_places=2)
+    return StrictDecimalField(max_digits=6, decimal_places=2)
 
 
 class EvaluatedBidSerializer(serializers.Serializer):
@@ -320,7 +321,8 @@ class AwardApi(APIView):
         data.is_valid(raise_exception=True)
         bid = _opened_bids(lot).filter(pk=data.validated_data["bid"]).first()
         if bid is None:
-            raise serializers.ValidationError({"bid": ["Not an opened bid of this lot."]})
+            raise serializers.ValidationError({"bid": ["Not an opened bid of this lot."]},
+                                              code="does_not_exist")
         award = services.award_confirm(lot=lot, bid=bid, actor=request.user,
                                        ip=client_ip(request))
         return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)

@@ -1,10 +1,18 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from core.forms import BootstrapFormMixin
+from core.validators import (
+    plausible_years,
+    validate_money,
+    validate_plausible_date,
+    validate_plausible_year,
+)
 
 from .models import BudgetLine, Demand, EvaluationCriterion, Lot, ProcurementIntention, Project
 
@@ -15,17 +23,29 @@ class BudgetLineForm(BootstrapFormMixin, forms.ModelForm):
         model = BudgetLine
         fields = ["year", "code", "name", "amount", "source", "economic_class"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The ranges are the fields' own: a negative amount otherwise reached the table's
+        # CHECK constraint, and the page showed the constraint's name.
+        year, amount = self.fields["year"], self.fields["amount"]
+        first, last = plausible_years()
+        year.validators.append(validate_plausible_year)
+        year.widget.attrs.update({"min": first, "max": last})
+        year.initial = timezone.localdate().year
+        amount.validators += [MinValueValidator(POSITIVE), validate_money]
+        amount.widget.attrs["min"] = POSITIVE
+
 
 class IntentionForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Project name"), max_length=200)
     summary = forms.CharField(label=_("What is to be bought"),
                               widget=forms.Textarea(attrs={"rows": 3}))
     budget = forms.DecimalField(label=_("Budget (yuan)"), max_digits=16, decimal_places=2,
-                                min_value=POSITIVE)
+                                min_value=POSITIVE, validators=[validate_money])
     expected_month = forms.DateField(
         label=_("Expected month of procurement"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        input_formats=["%Y-%m", "%Y-%m-%d"])
+        input_formats=["%Y-%m", "%Y-%m-%d"], validators=[validate_plausible_date])
 
 
 class DemandForm(BootstrapFormMixin, forms.Form):
@@ -145,13 +165,13 @@ LotFormSet = forms.formset_factory(LotForm, extra=0, min_num=1, validate_min=Tru
 
 class AnnounceForm(BootstrapFormMixin, forms.Form):
     documents_from = forms.DateTimeField(
-        label=_("Documents available from"),
+        label=_("Documents available from"), validators=[validate_plausible_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     documents_until = forms.DateTimeField(
-        label=_("Documents available until"),
+        label=_("Documents available until"), validators=[validate_plausible_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     bid_deadline = forms.DateTimeField(
-        label=_("Bid deadline and opening time"),
+        label=_("Bid deadline and opening time"), validators=[validate_plausible_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
 
 

@@ -115,8 +115,8 @@ def test_addresses_are_stored_as_hashed(given, stored):
 def test_forwarded_for_uses_the_address_our_proxy_appended(rf, settings):
     from core.http import client_ip
 
-    settings.USE_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXY_COUNT = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="127.0.0.1")
     assert client_ip(request) == "10.1.2.3"
-    settings.USE_X_FORWARDED_FOR = False
+    settings.TRUSTED_PROXY_COUNT = 0
     assert client_ip(request) == "127.0.0.1"

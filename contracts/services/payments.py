@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -11,21 +12,38 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from core import uploads
 from core.exceptions import DomainError, InvalidTransition
 from deadlines.models import Deadline
 from deadlines.services import deadline_meet, deadline_open
-from procurement import sealing, uploads
+from procurement import sealing
 from procurement.rules import RuleViolation
 from rules.registry import rule
 
 from ..models import Contract, FinancingApplication, Invoice, Payment
-from ..rules import is_sme
+from ..rules import is_sme, validate_performance_date
 from .common import ledger_sync, locked, require_member, tell
 
 C = Contract.Status
 INVOICE_KINDS = {"pdf", "png", "jpeg"}
 PAY_BASIS = "法 第43条"  # the parties' rights are those the contract sets
 
+
+def _duplicate(number: str) -> DomainError:
+    return DomainError(_("Invoice %(number)s is submitted already."),
+                       params={"number": number}, field="number")
+
+
+def _performance_date(contract: Contract, value: dt.date, *, field: str, now) -> None:
+    """The forms check it too; the service is where it holds for every caller: an invoice
+    dated 1900 would start the payment clock and count late interest from then."""
+    if value > timezone.localdate(now):
+        raise DomainError(_("The date is in the future."), code="future_date", field=field)
+    try:
+        validate_performance_date(contract, value)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code=exc.code or "date_out_of_range",
+                          field=field) from None
 
 
 @transaction.atomic
@@ -46,8 +64,7 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
     amount = Decimal(amount).quantize(Decimal("0.01"))
     if amount <= 0:
         raise DomainError(_("The amount must be more than zero."), field="amount")
-    if issued_on > timezone.localdate(now):
-        raise DomainError(_("The invoice date is in the future."), field="issued_on")
+    _performance_date(contract, issued_on, field="issued_on", now=now)
     invoiced = contract.invoices.aggregate(t=Sum("amount"))["t"] or Decimal("0")
     if invoiced + amount > contract.total_amount:
         raise DomainError(
@@ -55,19 +72,20 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
             params={"total": f"{invoiced + amount:,.2f}",
                     "amount": f"{contract.total_amount:,.2f}"}, code="over_invoiced",
             field="amount")
-    kind = uploads.check(file_name, file_data)
+    kind = uploads.check(file_name, file_data, field="file")
     if kind not in INVOICE_KINDS:
         raise DomainError(_("Upload the invoice as a PDF or an image."), field="file")
+    # The contract row is locked: no other submission for it can slip in between.
+    if contract.invoices.filter(number=number).exists():
+        raise _duplicate(number)
     invoice = Invoice(contract=contract, number=number, amount=amount, issued_on=issued_on,
                       file_name=file_name[:200], file_sha256=sealing.digest(file_data),
                       received_at=now, submitted_by=actor)
-    invoice.file.save(f"{number}.{kind}", ContentFile(file_data), save=False)
     try:
         with transaction.atomic():
             invoice.save()
     except IntegrityError:
-        raise DomainError(_("Invoice %(number)s is submitted already."),
-                          params={"number": number}, field="number") from None
+        raise _duplicate(number) from None
     deadline_open(subject=invoice, clock="payment.after_invoice",
                   organization=contract.purchaser, start=now, now=now, actor=actor)
     audit_record(action="invoice.submit", actor=actor, organization=contract.supplier,
@@ -78,6 +96,15 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
          body=f"{contract.supplier.name}提交发票{number}，金额{amount:,.2f}元，"
               f"请在{pay.display_value()}内付款（{pay.basis}）。")
     ledger_sync(contract.award, now=now)
+    # The file last, once every row of this step is written: a refusal above leaves
+    # nothing in storage. Its name is ours (Invoice.file's upload_to), never the number.
+    try:
+        invoice.file.save(f"invoice.{kind}", ContentFile(file_data), save=False)
+        invoice.save(update_fields=["file"])
+    except BaseException:
+        if invoice.file.name:
+            invoice.file.delete(save=False)
+        raise
     return invoice
 
 
@@ -109,8 +136,7 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
         raise DomainError(_("The amount must be more than zero."), field="amount")
     if not (voucher or "").strip():
         raise DomainError(_("Give the payment voucher number."), field="voucher")
-    if paid_on > timezone.localdate(now):
-        raise DomainError(_("The payment date is in the future."), field="paid_on")
+    _performance_date(contract, paid_on, field="paid_on", now=now)
     account = collection_account(contract)
     payee_account = (payee_account or account).strip()
     if payee_account != account:

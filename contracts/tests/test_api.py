@@ -187,7 +187,8 @@ def test_the_schema_builds_with_every_contract_endpoint(alice):
     assert "multipart/form-data" in invoice
     # Each step documents its own input (they share one view class underneath).
     sign = paths["/api/contracts/{id}/sign/"]["post"]["requestBody"]["content"]
-    assert sign["application/json"]["schema"]["$ref"].endswith("/ContractSign")
+    # Requests have their own components (COMPONENT_SPLIT_REQUEST).
+    assert sign["application/json"]["schema"]["$ref"].endswith("/ContractSignRequest")
     assert "requestBody" not in paths["/api/contracts/{id}/publish/"]["post"]
-    assert "pdf_sha256" in response.json()["components"]["schemas"]["ContractSign"][
+    assert "pdf_sha256" in response.json()["components"]["schemas"]["ContractSignRequest"][
         "properties"]

@@ -124,6 +124,15 @@ def test_award_to_payment_with_every_clock_opened_and_met(awarded, alice, winner
                                items_checked="60台计算机", members=["李爱丽", "韩雪"])
     assert clock("acceptance.organise", second.pk).status == "met"
 
+    # An invoice dated before the contract was signed is refused by the service itself,
+    # whoever calls it, and starts no clock.
+    with pytest.raises(DomainError) as exc:
+        services.invoice_submit(contract=contract, actor=winner_user, number="No.1900",
+                                amount=contract.amount, issued_on=dt.date(1900, 1, 1),
+                                file_name="fp.pdf", file_data=PDF, now=T0)
+    assert exc.value.code == "before_contract" and exc.value.field == "issued_on"
+    assert not contract.invoices.exists()
+
     # Invoice and payments: partial, then the rest; never more.
     invoice = services.invoice_submit(contract=contract, actor=winner_user, number="No.0001",
                                       amount=contract.amount, issued_on=dt.date(2026, 3, 24),

@@ -14,7 +14,7 @@ MASTER = "YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZWQ="  # 32 bytes, for these t
 def _start(**env):
     clean = {k: v for k, v in os.environ.items()
              if k not in {"SECRET_KEY", "DJANGO_DEBUG", "RULE_PROFILE", "DATABASE_URL",
-                          "BID_MASTER_KEY"}}
+                          "BID_MASTER_KEY", "AUDIT_ANCHOR_KEY"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -31,7 +31,7 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 def test_production_mode_starts_with_its_secrets():
     result = _start(DJANGO_DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.cn",
-                    BID_MASTER_KEY=MASTER)
+                    BID_MASTER_KEY=MASTER, AUDIT_ANCHOR_KEY=MASTER)
     assert result.returncode == 0, result.stderr
 
 
