@@ -19,7 +19,9 @@ from accounts.tests.factories import (
 
 # Fixtures of the procurement life (budget, intention, demand, project …), shared by
 # the read side's tests too.
-pytest_plugins = ["procurement.tests.fixtures", "contracts.tests.fixtures"]
+pytest_plugins = ["procurement.tests.fixtures", "contracts.tests.fixtures",
+                  # a test's own anchor folder; the flush past the TRUNCATE trigger
+                  "audit.tests.fixtures"]
 
 
 @pytest.fixture(autouse=True)

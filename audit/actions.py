@@ -26,4 +26,5 @@ register_actions({
     "admin.add": _("Added in administration"),
     "admin.change": _("Changed in administration"),
     "admin.delete": _("Deleted in administration"),
+    "admin.refused": _("Refused in administration"),
 })

@@ -21,7 +21,8 @@ class AuditEventSerializer(serializers.Serializer):
 
 class AuditEventListApi(APIView):
     @extend_schema(responses=AuditEventSerializer(many=True),
-                   summary="Audit events: the caller's organisation, or all for the finance bureau")
+                   summary="Audit events: the caller's organisation, or all for the finance "
+                           "bureau; bidding events of a lot not yet opened only to the bidder")
     def get(self, request):
         qs = audit_events_for(user=request.user, organization=request.organization)
         action = request.query_params.get("action")

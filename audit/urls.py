@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_anchors
 
 app_name = "audit"
 
-urlpatterns = [path("", views.event_list, name="event-list")]
+urlpatterns = [
+    path("", views.event_list, name="event-list"),
+    path("anchors/", views_anchors.anchor_list, name="anchor-list"),  # public
+]

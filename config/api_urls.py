@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accounts import apis as accounts_apis
 from audit import apis as audit_apis
+from audit.apis_anchors import AuditAnchorListApi
 from contracts import api_urls_financing
 from deadlines import apis as deadline_apis
 from procurement import apis as proc
@@ -16,6 +17,7 @@ urlpatterns = [
     path("suppliers/register/", accounts_apis.SupplierRegisterApi.as_view(),
          name="supplier-register"),
     path("audit-events/", audit_apis.AuditEventListApi.as_view(), name="audit-event-list"),
+    path("audit-anchors/", AuditAnchorListApi.as_view(), name="audit-anchor-list"),
     path("rules/", rule_apis.RuleListApi.as_view(), name="rule-list"),
     path("deadlines/", deadline_apis.DeadlineListApi.as_view(), name="deadline-list"),
     path("deadlines/ranking/", deadline_apis.RankingApi.as_view(), name="deadline-ranking"),

@@ -26,5 +26,10 @@ BEAT_SCHEDULE = {
     # Bids are opened at the deadline by the server clock (87号令 第39条); pages
     # also open a due lot on first access, so a late beat delays nothing.
     "procurement-open-due-lots": {"task": "procurement.tasks.open_due_lots", "schedule": 60.0},
+    # Signs the audit chain's head into AUDIT_ANCHOR_DIR (audit.anchor): whatever is
+    # deleted or rewritten at the tail after a checkpoint fails verify_audit, so this
+    # bounds the unanchored window to ten minutes. Writes nothing when the chain has
+    # not grown, so a quiet night adds no files.
+    "audit-checkpoint": {"task": "audit.tasks.checkpoint", "schedule": 600.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Message, Preference
+from .selectors import messages_unsealed
 
 
 @admin.register(Message)
@@ -15,6 +16,11 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # Who was sent a clarification is who obtained the documents: sealed until
+        # opening, from every administrator (notifications.selectors).
+        return messages_unsealed(super().get_queryset(request))
 
 
 @admin.register(Preference)

@@ -21,6 +21,7 @@ from .models import (
     ProjectEvent,
     Threshold,
 )
+from .selectors import SEALED_LOT_STATUSES
 
 
 class FairnessPatternForm(forms.ModelForm):
@@ -108,8 +109,10 @@ class FairnessFindingAdmin(ReadOnlyAdmin):
 
 @admin.register(Bid)
 class BidAdmin(ReadOnlyAdmin):
-    """Receipts only. The sealed payload is never shown; the price is NULL until the
-    opening service fills it, so before opening there is nothing to read here."""
+    """Receipts only, and only of opened lots. The sealed payload is never shown; the
+    price is NULL until the opening service fills it. Before opening even the row is
+    hidden, from superusers too: it would say who bid, how many, and the bidder's
+    contact, device and address (selectors.SEALED_LOT_STATUSES)."""
 
     list_display = ("lot", "supplier", "status", "sealed_at", "receipt_sha256", "opened_at")
     list_filter = ("status",)
@@ -118,6 +121,9 @@ class BidAdmin(ReadOnlyAdmin):
     readonly_fields = ("token", "lot", "supplier", "submitted_by", "round", "status",
                        "receipt_sha256", "sealed_at", "withdrawn_at", "contact_name",
                        "contact_phone", "ip", "device_id", "price", "opened_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(lot__status__in=SEALED_LOT_STATUSES)
 
 
 for model in (BudgetLine, ProcurementIntention, Announcement, ProjectEvent, DemandItem,

@@ -8,7 +8,15 @@ class ProcurementConfig(AppConfig):
 
     def ready(self):
         from audit.actions import register_actions
+        from audit.selectors import register_sealed_filter as seal_audit_events
         from notifications.categories import register_category
+        from notifications.selectors import register_sealed_filter as seal_messages
+
+        from .selectors import sealed_audit_events, sealed_messages
+
+        # Who obtained the documents or bid stays hidden until opening (selectors.py).
+        seal_audit_events(sealed_audit_events)
+        seal_messages(sealed_messages)
 
         register_category("procurement.clarification",
                           _("Clarification of documents you obtained"), statutory=True)

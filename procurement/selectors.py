@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organization
@@ -139,3 +140,46 @@ def committee_seat(*, lot_pk: int, user):
     """The person's seat on the lot's committee, or None."""
     return (CommitteeMember.objects.filter(committee__lot_id=lot_pk, expert=user)
             .select_related("committee__lot__project").first())
+
+
+# --- Who bid is secret until opening ---------------------------------------------------
+# Before a lot is opened nobody but the supplier itself may learn who obtained the
+# documents or bid, nor how many (87号令 第33条 and the rule against disclosing the
+# potential bidders' names and number — article to verify). A lot is sealed until its
+# opening has happened (opened, or failed at opening) or the procurement is cancelled;
+# a project is sealed while any of its lots is. Computed at each read, never stored:
+# a clarification can move the deadline, and the opening is what reveals.
+SEALED_LOT_STATUSES = (Lot.Status.PENDING, Lot.Status.BIDDING)
+
+
+def _keys(queryset, field="pk"):
+    """Primary keys as text, to match AuditEvent.object_id."""
+    return queryset.annotate(_key=Cast(field, CharField())).values("_key")
+
+
+def sealed_audit_events() -> Q:
+    """The audit events that name a bidder or a document holder of a lot not opened:
+    any event about one of its bids, and the bidding events recorded on the lot or the
+    project (``bid.*`` — sealed, withdrawn, refused — and ``documents.*``).
+    Registered with ``audit.selectors.register_sealed_filter``."""
+    sealed_lots = Lot.objects.filter(status__in=SEALED_LOT_STATUSES)
+    bidding = Q(action__startswith="bid.") | Q(action__startswith="documents.")
+    of = ContentType.objects.get_for_model
+    return (Q(object_type=of(Bid), object_id__in=_keys(
+                Bid.objects.filter(lot__status__in=SEALED_LOT_STATUSES)))
+            | bidding & Q(object_type=of(Lot), object_id__in=_keys(sealed_lots))
+            | bidding & Q(object_type=of(Project),
+                          object_id__in=_keys(sealed_lots, "project_id")))
+
+
+def sealed_messages() -> Q:
+    """Clarifications of a project still sealed: their recipients are its document
+    holders (services.projects.announcement_clarify, event key ``clarification:<pk>``).
+    Registered with ``notifications.selectors.register_sealed_filter``."""
+    notices = Announcement.objects.filter(
+        kind=Announcement.Kind.CLARIFICATION,
+        project__lots__status__in=SEALED_LOT_STATUSES).values_list("pk", flat=True)
+    sealed = Q(pk__in=[])
+    for pk in set(notices):
+        sealed |= Q(idempotency_key__startswith=f"clarification:{pk}:")
+    return Q(category="procurement.clarification") & sealed

@@ -1,7 +1,12 @@
 """Before opening, no role can read a bid's price or files — through any page, API,
-admin screen or export. Afterwards the opening table shows them to those entitled."""
+admin screen or export. Afterwards the opening table shows them to those entitled.
+
+Who bid, and who obtained the documents, is as secret as the price: before the lot
+opens nobody but the supplier itself learns a bidder's or a document holder's name,
+contact person, phone, device or address, or how many there are."""
 
 import datetime as dt
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -11,34 +16,18 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from accounts.tests.factories import (
     MembershipFactory,
-    OrganizationFactory,
     SupplierFactory,
     UserFactory,
 )
 from conftest import org_of
 from procurement import services
-from procurement.models import Bid
+from procurement.models import Bid, BidFile, DocumentDownload
 from procurement.services import Upload
 
 pytestmark = pytest.mark.django_db
 
 SECRET_PRICE = "551234.56"
 PDF = b"%PDF-1.7\n% the technical offer\n%%EOF\n"
-
-
-@pytest.fixture
-def live_tender(project, alice, approver, purchaser_org):
-    agency = OrganizationFactory(name="河南中原招标代理有限公司", kind="agency")
-    project.agency = agency
-    project.save(update_fields=["agency"])
-    services.project_submit(project=project, actor=alice)
-    services.project_approve(project=project, actor=approver)
-    start = timezone.now()
-    services.project_announce(project=project, actor=alice, documents_from=start,
-                              documents_until=start + dt.timedelta(days=10),
-                              bid_deadline=start + dt.timedelta(days=25), now=start)
-    project.refresh_from_db()
-    return project
 
 
 @pytest.fixture
@@ -174,3 +163,263 @@ def test_the_purchaser_cannot_bid_through_the_api(live_tender, alice):
     response = client.post(reverse("api:bid-submit", args=[lot.pk]), {"price": "1"})
     assert response.status_code == 404
     assert Organization.objects.filter(kind="purchaser").exists()
+
+
+# --- Who bid, and who obtained the documents -----------------------------------------
+
+SECRET_SUPPLIER = "秘密投标人有限公司"
+SECRET_PERSON = "秘密联系人甲"  # the bidder's user: its name is the actor in the trail
+SECRET_USERNAME = "mimi-bidder"
+SECRET_CONTACT = "投标联系人乙"
+SECRET_PHONE = "13912345678"
+SECRET_DEVICE = "DEVICE-SECRET-42"
+SECRET_IP = "10.9.8.7"
+HOLDER = "暗中领标有限公司"  # obtained the documents, has not bid
+HOLDER_PERSON = "领标人丙"
+HOLDER_IP = "10.9.8.6"
+SEALED_ACTIONS = ["documents.obtain", "bid.seal", "bid.withdraw", "bid.refused"]
+# The people, contacts and devices are known only from the bidding; the suppliers' names
+# are also in the register of suppliers (a directory is not a leak).
+PEOPLE = [SECRET_PERSON, SECRET_USERNAME, SECRET_CONTACT, SECRET_PHONE, SECRET_DEVICE,
+          SECRET_IP, HOLDER_PERSON, HOLDER_IP]
+NAMES = [SECRET_SUPPLIER, HOLDER]
+
+
+def _labels():
+    from django.utils import translation
+
+    from audit.actions import action_label
+
+    labels = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels += [str(action_label(code)) for code in SEALED_ACTIONS]
+    return labels
+
+
+def _member(org, username, real_name, role=Membership.Role.ADMIN, **user_fields):
+    user = UserFactory(username=username, real_name=real_name, **user_fields)
+    MembershipFactory(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def secret_tender(live_tender, alice):
+    """One supplier sealed (and resealed) a bid and had one refused; another only obtained
+    the documents; a clarification went to both. Nothing is opened yet."""
+    lot = live_tender.lots.get()
+    bidder = SupplierFactory(name=SECRET_SUPPLIER)
+    user = _member(bidder, SECRET_USERNAME, SECRET_PERSON, mobile=SECRET_PHONE)
+    holder = SupplierFactory(name=HOLDER)
+    holder_user = _member(holder, "holder", HOLDER_PERSON)
+    now = timezone.now() + dt.timedelta(seconds=2)
+    services.documents_obtain(project=live_tender, supplier=holder, user=holder_user,
+                              ip=HOLDER_IP, now=now)
+    for price in ("540000", "530000"):  # the second one withdraws the first
+        bid = services.bid_submit(
+            lot=lot, supplier=bidder, user=user, price=price, sme_scale="small",
+            sme_items_by_smes=True, contact_name=SECRET_CONTACT, contact_phone=SECRET_PHONE,
+            files=[Upload("方案.pdf", PDF)], ip=SECRET_IP, device_id=SECRET_DEVICE, now=now)
+    # What procurement.views_bidding.bid_create records when the service refuses a bid.
+    from audit.services import audit_record
+
+    audit_record(action="bid.refused", actor=user, organization=bidder, obj=lot,
+                 detail={"code": "over_ceiling", "basis": "87号令 第63条"}, ip=SECRET_IP)
+    services.announcement_clarify(project=live_tender, actor=alice,
+                                  text="第二章技术参数第3项更正为不低于8核。",
+                                  affects_bids=False)
+    return {"project": live_tender, "lot": lot, "bid": bid, "bidder": bidder, "user": user,
+            "holder": holder, "holder_user": holder_user}
+
+
+def _finance_admin(finance_org):
+    """A finance-bureau administrator with the admin rights the demo gives them."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    user = _member(finance_org, "czj-admin", "财政局管理员", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(
+        Q(content_type__app_label="accounts")
+        | Q(content_type__app_label__in=["audit", "procurement", "notifications"],
+            codename__startswith="view_")))
+    return user
+
+
+def _everyone(tender, supervisor, charlie):
+    project = tender["project"]
+    agency_user = _member(project.agency, "agent", "代理经办人", role=Membership.Role.OFFICER)
+    return {
+        "purchaser": project.drafted_by, "agency": agency_user, "finance": supervisor,
+        "finance-admin": _finance_admin(org_of(supervisor)),
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+        "other-supplier": charlie,
+    }
+
+
+def _sealed_events():
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(action__in=SEALED_ACTIONS)
+
+
+def _identity_urls(tender):
+    project, lot, bid = tender["project"], tender["lot"], tender["bid"]
+    notice = project.announcements.get(kind="tender")
+    seal = _sealed_events().filter(action="bid.seal").first()
+    message = tender["user"].messages.first()
+    return [
+        reverse("workspaces:purchaser"), reverse("workspaces:agency"),
+        reverse("workspaces:supervision"), reverse("workspaces:supplier"),
+        reverse("procurement:project-detail", args=[project.pk]),
+        reverse("procurement:opening", args=[lot.pk]),
+        reverse("procurement:evaluation", args=[lot.pk]),
+        reverse("procurement:notice-detail", args=[notice.pk]),
+        reverse("api:project-detail", args=[project.pk]),
+        reverse("api:opening", args=[lot.pk]),
+        reverse("api:evaluation", args=[lot.pk]),
+        reverse("audit:event-list"), reverse("audit:event-list") + "?action=bid",
+        reverse("audit:event-list") + "?action=documents",
+        reverse("api:audit-event-list"), reverse("api:audit-event-list") + "?action=bid.seal",
+        reverse("api:audit-event-list") + "?action=documents.obtain",
+        reverse("notifications:inbox"), reverse("deadlines:deadline-list"),
+        reverse("contracts:ledger") + "?format=csv",
+        "/admin/procurement/bid/", f"/admin/procurement/bid/?q={SECRET_SUPPLIER}",
+        f"/admin/procurement/bid/{bid.pk}/change/", f"/admin/procurement/bid/{bid.pk}/history/",
+        f"/admin/procurement/project/{project.pk}/change/",
+        "/admin/audit/auditevent/", f"/admin/audit/auditevent/?q={SECRET_SUPPLIER}",
+        f"/admin/audit/auditevent/?q={SECRET_PERSON}", f"/admin/audit/auditevent/?q={HOLDER}",
+        "/admin/audit/auditevent/?action__exact=bid.seal",
+        f"/admin/audit/auditevent/{seal.pk}/change/",
+        "/admin/notifications/message/", f"/admin/notifications/message/?q={SECRET_PERSON}",
+        f"/admin/notifications/message/{message.pk}/change/",
+        reverse("api-schema"),
+    ]
+
+
+ROLES = ["purchaser", "agency", "finance", "finance-admin", "superuser", "other-supplier"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_learns_who_bid_or_obtained_the_documents_before_opening(
+        secret_tender, supervisor, charlie, role):
+    user = _everyone(secret_tender, supervisor, charlie)[role]
+    client = Client()
+    client.force_login(user)
+    forbidden = PEOPLE + NAMES + SEALED_ACTIONS + _labels()
+    # The supervision dashboard lists newly registered suppliers: a name there is the
+    # register, not the bidding; everything else is checked there too.
+    directory = reverse("workspaces:supervision")
+    for url in _identity_urls(secret_tender):
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        # A search box or a filter shows back what was asked for: that is not a finding.
+        echoed = [v for vs in parse_qs(urlsplit(url).query).values() for v in vs]
+        leaks = [s for s in forbidden if s in body and s not in echoed
+                 and not (url == directory and s in NAMES)]
+        assert leaks == [], (role, url, response.status_code)
+        context = response.context or {}
+        # Not even how many: no sealed row in a list, whatever the page shows of it.
+        for key in ("recent_events", "page"):
+            if key in context:
+                assert not [e for e in context[key]
+                            if getattr(e, "action", "") in SEALED_ACTIONS], (role, url)
+        if "cl" in context:
+            rows = list(context["cl"].result_list)
+            assert not [r for r in rows if getattr(r, "action", "") in SEALED_ACTIONS]
+            assert not [r for r in rows if r._meta.model_name == "bid"], (role, url)
+            assert not [r for r in rows if getattr(r, "category", "")
+                        == "procurement.clarification"], (role, url)
+
+
+@pytest.mark.parametrize("role", ["finance-admin", "superuser"])
+def test_the_admin_delete_pages_do_not_list_a_suppliers_bids(secret_tender, supervisor,
+                                                              charlie, role):
+    """Deleting a user or organisation is refused while records name it; the refusal must
+    not list them, or it reads out every bid and document the supplier obtained."""
+    user = _everyone(secret_tender, supervisor, charlie)[role]
+    client = Client()
+    client.force_login(user)
+    project = secret_tender["project"]
+    for url in (f"/admin/accounts/organization/{secret_tender['bidder'].pk}/delete/",
+                f"/admin/accounts/organization/{secret_tender['holder'].pk}/delete/",
+                f"/admin/accounts/user/{secret_tender['user'].pk}/delete/",
+                f"/admin/accounts/user/{secret_tender['holder_user'].pk}/delete/"):
+        response = client.get(url)
+        body = response.content.decode(errors="replace")
+        for secret in (project.code, project.title, *SEALED_ACTIONS, SECRET_CONTACT,
+                       SECRET_DEVICE, SECRET_IP, HOLDER_IP):
+            assert secret not in body, (role, url, secret)
+        # Nor that a bid or a download exists: the refusal names no kind of record.
+        named = {str(x) for x in response.context["perms_lacking"]} | {
+            str(x) for x in response.context["protected"]}
+        for model in (Bid, BidFile, DocumentDownload):
+            for name in (model._meta.verbose_name, model._meta.verbose_name_plural):
+                assert str(name) not in named, (role, url, named)
+        client.post(url, {"post": "yes"})  # and nothing is deleted
+    assert Organization.objects.filter(pk=secret_tender["bidder"].pk).exists()
+    assert secret_tender["user"].__class__.objects.filter(pk=secret_tender["user"].pk).exists()
+
+
+def test_the_trail_is_complete_although_nobody_is_shown_it(secret_tender, supervisor):
+    from audit.selectors import audit_chain_verify
+
+    counts = {a: _sealed_events().filter(action=a).count() for a in SEALED_ACTIONS}
+    assert counts == {"documents.obtain": 2, "bid.seal": 2, "bid.withdraw": 1,
+                      "bid.refused": 1}
+    assert audit_chain_verify().ok
+    # Only the bidding is hidden: supervision still follows the procedure itself.
+    client = Client()
+    client.force_login(supervisor)
+    actions = {e["action"] for e in client.get(
+        reverse("api:audit-event-list") + "?limit=200").json()["results"]}
+    assert {"project.announce", "announcement.clarify"} <= actions
+    assert not actions & set(SEALED_ACTIONS)
+
+
+def test_the_supplier_itself_sees_its_own_bidding_and_only_its_own(secret_tender):
+    client = Client()
+    client.force_login(secret_tender["user"])
+    events = client.get(reverse("api:audit-event-list") + "?limit=100").json()["results"]
+    assert {e["action"] for e in events} >= set(SEALED_ACTIONS)
+    assert all(e["organization"] == secret_tender["bidder"].pk for e in events)
+    client.force_login(secret_tender["holder_user"])
+    body = client.get(reverse("audit:event-list")).content.decode()
+    assert "documents.obtain" in body and "bid.seal" not in body and SECRET_PERSON not in body
+
+
+def test_after_opening_supervision_sees_who_bid(secret_tender, supervisor, charlie):
+    lot, project = secret_tender["lot"], secret_tender["project"]
+    for i in range(2):
+        org = SupplierFactory(name=f"公开投标人{i}有限公司")
+        user = _member(org, f"open{i}", f"公开投标人{i}")
+        services.bid_submit(lot=lot, supplier=org, user=user, price="560000", sme_scale="micro",
+                            sme_items_by_smes=True, contact_name="李", contact_phone="1",
+                            files=[Upload("a.pdf", PDF)],
+                            now=timezone.now() + dt.timedelta(seconds=3))
+    project.refresh_from_db()
+    services.lot_open(lot=lot, now=project.bid_deadline + dt.timedelta(seconds=1))
+    people = _everyone(secret_tender, supervisor, charlie)
+
+    client = Client()
+    client.force_login(people["finance"])
+    body = client.get(reverse("audit:event-list")).content.decode()
+    assert "bid.seal" in body and "documents.obtain" in body and SECRET_PERSON in body
+    assert HOLDER_PERSON in body
+    events = client.get(reverse("api:audit-event-list") + "?limit=200").json()["results"]
+    assert {e["action"] for e in events} >= set(SEALED_ACTIONS)
+
+    for role in ("finance-admin", "superuser"):
+        client.force_login(people[role])
+        bid = secret_tender["bid"]
+        body = client.get(f"/admin/procurement/bid/?q={SECRET_SUPPLIER}").content.decode()
+        assert SECRET_SUPPLIER in body, role
+        body = client.get(f"/admin/procurement/bid/{bid.pk}/change/").content.decode()
+        assert SECRET_PHONE in body and SECRET_DEVICE in body, role
+        body = client.get(f"/admin/audit/auditevent/?q={SECRET_PERSON}").content.decode()
+        assert "bid.seal" in body, role
+        body = client.get(f"/admin/notifications/message/?q={HOLDER_PERSON}").content.decode()
+        assert HOLDER_PERSON in body, role
+    # The other supplier still sees only its own trail.
+    client.force_login(charlie)
+    body = client.get(reverse("audit:event-list")).content.decode()
+    assert SECRET_PERSON not in body and "bid.seal" not in body
