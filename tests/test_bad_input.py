@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from contracts import services as contract_services
 from contracts.models import Invoice
-from contracts.tests.fixtures import AWARDED_AT, terms
+from contracts.tests.fixtures import AWARDED_AT
 from deadlines.models import Deadline
 from procurement.models import BudgetLine, ProcurementIntention
 
@@ -120,15 +119,6 @@ def test_an_intention_for_next_year_is_accepted(alice):
 
 
 # --- the invoice's date -----------------------------------------------------------------
-
-@pytest.fixture
-def signed(awarded, alice, winner_user):
-    contract = contract_services.contract_draft(award=awarded, actor=alice, now=T0, **terms())
-    for user, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
-        contract_services.contract_sign(contract=contract, actor=user, organization=org,
-                                        pdf_sha256=contract.pdf_sha256, now=T0)
-    contract.refresh_from_db()
-    return contract
 
 
 def invoice_data(issued_on: str) -> dict:

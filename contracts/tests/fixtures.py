@@ -10,6 +10,7 @@ from procurement.models import Bid
 from procurement.tests.fixtures import DEADLINE, pool
 
 AWARDED_AT = DEADLINE + dt.timedelta(days=1)  # 2026-03-24, a Tuesday
+SIGNED_AT = AWARDED_AT + dt.timedelta(hours=1)
 
 
 def award_lot(lot, alice, now=AWARDED_AT):
@@ -45,3 +46,16 @@ def terms(**overrides):
 @pytest.fixture
 def winner_user(awarded):
     return awarded.bid.supplier.memberships.get().user
+
+
+@pytest.fixture
+def signed(awarded, alice, winner_user):
+    """The awarded lot's contract, signed by both at SIGNED_AT (amount 500,000 yuan)."""
+    from contracts import services
+
+    contract = services.contract_draft(award=awarded, actor=alice, now=SIGNED_AT, **terms())
+    for actor, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
+        contract = services.contract_sign(contract=contract, actor=actor, organization=org,
+                                          pdf_sha256=contract.pdf_sha256, now=SIGNED_AT)
+    contract.refresh_from_db()
+    return contract

@@ -67,17 +67,6 @@ def ccb_offer(ccb):
     return save_offer(*ccb, name="建行政采贷", percent="60")
 
 
-@pytest.fixture
-def signed(awarded, alice, winner_user):
-    """The awarded lot's contract, signed by both (amount 500,000 yuan)."""
-    contract = contract_services.contract_draft(award=awarded, actor=alice, now=T0, **terms())
-    for actor, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
-        contract = contract_services.contract_sign(contract=contract, actor=actor,
-                                                   organization=org,
-                                                   pdf_sha256=contract.pdf_sha256, now=T0)
-    return contract
-
-
 def apply(contract, offer, user, amount="300000", **kw):
     return services.financing_apply(contract=contract, bank=offer.bank, offer=offer,
                                     amount=Decimal(amount), actor=user, now=T0, **kw)
@@ -549,7 +538,6 @@ def test_the_schema_documents_every_financing_endpoint_without_warnings():
         for method, op in ops.items():
             if method in ("get", "post", "put"):
                 assert op["summary"], op
-
 
 
 def test_the_database_refuses_half_decisions_and_unattributed_repayments(signed, offer, icbc,

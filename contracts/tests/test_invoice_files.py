@@ -14,7 +14,7 @@ from django.urls import reverse
 from contracts import services
 from contracts.models import Invoice
 from contracts.services import payments
-from contracts.tests.fixtures import AWARDED_AT, terms
+from contracts.tests.fixtures import AWARDED_AT
 from core.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +22,6 @@ pytestmark = pytest.mark.django_db
 T0 = AWARDED_AT + dt.timedelta(hours=1)
 PDF = b"%PDF-1.7\n%%EOF\n"
 ISSUED = dt.date(2026, 3, 24)
-
-
-@pytest.fixture
-def signed(awarded, alice, winner_user):
-    contract = services.contract_draft(award=awarded, actor=alice, now=T0, **terms())
-    for actor, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
-        services.contract_sign(contract=contract, actor=actor, organization=org,
-                               pdf_sha256=contract.pdf_sha256, now=T0)
-    contract.refresh_from_db()
-    return contract
 
 
 @pytest.fixture
