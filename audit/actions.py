@@ -14,7 +14,12 @@ def register_actions(labels: dict) -> None:
 
 
 def action_label(code: str) -> str:
-    return _LABELS.get(code, code)
+    if code in _LABELS:
+        return _LABELS[code]
+    if code.endswith("_refused"):
+        # A refusal recorded by core.refusals for a step without its own label.
+        return _("Refused: %(step)s") % {"step": code.removesuffix("_refused")}
+    return code
 
 
 register_actions({

@@ -7,4 +7,9 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        from core.refusals import register_recorder
+
         from . import receivers  # noqa: F401 — connects the auth signal receivers
+        from .refusals import record_refusal
+
+        register_recorder(record_refusal)

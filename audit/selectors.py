@@ -120,3 +120,10 @@ def audit_events_for(*, user, organization):
     if organization.kind != "finance":
         qs = qs.filter(organization=organization)
     return audit_events_unsealed(qs, organization=organization)
+
+
+def refusals(*, since=None):
+    """Every refusal recorded by ``core.refusals`` from any caller — page, API, task,
+    command — and by the admin; sealed bidding events stay hidden until opening."""
+    qs = audit_events_unsealed(AuditEvent.objects.filter(action__endswith="refused"))
+    return qs.filter(at__gte=since) if since is not None else qs

@@ -10,9 +10,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.exceptions import RuleViolation
 from core.validators import validate_not_future
 from deadlines.clock import compute_due
-from procurement.rules import RuleViolation
 from rules.registry import rule
 
 SME = {Organization.Scale.MEDIUM, Organization.Scale.SMALL, Organization.Scale.MICRO}

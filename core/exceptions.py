@@ -40,6 +40,12 @@ class DomainError(Exception):
         return data
 
 
+class RuleViolation(DomainError):
+    """A statute (or a platform rule) forbids it: the error's ``basis`` cites which."""
+
+    default_code = "rule_violation"
+
+
 class PermissionDenied(DomainError):
     status_code = 403
     default_code = "permission_denied"

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +58,63 @@ class CatalogItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class StatusChange(models.Model):
+    """One step of one status field: old, new, who, when, why (``core.transitions``).
+
+    Append-only: written by ``transition()`` inside the service's transaction,
+    never edited. The audit trail records the act; this row is the object's
+    status history, read by its page and API.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(_("field"), max_length=30, default="status")
+    step = models.CharField(_("step"), max_length=40, blank=True)
+    old = models.CharField(_("from"), max_length=20)
+    new = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"],
+                                name="core_statuschange_subject")]
+
+    def __str__(self):
+        return f"{self.content_type_id}:{self.object_id} {self.old} → {self.new}"
+
+    @classmethod
+    def record(cls, obj, *, field, old, new, actor, at, reason="", step=""):
+        if actor is not None and not getattr(actor, "is_authenticated", False):
+            actor = None
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk, field=field, old=old, new=new, actor=actor, at=at,
+            reason=reason or "", step=step)
+
+    @classmethod
+    def of(cls, obj, field: str | None = None):
+        """The status history of ``obj``, oldest first."""
+        qs = cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=obj.pk).select_related("actor")
+        return qs.filter(field=field) if field else qs
+
+    def _labels(self):
+        model = self.content_type.model_class()
+        return dict(model._meta.get_field(self.field).flatchoices) if model else {}
+
+    @property
+    def old_label(self):
+        return self._labels().get(self.old, self.old)
+
+    @property
+    def new_label(self):
+        return self._labels().get(self.new, self.new)

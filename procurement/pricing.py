@@ -17,65 +17,9 @@ does not confirm has an invalid bid (第59条 第2款, 第51条).
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.money import words_to_yuan
+
 CENT = Decimal("0.01")
-
-_DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
-_DIGITS.update({c: i for i, c in enumerate("〇一二三四五六七八九")})
-_DIGITS["两"] = 2
-_SMALL = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
-_LARGE = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-
-
-def _integer(text: str) -> int | None:
-    total = section = digit = 0
-    for char in text:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _SMALL:
-            section += (digit or 1) * _SMALL[char]
-            digit = 0
-        elif char in _LARGE:
-            unit = _LARGE[char]
-            # 壹亿贰仟万: the 万 group multiplies what came after the 亿.
-            if unit == 10_000 and total % 100_000_000 == 0 and total:
-                total += (section + digit) * unit
-            else:
-                total = (total + section + digit) * unit
-            section = digit = 0
-        else:
-            return None
-    return total + section + digit
-
-
-def words_to_yuan(text: str) -> Decimal | None:
-    """人民币大写 → Decimal: 壹拾贰万叁仟肆佰伍拾陆元柒角捌分 → 123456.78.
-
-    None when the text is not an amount in words."""
-    text = "".join(text.split()).removeprefix("人民币").removeprefix("￥")
-    text = text.rstrip("整正").replace("圆", "元")
-    if not text or ("元" not in text and not text.endswith(("角", "分"))):
-        return None
-    whole, _sep, fraction = text.partition("元")
-    if not _sep:
-        whole, fraction = "", text
-    yuan = _integer(whole) if whole else 0
-    if yuan is None:
-        return None
-    jiao = fen = 0
-    fraction = fraction.lstrip("零〇")
-    if fraction:
-        if "角" in fraction:
-            head, _s, fraction = fraction.partition("角")
-            if head not in _DIGITS:
-                return None
-            jiao = _DIGITS[head]
-            fraction = fraction.lstrip("零〇")
-        if fraction:
-            if not fraction.endswith("分") or fraction[:-1] not in _DIGITS:
-                return None
-            fen = _DIGITS[fraction[:-1]]
-    return Decimal(yuan) + Decimal(jiao) / 10 + Decimal(fen) / 100
-
 
 @dataclass(frozen=True)
 class Line:

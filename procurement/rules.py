@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import DomainError
+from core.exceptions import RuleViolation
 from rules.registry import Unit, rule
 from workdays.services import add_days, add_workdays
 
@@ -19,10 +19,6 @@ from .models import BudgetLine, Lot, Project, Threshold
 # 关于加强政府采购活动内部控制管理的指导意见: 不相容岗位分离.
 SEPARATION_BASIS = "财库〔2016〕99号"
 BUDGET_BASIS = "春风行动 第11条; 条例 第30条"
-
-
-class RuleViolation(DomainError):
-    default_code = "rule_violation"
 
 
 # --- budgets -----------------------------------------------------------------

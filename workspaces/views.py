@@ -15,7 +15,7 @@ from accounts.selectors import (
     supplier_counts_by_scale,
 )
 from audit.models import AuditEvent
-from audit.selectors import audit_events_for
+from audit.selectors import audit_events_for, refusals
 from deadlines.models import Deadline
 from deadlines.selectors import countdown, deadlines_visible_to
 from procurement.models import Announcement, CommitteeMember, FairnessFinding, Project
@@ -168,6 +168,8 @@ def supervision(request):
         .order_by("-overridden_at")[:8],
         "refused_demands_30d": AuditEvent.objects.filter(
             action="demand.check_refused", at__gte=now - timedelta(days=30)).count(),
+        # Every refusal by any caller (page, API, task, command), core.refusals.
+        "refusals_30d": refusals(since=now - timedelta(days=30)).count(),
     })
     return render(request, "workspaces/supervision.html", context)
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition
+from core.money import yuan_in_words
 from procurement import sealing
 from procurement.models import Award
-from procurement.pdf import render_pdf, yuan_in_words
+from procurement.pdf import render_pdf
 from rules.registry import rule
 
 from .. import rules

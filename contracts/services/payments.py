@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core import uploads
-from core.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from deadlines.models import Deadline
 from deadlines.services import deadline_meet, deadline_open
 from procurement import sealing
-from procurement.rules import RuleViolation
 from rules.registry import rule
 
 from ..models import Contract, FinancingApplication, Invoice, Payment

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from deadlines.clock import compute_due
 from deadlines.services import deadline_meet, deadline_open
-from procurement.rules import RuleViolation
 from rules.registry import rule
 
 from ..models import Acceptance, Contract, Milestone, Supplement

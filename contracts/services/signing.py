@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from deadlines.services import deadline_meet, deadline_open, deadline_pause, deadline_resume
 from notifications.services import notify
 from procurement.models import Announcement
-from procurement.rules import RuleViolation
 
 from ..models import Contract, Signature
 from .common import (

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from audit.services import audit_record
-from core.exceptions import InvalidTransition
+from core.exceptions import InvalidTransition, RuleViolation
+from core.money import yuan_in_words
 from deadlines.services import deadline_meet, deadline_open
 from notifications.services import notify
 from rules.registry import rule
@@ -16,8 +17,7 @@ from rules.registry import rule
 from .. import sealing
 from ..announcements import METHOD_ZH
 from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
-from ..pdf import render_pdf, yuan_in_words
-from ..rules import RuleViolation
+from ..pdf import render_pdf
 from .common import require_role
 from .projects import project_settle
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.money import words_to_yuan
 
-from .. import pricing, sealing, uploads
+from .. import sealing, uploads
 from ..models import Bid, BidFile, DocumentDownload, Lot, Project
-from ..rules import RuleViolation
 from .common import require_role
 
 LATE_BASIS = "87号令 第33条"
@@ -123,7 +123,7 @@ def _bid_extras(*, price_words: str, lines: list[dict], consortium: list[dict], 
     extra = {}
     price_words = (price_words or "").strip()
     if price_words:
-        if pricing.words_to_yuan(price_words) is None:
+        if words_to_yuan(price_words) is None:
             raise DomainError(_("Write the amount in words as 人民币大写, e.g. 壹拾万元整."),
                               code="price_words", field="price_words")
         extra["price_words"] = price_words[:100]

@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition
+from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from core.models import CatalogItem
 
 from ..fairness import scan
 from ..models import Demand, DemandItem, EvaluationCriterion, FairnessFinding, FairnessPattern
-from ..rules import RuleViolation
 from .common import require_kind, require_role
 
 EDITORS = (Membership.Role.OFFICER, Membership.Role.ADMIN)

@@ -9,14 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExpertProfile, Membership
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from deadlines.services import deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
 from .. import scoring
 from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
-from ..rules import RuleViolation
 from .common import require_role
 from .opening import lot_fail
 from .projects import project_settle

@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from notifications.services import notify
 from rules.registry import rule
 
 from .. import pricing, scoring
 from ..models import Bid, BidQuery, Committee, CommitteeMember, Lot, Review
-from ..rules import RuleViolation
 from .bidding import SUPPLIER_ROLES
 from .common import require_role
 

@@ -9,11 +9,11 @@ import pytest
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, SupplierFactory, UserFactory
 from core.exceptions import DomainError
+from core.money import words_to_yuan, yuan_in_words
 from deadlines.models import Deadline
 from notifications.models import Message
 from procurement import pricing, services
 from procurement.models import Bid, BidQuery, EvaluationResult, Lot, Project, Review
-from procurement.pdf import yuan_in_words
 from procurement.rules import budget_available
 from procurement.tests.fixtures import DEADLINE, NOW, PDF, pool
 
@@ -25,13 +25,13 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("amount", ["0.05", "10", "100500", "1000000.1", "120034005.67",
                                     "200000000", "10001"])
 def test_amounts_in_words_read_back_exactly(amount):
-    assert pricing.words_to_yuan(yuan_in_words(Decimal(amount))) == Decimal(amount)
+    assert words_to_yuan(yuan_in_words(Decimal(amount))) == Decimal(amount)
 
 
 def test_words_that_are_not_an_amount_read_as_none():
-    assert pricing.words_to_yuan("伍拾万") is None  # no 元
-    assert pricing.words_to_yuan("five hundred") is None
-    assert pricing.words_to_yuan("人民币 伍拾万元整") == Decimal("500000")
+    assert words_to_yuan("伍拾万") is None  # no 元
+    assert words_to_yuan("five hundred") is None
+    assert words_to_yuan("人民币 伍拾万元整") == Decimal("500000")
 
 
 def test_corrections_apply_in_the_order_of_article_59():
