@@ -17,4 +17,12 @@ class AccountsConfig(AppConfig):
             "supplier.register": _("Supplier registered"),
             "supplier.register_refused": _("Supplier registration refused"),
             "expert.profile_save": _("Expert profile saved"),
+            # Refusals recorded by core.refusals for the services of accounts.services.
+            "organization.create_refused": _("Organisation registration refused"),
+            "organization.update_profile_refused": _("Organisation profile change refused"),
+            "membership.grant_refused": _("Granting a role refused"),
+            "membership.revoke_refused": _("Withdrawing a role refused"),
+            "member.add_refused": _("Adding a colleague refused"),
+            "user.create_refused": _("Creating an account refused"),
+            "expert.profile_save_refused": _("Saving an expert profile refused"),
         })

@@ -18,9 +18,10 @@ class SupplierRegistrationForm(BootstrapFormMixin, forms.Form):
         label=_("Unified social credit code"), max_length=22,
         help_text=_("18 characters, as printed on the business licence."),
     )
+    # Four choices, each worth reading: radios in a fieldset, not a drop-down.
     scale = forms.ChoiceField(
-        label=_("Enterprise scale"),
-        choices=[("", _("— choose —")), *Organization.Scale.choices],
+        label=_("Enterprise scale"), choices=Organization.Scale.choices,
+        widget=forms.RadioSelect,
         help_text=_("As you will declare it in the SME declaration letter."),
     )
     is_foreign_invested = forms.BooleanField(

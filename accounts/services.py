@@ -1,4 +1,9 @@
-"""Every write about organisations and people goes through these functions."""
+"""Every write about organisations and people goes through these functions.
+
+Each service that may refuse is decorated with ``core.refusals.records_refusals``:
+its ``DomainError`` is recorded in the audit trail after the rollback, whoever called
+(the registration page, the API, the admin, a command) — callers record nothing.
+"""
 
 import re
 
@@ -9,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.exceptions import DomainError
+from core.refusals import records_refusals
 
 from .exceptions import DuplicateOrganization
 from .models import ExpertProfile, Membership, Organization, User
@@ -41,6 +47,7 @@ def _validate(validator, value, field):
         raise DomainError(exc.messages[0], code=exc.code or "invalid", field=field) from exc
 
 
+@records_refusals()
 def user_create(
     *,
     username: str,
@@ -72,6 +79,7 @@ def user_create(
     return user
 
 
+@records_refusals()
 @transaction.atomic
 def organization_create(
     *,
@@ -115,6 +123,7 @@ def organization_create(
     return org
 
 
+@records_refusals()
 @transaction.atomic
 def membership_grant(
     *, user: User, organization: Organization, role: str, actor: User | None = None,
@@ -133,6 +142,7 @@ def membership_grant(
     return membership
 
 
+@records_refusals()
 @transaction.atomic
 def membership_revoke(*, membership: Membership, actor: User, ip: str | None = None) -> None:
     if membership.role == Membership.Role.ADMIN:
@@ -151,6 +161,7 @@ def membership_revoke(*, membership: Membership, actor: User, ip: str | None = N
                                          "role": membership.role}, ip=ip)
 
 
+@records_refusals()
 @transaction.atomic
 def member_add(
     *,
@@ -170,6 +181,7 @@ def member_add(
     return membership_grant(user=user, organization=organization, role=role, actor=actor, ip=ip)
 
 
+@records_refusals()
 @transaction.atomic
 def supplier_register(
     *,
@@ -218,6 +230,7 @@ def supplier_register(
     return membership
 
 
+@records_refusals()
 @transaction.atomic
 def organization_update_profile(
     *, organization: Organization, actor: User, ip: str | None = None, **fields
@@ -243,6 +256,7 @@ def organization_update_profile(
     return organization
 
 
+@records_refusals()
 @transaction.atomic
 def expert_profile_save(
     *, user: User, title: str = "", employer: Organization | None = None,

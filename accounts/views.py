@@ -26,8 +26,8 @@ from .forms import (
 )
 from .middleware import SESSION_KEY
 from .models import Membership, Organization
+from .permissions import has_role, is_supervisor
 from .selectors import (
-    is_supervisor,
     organization_members,
     organization_search,
     organizations_visible_to,
@@ -85,10 +85,7 @@ def supplier_register(request):
                 mobile=data["mobile"],
                 ip=client_ip(request),
             )
-        except DomainError as exc:
-            # Every refused attempt is recorded for supervision (DESIGN.md, rule registry).
-            audit_request(request, action="supplier.register_refused",
-                          detail={"code": exc.code, "credit_code": data["credit_code"]})
+        except DomainError as exc:  # recorded for supervision by the service (core.refusals)
             add_domain_error(form, exc)
         else:
             login(request, membership.user,
@@ -108,10 +105,9 @@ def _visible_org_or_404(request, pk) -> Organization:
 
 
 def _require_admin(request, org: Organization) -> None:
-    is_admin = Membership.objects.filter(
-        user=request.user, organization=org, role=Membership.Role.ADMIN, is_active=True
-    ).exists()
-    if not is_admin:
+    """The organisation's administrator only. Others who may see it (a colleague, the
+    finance bureau) get 403; those who may not see it already got 404."""
+    if not has_role(request.user, org, Membership.Role.ADMIN):
         raise PermissionDenied(_("Only the organisation's administrator can do this."))
 
 
@@ -134,13 +130,10 @@ def organization_list(request):
 @login_required
 def organization_detail(request, pk):
     org = _visible_org_or_404(request, pk)
-    is_admin = Membership.objects.filter(
-        user=request.user, organization=org, role=Membership.Role.ADMIN, is_active=True
-    ).exists()
     return render(request, "accounts/organization_detail.html", {
         "org": org,
         "members": organization_members(org),
-        "is_admin": is_admin,
+        "is_admin": has_role(request.user, org, Membership.Role.ADMIN),
         "supervising": is_supervisor(request.organization) and org != request.organization,
     })
 

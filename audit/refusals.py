@@ -16,7 +16,7 @@ _ORGANIZATION_ARGUMENTS = ("organization", "supplier", "purchaser", "bank", "age
 
 
 def _actor(arguments):
-    return arguments.get("actor") or arguments.get("user")
+    return arguments.get("actor") or arguments.get("user") or arguments.get("expert")
 
 
 def _organization(arguments):

@@ -23,8 +23,9 @@ BEAT_SCHEDULE = {
     # Retries of SMS and e-mail that failed, with back-off (the first try is
     # queued on commit by notify()).
     "notifications-deliver": {"task": "notifications.tasks.deliver_due", "schedule": 60.0},
-    # Bids are opened at the deadline by the server clock (87号令 第39条); pages
-    # also open a due lot on first access, so a late beat delays nothing.
+    # Bids are opened at the deadline by the server clock (87号令 第39条): each
+    # announcement schedules procurement.tasks.open_project_at_deadline for its
+    # deadline; this minute beat is the backstop for a task that was lost.
     "procurement-open-due-lots": {"task": "procurement.tasks.open_due_lots", "schedule": 60.0},
     # Signs the audit chain's head into AUDIT_ANCHOR_DIR (audit.anchor): whatever is
     # deleted or rewritten at the tail after a checkpoint fails verify_audit, so this

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     # lifecycle
     "procurement",
     "contracts",
+    "financing",
     # read side
     "workspaces",
     # top: demo data spans every layer

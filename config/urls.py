@@ -25,7 +25,7 @@ urlpatterns = [
     path("inbox/", include("notifications.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("contracts/", include("contracts.urls")),
-    path("financing/", include("contracts.urls_financing")),
+    path("financing/", include("financing.urls")),
     path("", include("procurement.urls")),
     path("", include("workspaces.urls")),
 ]

@@ -12,9 +12,12 @@ class ContractsConfig(AppConfig):
         from notifications.categories import register_category
         from procurement.models import Award
 
-        from . import signals, signals_financing  # noqa: F401 — the ledger, financing offers
+        from . import receivers
         from .links import award_task, contract_task
         from .models import Acceptance, Contract, Invoice
+
+        # The ledger row of each award, once procurement has committed it.
+        receivers.connect()
 
         # Where the people on a contract clock go to act on it.
         register_task_url(Award, award_task)
@@ -25,7 +28,6 @@ class ContractsConfig(AppConfig):
                           statutory=True)
         register_category("contracts.payment", _("Acceptance, invoices and payments"),
                           statutory=True)
-        register_category("contracts.financing", _("Contract financing"), statutory=False)
         register_actions({
             "contract.draft": _("Contract drafted"),
             "contract.draft_refused": _("Contract draft refused"),
@@ -41,10 +43,17 @@ class ContractsConfig(AppConfig):
             "invoice.submit": _("Invoice submitted"),
             "payment.record": _("Payment recorded"),
             "payment.refused": _("Payment refused"),
-            "financing.offer": _("Financing offer saved"),
-            "financing.apply": _("Financing applied for, with consent"),
-            "financing.decide": _("Financing decided by the bank"),
-            "financing.disburse": _("Financing disbursed"),
-            "financing.repay": _("Financing repayment recorded"),
-            "financing.rate": _("Financing service rated"),
+            # Refusals recorded by the services themselves (core.refusals).
+            "contract.sign_refused": _("Contract signature refused"),
+            "contract.signing_suspend_refused": _("Suspension of signing refused"),
+            "contract.signing_resume_refused": _("Resumption of signing refused"),
+            "contract.publish_refused": _("Contract publication refused"),
+            "contract.file_refused": _("Contract filing refused"),
+            "milestone.done_refused": _("Delivery milestone refused"),
+            "acceptance.request_refused": _("Acceptance request refused"),
+            "acceptance.record_refused": _("Acceptance record refused"),
+            "invoice.submit_refused": _("Invoice refused"),
+            "supplement.propose_refused": _("Supplementary contract refused"),
+            "supplement.confirm_refused": _("Confirmation of a supplementary contract "
+                                            "refused"),
         })

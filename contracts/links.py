@@ -3,7 +3,7 @@
 
 from django.urls import reverse
 
-from accounts.models import Membership
+from accounts.permissions import has_role
 
 from .models import Contract
 
@@ -14,10 +14,9 @@ def award_task(award, user) -> str:
     contract = Contract.objects.filter(award=award).first()
     if contract is not None:
         return contract.get_absolute_url()
-    purchaser = Membership.objects.filter(user=user, is_active=True,
-                                          organization_id=award.lot.project.purchaser_id)
-    return reverse("contracts:draft", args=[award.pk]) if purchaser.exists() \
-        else reverse("contracts:list")
+    if has_role(user, award.lot.project.purchaser):
+        return reverse("contracts:draft", args=[award.pk])
+    return reverse("contracts:list")
 
 
 def contract_task(subject, user) -> str:

@@ -1,15 +1,14 @@
-"""The ledger learns of each award as it is made, without procurement knowing about us."""
+"""What contracts tell the apps above them, after the commit (``core.events``).
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+Receivers subscribe from their own ``AppConfig.ready``; contracts never imports them.
+(What contracts itself hears from procurement is in ``receivers.py``.)
+"""
 
-from procurement.models import Award
+from django.dispatch import Signal
 
+# Both parties have signed (services.signing.contract_sign): ``contract``.
+contract_signed = Signal()
 
-@receiver(post_save, sender=Award, dispatch_uid="contracts.ledger_on_award")
-def ledger_on_award(sender, instance: Award, created: bool, **kwargs):
-    """Inside the award's own transaction: no award without its ledger row."""
-    from .services import ledger_sync
-
-    if created:
-        ledger_sync(instance, now=instance.confirmed_at)
+# A payment was recorded (services.payments.payment_record): ``payment``; ``settled``
+# says whether the contract is now paid in full.
+payment_recorded = Signal()

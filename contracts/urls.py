@@ -4,11 +4,6 @@ from . import views
 
 app_name = "contracts"
 
-# Each step of a contract has its own name; one view runs them all through the services.
-STEPS = ["sign", "suspend", "resume", "publish", "file", "milestone-done",
-         "acceptance-request", "acceptance-record", "invoice-submit", "payment-record",
-         "supplement-propose", "supplement-confirm"]
-
 urlpatterns = [
     path("", views.contract_list, name="list"),
     path("ledger/", views.ledger, name="ledger"),
@@ -17,6 +12,17 @@ urlpatterns = [
     path("<int:pk>/contract.pdf", views.contract_pdf, name="pdf"),
     path("<int:pk>/public.pdf", views.contract_public_pdf, name="public-pdf"),
     path("<int:pk>/invoices/<int:invoice_pk>/file", views.invoice_file, name="invoice-file"),
-    *[path(f"<int:pk>/{step}/", views.contract_action, {"action": step}, name=step)
-      for step in STEPS],
+    # The steps on the contract's page: one POST view each.
+    path("<int:pk>/sign/", views.sign, name="sign"),
+    path("<int:pk>/suspend/", views.suspend, name="suspend"),
+    path("<int:pk>/resume/", views.resume, name="resume"),
+    path("<int:pk>/publish/", views.publish, name="publish"),
+    path("<int:pk>/file/", views.file, name="file"),
+    path("<int:pk>/milestone-done/", views.milestone_done, name="milestone-done"),
+    path("<int:pk>/acceptance-request/", views.acceptance_request, name="acceptance-request"),
+    path("<int:pk>/acceptance-record/", views.acceptance_record, name="acceptance-record"),
+    path("<int:pk>/invoice-submit/", views.invoice_submit, name="invoice-submit"),
+    path("<int:pk>/payment-record/", views.payment_record, name="payment-record"),
+    path("<int:pk>/supplement-propose/", views.supplement_propose, name="supplement-propose"),
+    path("<int:pk>/supplement-confirm/", views.supplement_confirm, name="supplement-confirm"),
 ]

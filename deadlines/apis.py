@@ -4,15 +4,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization
+from accounts.permissions import ActsForFinance
 from core.apis import paginated
 from core.validators import ID_MAX
 
-from . import services
+from . import services, steps
 from .models import Deadline
 from .selectors import countdown, deadline_filter, deadlines_visible_to, timeliness_ranking
 
@@ -31,10 +30,17 @@ class DeadlineSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     status = serializers.CharField()
+    actions = serializers.SerializerMethodField(
+        help_text="The status steps a person may ask for now (deadlines.steps.DEADLINE): "
+                  "waive, while the clock runs — taken by the finance bureau's "
+                  "administrators and leaders")
     met_at = serializers.DateTimeField(allow_null=True)
     provisional = serializers.BooleanField()
     paused = serializers.SerializerMethodField()
     workdays_left = serializers.SerializerMethodField()
+
+    def get_actions(self, obj) -> list[str]:
+        return steps.manual_actions(obj)
 
     def get_paused(self, obj) -> bool:
         return obj.paused_at is not None
@@ -106,6 +112,8 @@ class RankingRowSerializer(serializers.Serializer):
 
 
 class RankingApi(APIView):
+    permission_classes = [ActsForFinance]  # 404 for everyone but the finance bureau
+
     class FilterSerializer(serializers.Serializer):
         year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
         clock = serializers.CharField(required=False, default="", allow_blank=True,
@@ -114,9 +122,6 @@ class RankingApi(APIView):
     @extend_schema(parameters=[FilterSerializer], responses=RankingRowSerializer(many=True),
                    summary="Timeliness ranking of organisations (指标完成情况排名)")
     def get(self, request):
-        if request.organization is None or \
-                request.organization.kind != Organization.Kind.FINANCE:
-            raise NotFound
         f = self.FilterSerializer(data=request.query_params)
         f.is_valid(raise_exception=True)
         since = until = None

@@ -9,7 +9,9 @@ class DeadlinesConfig(AppConfig):
     def ready(self):
         from audit.actions import register_actions
 
-        from . import receivers  # noqa: F401 — recompute provisional clocks on calendar load
+        # Recompute provisional clocks on calendar load. The clocks' own signals
+        # (signals.deadline_overdue, deadline_met) are for higher apps to receive.
+        from . import receivers  # noqa: F401
 
         register_actions({
             "deadline.open": _("Statutory clock started"),
@@ -19,4 +21,6 @@ class DeadlinesConfig(AppConfig):
             "deadline.paused": _("Statutory clock paused"),
             "deadline.resumed": _("Statutory clock resumed"),
             "deadline.recomputed": _("Provisional deadline recomputed"),
+            "deadline.waive_refused": _("Waiving a statutory clock refused"),
+            "deadline.open_refused": _("Starting a statutory clock refused"),
         })

@@ -1,6 +1,6 @@
 from django.dispatch import receiver
 
-from workdays.services import calendar_year_loaded
+from workdays.signals import calendar_year_loaded
 
 
 @receiver(calendar_year_loaded)

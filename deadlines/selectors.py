@@ -15,7 +15,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Organization
+from accounts.permissions import is_supervisor
 from core.validators import parse_id
 from workdays.services import workdays_between
 
@@ -32,7 +32,7 @@ def deadlines_visible_to(*, user, organization):
     qs = Deadline.objects.select_related("organization")
     if organization is None:
         return qs.none()
-    if organization.kind == Organization.Kind.FINANCE:
+    if is_supervisor(organization):
         return qs
     named = Deadline.responsible_users.through.objects.filter(user_id=user.pk)
     return qs.filter(Q(organization=organization) | Q(pk__in=named.values("deadline_id")))

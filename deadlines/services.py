@@ -7,6 +7,7 @@ escalate them to the finance bureau.
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,34 +18,39 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
+from accounts.permissions import has_role, is_supervisor
 from audit.services import audit_record
-from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.events import send_on_commit
+from core.exceptions import DomainError, PermissionDenied
+from core.refusals import records_refusals
+from core.transitions import transition
 from notifications.services import notify
 from rules.registry import Unit, UnknownRule, rule
 from workdays.services import add_days, add_workdays, workdays_between
 
+from . import signals, steps
 from .clock import compute_due, end_of, local_date, reminder_schedule
 from .models import Deadline, Reminder
 
 S = Deadline.Status
+logger = logging.getLogger(__name__)
 
-# The only moves a clock makes (STYLE: one table, one guarded function).
-TRANSITIONS = {
-    S.OPEN: {S.MET, S.OVERDUE, S.WAIVED},
-    # OVERDUE → OPEN only when a provisional date is recomputed to a later day.
-    S.OVERDUE: {S.MET, S.WAIVED, S.OPEN},
-    S.MET: set(),
-    S.WAIVED: set(),
-}
+# A clock the sweep could not handle is looked at again this much later, not at the
+# next minute's sweep: a row that fails every time must not hog the beat.
+SWEEP_RETRY_AFTER = dt.timedelta(minutes=15)
 
 
-def _transition(deadline: Deadline, to: str, *, now, actor=None, detail=None) -> None:
-    if to not in TRANSITIONS[deadline.status]:
-        raise InvalidTransition(
-            gettext_lazy("A %(from)s clock cannot become %(to)s."),
-            params={"from": deadline.get_status_display(), "to": S(to).label})
+def _step(deadline: Deadline, to: str, *, now, actor=None, reason: str = "", detail=None,
+          update_fields=(), save: bool = True) -> None:
+    """Take the step of ``steps.DEADLINE`` to ``to`` (a ``StatusChange`` row) and audit it.
+
+    The audit event (``deadline.<status>``) records the act with the clock's figures;
+    the status-change row is the clock's own history. ``save=False`` leaves saving the
+    row to the caller, who saves ``status`` with the rest of its changes.
+    """
     old = deadline.status
-    deadline.status = to
+    transition(deadline, to, table=steps.DEADLINE, actor=actor, now=now, reason=reason,
+               update_fields=update_fields, save=save)
     audit_record(
         action=f"deadline.{to}", actor=actor, organization=deadline.organization, obj=deadline,
         detail={"clock": deadline.clock, "from": old, "to": to,
@@ -177,6 +183,7 @@ def _next_action(deadline: Deadline, done: set[str]) -> dt.datetime | None:
 
 # --- services ----------------------------------------------------------------
 
+@records_refusals()
 @transaction.atomic
 def deadline_open(
     *,
@@ -240,10 +247,14 @@ def deadline_open(
     return deadline
 
 
+@records_refusals()
 @transaction.atomic
 def deadline_meet(*, subject, clock: str, at: dt.datetime | None = None, actor=None,
                   now: dt.datetime | None = None) -> Deadline | None:
-    """The duty is done: close the clock (late if after ``due_at``). No clock, no-op."""
+    """The duty is done: close the clock (late if after ``due_at``). No clock, no-op.
+
+    Sends ``signals.deadline_met`` after the commit.
+    """
     now = now or timezone.now()
     deadline = (Deadline.objects.select_for_update()
                 .filter(**_subject_key(subject), clock=clock, status__in=[S.OPEN, S.OVERDUE])
@@ -251,24 +262,28 @@ def deadline_meet(*, subject, clock: str, at: dt.datetime | None = None, actor=N
     if deadline is None:
         return None
     deadline.met_at = at or now
-    _transition(deadline, S.MET, now=now, actor=actor,
-                detail={"met_at": deadline.met_at.isoformat(),
-                        "on_time": deadline.met_at <= deadline.due_at})
     deadline.next_action_at = None
     deadline.paused_at = None
-    deadline.save(update_fields=["status", "met_at", "next_action_at", "paused_at"])
+    _step(deadline, S.MET, now=now, actor=actor,
+          detail={"met_at": deadline.met_at.isoformat(),
+                  "on_time": deadline.met_at <= deadline.due_at},
+          update_fields=["met_at", "next_action_at", "paused_at"])
+    send_on_commit(signals.deadline_met, sender=Deadline, deadline=deadline)
     return deadline
 
 
+# Who may excuse a statutory clock: the supervisor's administrators and leaders.
+WAIVER_ROLES = (Membership.Role.ADMIN, Membership.Role.LEADER)
+
+
 def can_waive(user, organization) -> bool:
+    """The finance bureau's administrators and leaders (and a superuser) may waive."""
     if user.is_superuser:
         return True
-    return organization is not None and organization.kind == Organization.Kind.FINANCE and \
-        Membership.objects.filter(user=user, organization=organization, is_active=True,
-                                  role__in=[Membership.Role.ADMIN, Membership.Role.LEADER]
-                                  ).exists()
+    return is_supervisor(organization) and has_role(user, organization, *WAIVER_ROLES)
 
 
+@records_refusals()
 @transaction.atomic
 def deadline_waive(*, deadline: Deadline, actor, organization, reason: str,
                    now: dt.datetime | None = None) -> Deadline:
@@ -282,14 +297,15 @@ def deadline_waive(*, deadline: Deadline, actor, organization, reason: str,
         raise DomainError(gettext_lazy("Give the reason for waiving the clock."),
                           code="reason_required", field="reason")
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    _transition(deadline, S.WAIVED, now=now, actor=actor, detail={"reason": reason})
     deadline.waived_by = actor
     deadline.waive_reason = reason
     deadline.next_action_at = None
-    deadline.save(update_fields=["status", "waived_by", "waive_reason", "next_action_at"])
+    _step(deadline, S.WAIVED, now=now, actor=actor, reason=reason, detail={"reason": reason},
+          update_fields=["waived_by", "waive_reason", "next_action_at"])
     return deadline
 
 
+@records_refusals()
 @transaction.atomic
 def deadline_pause(*, subject, clock: str, reason: str, at: dt.datetime | None = None,
                    actor=None) -> Deadline | None:
@@ -320,6 +336,7 @@ def _extend(deadline: Deadline, paused_from: dt.datetime, paused_to: dt.datetime
     return end_of(add_days(due_day, lost)) if lost else deadline.due_at
 
 
+@records_refusals()
 @transaction.atomic
 def deadline_resume(*, subject, clock: str, at: dt.datetime | None = None,
                     actor=None) -> Deadline | None:
@@ -341,6 +358,12 @@ def deadline_resume(*, subject, clock: str, at: dt.datetime | None = None,
     return deadline
 
 
+def _recomputed_reason(year) -> str:
+    with translation.override("zh-hans"):
+        return _("Recomputed after the %(year)s working-day calendar was loaded.") % {
+            "year": year or "—"}
+
+
 def deadlines_recompute_provisional(*, year: int | None = None, now=None) -> int:
     """After a year's calendar is loaded, recompute every running provisional clock."""
     now = now or timezone.now()
@@ -359,7 +382,8 @@ def deadlines_recompute_provisional(*, year: int | None = None, now=None) -> int
             done = set(deadline.reminders.values_list("kind", flat=True))
             if deadline.status == S.OVERDUE and due.at > now:
                 # Holidays moved the date out: it was never really late.
-                _transition(deadline, S.OPEN, now=now, detail={"reason": "recomputed"})
+                _step(deadline, S.OPEN, now=now, reason=_recomputed_reason(year),
+                      detail={"reason": "recomputed"}, save=False)
                 deadline.escalated_at = None
                 done.discard("overdue")
                 deadline.reminders.filter(kind="overdue").delete()
@@ -386,9 +410,20 @@ class SweepResult:
     batches: int = 0
     messages: int = 0
     kinds: dict = field(default_factory=dict)
+    # Clocks whose handling failed: logged, postponed by SWEEP_RETRY_AFTER, left for later.
+    failed: list = field(default_factory=list)
+
+    def add(self, part: "SweepResult") -> None:
+        """Count one clock's share, once its savepoint has been released."""
+        for name in ("reminders", "overdue", "escalations", "skipped", "messages"):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        for kind, n in part.kinds.items():
+            self.kinds[kind] = self.kinds.get(kind, 0) + n
 
 
-def _process(deadline: Deadline, now: dt.datetime, result: SweepResult, cache: dict) -> None:
+def _process(deadline: Deadline, now: dt.datetime, cache: dict) -> SweepResult:
+    """Send what is due for one clock; mark it overdue at its due time. Returns its counts."""
+    part = SweepResult()
     done = {r.kind for r in deadline.reminders.all()}
     schedule = reminder_schedule(started_at=deadline.started_at, due_at=deadline.due_at)
     due = [(kind, at) for kind, at in schedule if kind not in done and at <= now]
@@ -399,7 +434,7 @@ def _process(deadline: Deadline, now: dt.datetime, result: SweepResult, cache: d
         for stale_kind, _ in stale:
             Reminder.objects.create(deadline=deadline, kind=stale_kind, at=now, skipped=True)
             done.add(stale_kind)
-            result.skipped += 1
+            part.skipped += 1
         try:
             with transaction.atomic():
                 Reminder.objects.create(deadline=deadline, kind=kind, at=now)
@@ -407,25 +442,34 @@ def _process(deadline: Deadline, now: dt.datetime, result: SweepResult, cache: d
             done.add(kind)
         else:
             done.add(kind)
-            result.kinds[kind] = result.kinds.get(kind, 0) + 1
+            part.kinds[kind] = part.kinds.get(kind, 0) + 1
             people = cache.setdefault(("resp", deadline.pk), responsible_people(deadline))
             if kind == "overdue":
                 if deadline.status == S.OPEN:
-                    _transition(deadline, S.OVERDUE, now=now)
-                    result.overdue += 1
-                result.messages += _send(deadline, "overdue", people, now, "deadline.overdue")
+                    _step(deadline, S.OVERDUE, now=now, save=False)
+                    part.overdue += 1
+                    send_on_commit(signals.deadline_overdue, sender=Deadline, deadline=deadline)
+                part.messages += _send(deadline, "overdue", people, now, "deadline.overdue")
                 key = ("esc", deadline.organization_id)
                 if key not in cache:
                     cache[key] = escalation_people(deadline)
-                result.messages += _send(deadline, "escalation", cache[key], now,
-                                         "deadline.escalation")
+                part.messages += _send(deadline, "escalation", cache[key], now,
+                                       "deadline.escalation")
                 deadline.escalated_at = now
-                result.escalations += 1
+                part.escalations += 1
             else:
-                result.messages += _send(deadline, kind, people, now, "deadline.reminder")
-                result.reminders += 1
+                part.messages += _send(deadline, kind, people, now, "deadline.reminder")
+                part.reminders += 1
     deadline.next_action_at = _next_action(deadline, done)
     deadline.save(update_fields=["status", "next_action_at", "escalated_at"])
+    return part
+
+
+def _postpone(deadline: Deadline, now: dt.datetime) -> dt.datetime:
+    """Look at a clock that failed again later: one small UPDATE, outside its savepoint."""
+    later = now + SWEEP_RETRY_AFTER
+    Deadline.objects.filter(pk=deadline.pk).update(next_action_at=later)
+    return later
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = 500,
@@ -436,6 +480,13 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = 500,
     rows with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serialises
     writers), and a reminder is recorded under a unique (deadline, kind) key
     before it is sent.
+
+    A bad row cannot stop the sweep (healthchecks' ``sendalerts``): each clock is
+    handled in its own savepoint; when it fails, its changes roll back, the error is
+    logged with the clock's id, its ``next_action_at`` moves ``SWEEP_RETRY_AFTER``
+    later (so neither this sweep nor the next minute's retries it in a tight loop),
+    and the others go on. A clock marked overdue sends ``signals.deadline_overdue``
+    after the commit.
     """
     now = now or timezone.now()
     result = SweepResult()
@@ -451,7 +502,16 @@ def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = 500,
             if not batch:
                 break
             for deadline in batch:
-                _process(deadline, now, result, cache)
+                try:
+                    with transaction.atomic():
+                        part = _process(deadline, now, cache)
+                except Exception:
+                    later = _postpone(deadline, now)
+                    logger.exception("Deadline sweep: clock #%s (%s) failed; postponed to %s",
+                                     deadline.pk, deadline.clock, later.isoformat())
+                    result.failed.append(deadline.pk)
+                else:
+                    result.add(part)
             result.examined += len(batch)
             result.batches += 1
     return result

@@ -7,7 +7,8 @@ from .services import deadlines_recompute_provisional, deadlines_sweep
 def sweep() -> dict:
     result = deadlines_sweep()
     return {"examined": result.examined, "overdue": result.overdue,
-            "reminders": result.reminders, "escalations": result.escalations}
+            "reminders": result.reminders, "escalations": result.escalations,
+            "failed": len(result.failed)}
 
 
 @shared_task(ignore_result=True)

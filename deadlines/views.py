@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.permissions import is_supervisor, supervisor
 from core.exceptions import DomainError
 from core.forms import add_domain_error
+from core.models import StatusChange
 from rules.registry import rules_in_force
 
-from . import services
+from . import services, steps
 from .forms import WaiveForm
 from .links import task_url
 from .models import Deadline
@@ -41,8 +43,7 @@ def deadline_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(d, countdown(d, now)) for d in page]
-    supervising = request.organization is not None and \
-        request.organization.kind == Organization.Kind.FINANCE
+    supervising = is_supervisor(request.organization)
     return render(request, "deadlines/deadline_list.html", {
         "page": page, "rows": rows, "status": status, "clock": clock,
         "organization_id": org_id, "clocks": _clock_choices(),
@@ -57,7 +58,9 @@ def deadline_detail(request, pk):
     qs = deadlines_visible_to(user=request.user, organization=request.organization)
     deadline = get_object_or_404(qs.prefetch_related("responsible_users", "reminders"), pk=pk)
     form = WaiveForm(request.POST or None)
-    can_waive = services.can_waive(request.user, request.organization) and deadline.is_running
+    # The button is drawn when the table allows the step now and the person may take it.
+    can_waive = ("waive" in steps.manual_actions(deadline)
+                 and services.can_waive(request.user, request.organization))
     if request.method == "POST":
         if not can_waive:
             raise Http404
@@ -74,14 +77,15 @@ def deadline_detail(request, pk):
     return render(request, "deadlines/deadline_detail.html", {
         "d": deadline, "cd": countdown(deadline), "form": form, "can_waive": can_waive,
         "reminders": deadline.reminders.order_by("at"),
+        "waive_step": steps.DEADLINE.step("waive"),
+        "history": StatusChange.of(deadline),
         "task_url": task_url(deadline, request.user),
     })
 
 
 @login_required
 def ranking(request):
-    if request.organization is None or request.organization.kind != Organization.Kind.FINANCE:
-        raise Http404
+    supervisor(request)  # the finance bureau's page; 404 for everyone else
     year = request.GET.get("year", "")
     since = until = None
     if year.isdigit():

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from contracts import services as contracts
-from contracts.models import FinancingOffer
-from contracts.services import financing
+from financing import services as financing
+from financing.models import FinancingOffer
 from procurement import services
 from procurement.models import Bid, BudgetLine, Project
 from procurement.rules import suggest_sme_reservation
@@ -200,7 +200,7 @@ def _lot_1_paid_in_part(award, officer, day, today, orgs):
                              file_data=PDF, now=invoiced)
     offer = FinancingOffer.objects.filter(bank=orgs["bank"], is_active=True).first()
     if offer is not None:
-        financing.financing_apply(contract=contract, bank=offer.bank, offer=offer,
+        financing.financing_apply(supplier=contract.supplier, contract=contract, offer=offer,
                                   amount=Decimal("300000"), actor=winner,
                                   now=invoiced + dt.timedelta(minutes=30))
 

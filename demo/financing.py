@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from accounts.models import Membership
-from contracts.models import FinancingOffer
-from contracts.services.financing import financing_offer_save
 from demo import data
+from financing.models import FinancingOffer
+from financing.services import financing_offer_save
 
 
 def seed(orgs: dict) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import DomainError
+from core.refusals import records_refusals
 
 from .backends import DeliveryError, send_email, sms_backend
 from .categories import category as get_category
@@ -156,6 +157,7 @@ def messages_mark_all_read(*, user, now=None) -> int:
                                   read_at__isnull=True).update(read_at=now or timezone.now())
 
 
+@records_refusals()
 @transaction.atomic
 def preference_set(*, user, category: str, channel: str, enabled: bool) -> Preference:
     cat = get_category(category)

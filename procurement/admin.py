@@ -18,7 +18,6 @@ from .models import (
     Lot,
     ProcurementIntention,
     Project,
-    ProjectEvent,
     Threshold,
 )
 from .selectors import SEALED_LOT_STATUSES
@@ -126,6 +125,6 @@ class BidAdmin(ReadOnlyAdmin):
         return super().get_queryset(request).exclude(lot__status__in=SEALED_LOT_STATUSES)
 
 
-for model in (BudgetLine, ProcurementIntention, Announcement, ProjectEvent, DemandItem,
+for model in (BudgetLine, ProcurementIntention, Announcement, DemandItem,
               EvaluationCriterion):
     admin.site.register(model, ReadOnlyAdmin)

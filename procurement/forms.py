@@ -296,10 +296,58 @@ class BidForm(BootstrapFormMixin, forms.Form):
                             "share": parts[2].rstrip("%％")})
         return members
 
-    def lines(self) -> list[dict]:
-        """The itemised prices given, for the service (all or none)."""
-        given = [(item, self.cleaned_data.get(f"unit_price_{item.pk}")) for item in self.items]
-        if not any(price is not None for _item, price in given):
-            return []
-        return [{"item": item.name, "quantity": item.quantity,
-                 "unit_price": price if price is not None else 0} for item, price in given]
+    def unit_prices(self) -> dict:
+        """The itemised unit prices given, by item id (``selectors.priced_lines`` makes the
+        service's lines of them, as for the API)."""
+        return {item.pk: self.cleaned_data.get(f"unit_price_{item.pk}") for item in self.items}
+
+
+# --- evaluation: the organiser's and the committee's forms ------------------------------
+# The evaluation page draws these inputs itself (a row per bid); the forms check them.
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes(value) -> bool:
+    return value == "yes"
+
+
+class ReviewForm(forms.Form):
+    """A review of one bid; its stage is in the address (qualification or compliance)."""
+
+    passed = forms.TypedChoiceField(choices=YES_NO, coerce=_yes)
+    reason = forms.CharField(required=False)
+
+
+class ScoreForm(forms.Form):
+    """A committee member's points for one bid: one field ``c<factor id>`` per factor
+    scored besides price."""
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=criterion.name, max_digits=6, decimal_places=2,
+                error_messages={"required": _("Enter every score as a number."),
+                                "invalid": _("Enter every score as a number.")})
+
+    def points(self) -> dict:
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class ExplanationForm(forms.Form):
+    question = forms.CharField(required=False)
+
+
+class QueryDecideForm(forms.Form):
+    accepted = forms.TypedChoiceField(choices=YES_NO, coerce=_yes)
+    reason = forms.CharField(required=False)
+
+
+class QueryAnswerForm(forms.Form):
+    """The bidder's answer: confirm a corrected price (yes/no), or explain a price."""
+
+    confirm = forms.TypedChoiceField(choices=[("", ""), *YES_NO], coerce=_yes,
+                                     empty_value=None, required=False)
+    answer = forms.CharField(required=False)

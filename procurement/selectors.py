@@ -6,14 +6,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Organization
+from accounts.selectors import is_supervisor
+from core.models import StatusChange
 from deadlines.services import running_deadline
 
+from . import steps
+from .filters import BidFilterSet, DemandFilterSet, NoticeFilterSet, ProjectFilterSet
 from .models import (
     Announcement,
     Award,
     Bid,
+    BidQuery,
     BudgetLine,
     CommitteeMember,
     Demand,
@@ -21,8 +27,13 @@ from .models import (
     Lot,
     ProcurementIntention,
     Project,
+    Review,
+    Score,
 )
 from .rules import DEAD_LOT_STATUSES, LIVE_STATUSES
+
+# A bid still sealed, or withdrawn, is nobody's to see during evaluation.
+HIDDEN_BID_STATUSES = (Bid.Status.SEALED, Bid.Status.WITHDRAWN)
 
 
 def budget_lines_of(purchaser: Organization):
@@ -44,49 +55,74 @@ def demands_of(purchaser: Organization):
     return Demand.objects.filter(purchaser=purchaser).select_related("budget_line")
 
 
-def _is_finance(org) -> bool:
-    return org is not None and org.kind == Organization.Kind.FINANCE
-
-
-def projects_visible_to(*, organization: Organization | None):
-    """The purchaser's projects, the agency's entrusted ones, or all for supervision."""
+def _scope_projects(organization: Organization | None):
     qs = Project.objects.select_related("purchaser", "agency", "demand", "budget_line")
     if organization is None:
         return qs.none()
-    if _is_finance(organization):
+    if is_supervisor(organization):
         return qs
     return qs.filter(Q(purchaser=organization) | Q(agency=organization))
 
 
-def demands_visible_to(*, organization: Organization | None):
+def project_filterset(*, organization: Organization | None, filters=None) -> ProjectFilterSet:
+    """The projects ``organization`` sees, in the FilterSet that narrows them by
+    ``filters`` (query parameters): the list page renders its form, the API checks it."""
+    return ProjectFilterSet(filters, _scope_projects(organization))
+
+
+def projects_visible_to(*, user=None, organization: Organization | None, filters=None):
+    """The purchaser's projects, the agency's entrusted ones, or all for supervision —
+    narrowed by ``filters`` (a value the FilterSet refuses is left out here; the API
+    refuses it first, the page shows the form's error). ``user`` is taken for the
+    selectors' common signature: the scope is the organisation's."""
+    if filters is None:
+        return _scope_projects(organization)
+    return project_filterset(organization=organization, filters=filters).qs
+
+
+def _scope_demands(organization: Organization | None):
     qs = Demand.objects.select_related("purchaser", "budget_line", "intention")
     if organization is None:
         return qs.none()
-    if _is_finance(organization):
+    if is_supervisor(organization):
         return qs
     return qs.filter(purchaser=organization)
 
 
-def public_notices(*, kind: str = "", q: str = ""):
-    """Everything the law says is public, newest first."""
-    qs = Announcement.objects.select_related("project", "project__purchaser")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(project__code__icontains=q)
-                       | Q(project__purchaser__name__icontains=q))
-    return qs
+def demand_filterset(*, organization: Organization | None, filters=None) -> DemandFilterSet:
+    return DemandFilterSet(filters, _scope_demands(organization))
+
+
+def demands_visible_to(*, user=None, organization: Organization | None, filters=None):
+    """The purchaser's demands, or all for supervision, narrowed by ``filters``."""
+    if filters is None:
+        return _scope_demands(organization)
+    return demand_filterset(organization=organization, filters=filters).qs
+
+
+def notice_filterset(*, filters=None) -> NoticeFilterSet:
+    return NoticeFilterSet(filters, Announcement.objects.select_related(
+        "project", "project__purchaser"))
+
+
+def public_notices(*, filters=None):
+    """Everything the law says is public, newest first, narrowed by ``filters``."""
+    return notice_filterset(filters=filters).qs
 
 
 def public_intentions():
     return ProcurementIntention.objects.select_related("purchaser")
 
 
-def bids_of(supplier: Organization):
-    """A supplier's own bids — never another's."""
-    return (Bid.objects.filter(supplier=supplier)
-            .select_related("lot", "lot__project", "lot__project__purchaser")
-            .order_by("-sealed_at"))
+def bid_filterset(*, supplier: Organization, filters=None) -> BidFilterSet:
+    return BidFilterSet(filters, Bid.objects.filter(supplier=supplier)
+                        .select_related("lot", "lot__project", "lot__project__purchaser")
+                        .order_by("-sealed_at"))
+
+
+def bids_of(supplier: Organization, *, filters=None):
+    """A supplier's own bids — never another's — narrowed by ``filters``."""
+    return bid_filterset(supplier=supplier, filters=filters).qs
 
 
 def opening_visible_to(*, lot: Lot, organization: Organization | None) -> bool:
@@ -94,7 +130,7 @@ def opening_visible_to(*, lot: Lot, organization: Organization | None) -> bool:
     if organization is None:
         return False
     project = lot.project
-    if organization.kind == Organization.Kind.FINANCE:
+    if is_supervisor(organization):
         return True
     if organization.pk in (project.purchaser_id, project.agency_id):
         return True
@@ -106,7 +142,7 @@ def award_notice_visible_to(*, award: Award, organization: Organization | None) 
     if organization is None:
         return False
     project = award.lot.project
-    return organization.kind == Organization.Kind.FINANCE or organization.pk in (
+    return is_supervisor(organization) or organization.pk in (
         project.purchaser_id, project.agency_id, award.bid.supplier_id)
 
 
@@ -140,6 +176,150 @@ def committee_seat(*, lot_pk: int, user):
     """The person's seat on the lot's committee, or None."""
     return (CommitteeMember.objects.filter(committee__lot_id=lot_pk, expert=user)
             .select_related("committee__lot__project").first())
+
+
+# --- What a page and the API show: one read model each ---------------------------------
+
+def actions_of(obj) -> list[str]:
+    """The steps a person may take on ``obj`` now, from its model's table
+    (``steps.manual_actions``: the platform's own steps — opening at the deadline, the
+    project following its lots — are not offered). The pages draw their buttons and the
+    API fills its ``actions`` field from this."""
+    return steps.manual_actions(steps.table_for(obj), obj)
+
+
+def project_actions(project: Project, *, now=None) -> list[str]:
+    """What may be done with the project now, by its status and clock alone (the page
+    adds the person's roles): the steps of ``steps.PROJECT``, and the acts that change
+    no status — a clarification before the opening, the assistant while the project is
+    not cancelled, a re-tender of failed lots not yet procured again."""
+    now = now or timezone.now()
+    actions = actions_of(project)
+    # Clarifications are published while the lots wait for their opening (87号令 第27条).
+    if steps.PROJECT.can(project, "open") and project.bid_deadline and \
+            now < project.bid_deadline:
+        actions.append("clarify")
+    if project.status != Project.Status.CANCELLED:
+        actions.append("assistant")
+    # (project.lots.all(): a list of projects prefetches their lots.)
+    failed = any(lot.status == Lot.Status.FAILED for lot in project.lots.all())
+    if failed and not project.retenders.exclude(status__in=[Project.Status.FAILED,
+                                                  Project.Status.CANCELLED]).exists():
+        actions.append("retender")
+    return actions
+
+
+def project_history(project: Project):
+    """The project's status history, oldest first: from, to, who, when, why."""
+    return StatusChange.of(project, field="status")
+
+
+def opening_table(lot: Lot) -> list[dict]:
+    """开标一览表: bidder, price (and in words), brand and model, declared scale — after
+    the opening only; before it, nothing, not even how many bids there are."""
+    if lot.opened_at is None:
+        return []
+    rows = []
+    for bid in lot.bids.filter(opened_at__isnull=False).select_related("supplier") \
+            .order_by("sealed_at"):
+        p = bid.opened_payload or {}
+        # The price as sealed: a later correction (87号令 第59条) does not rewrite it.
+        rows.append({"supplier": bid.supplier.name, "price": Decimal(p["price"]),
+                     "price_words": p.get("price_words", ""),
+                     "brand": p.get("brand", ""), "model": p.get("model", ""),
+                     "scale": _scale_label((p.get("sme_declaration") or {}).get("scale")),
+                     "sealed_at": bid.sealed_at, "receipt": bid.receipt_sha256})
+    return rows
+
+
+def _scale_label(scale) -> str:
+    try:
+        return str(Organization.Scale(scale).label)
+    except ValueError:
+        return ""
+
+
+def lot_opening(lot: Lot, *, now=None) -> dict:
+    """A lot's opening as everyone entitled sees it (the opening page, the bidder's
+    receipt, the API). Reading it never opens the lot: the task scheduled for the
+    deadline does (``tasks.open_project_at_deadline``, the minute beat behind it). Between
+    the deadline and that task the lot is ``due``: sealed still, and said to be opening.
+    """
+    now = now or timezone.now()
+    deadline = lot.project.bid_deadline
+    due = lot.status == Lot.Status.BIDDING and deadline is not None and now >= deadline
+    return {"lot": lot, "status": lot.status, "opened_at": lot.opened_at,
+            "failure_reason": lot.failure_reason, "due": due, "deadline": deadline,
+            "rows": opening_table(lot)}
+
+
+def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
+    """A lot's evaluation as its organisers and committee see it — the page and the API
+    read this one model. Only opened bids appear (never a sealed or withdrawn one),
+    cheapest first; ``seat`` is the caller's committee seat, whose own scores are shown.
+    """
+    from .services.queries import abnormally_low_bids
+
+    committee = getattr(lot, "committee", None)
+    bids = list(opened_bids(lot).prefetch_related("reviews").order_by("price", "pk"))
+    criteria = list(lot.project.demand.criteria.exclude(kind="price"))
+    mine = None
+    if seat is not None:
+        mine = {(s.bid_id, s.criterion_id): s.points
+                for s in Score.objects.filter(bid__lot=lot, expert_id=seat.expert_id)}
+    queries = list(BidQuery.objects.filter(bid__lot=lot).select_related("bid__supplier"))
+    for query in queries:
+        query.actions = actions_of(query)
+    asked = {q.bid_id for q in queries if q.kind == BidQuery.Kind.ABNORMALLY_LOW}
+    low = abnormally_low_bids(lot) if committee and not committee.report_at else set()
+    rows = []
+    for bid in bids:
+        reviews = {r.stage: r for r in bid.reviews.all()}
+        rows.append({
+            "bid": bid, "reviews": list(bid.reviews.all()),
+            "qualification": reviews.get(Review.Stage.QUALIFICATION),
+            "compliance": reviews.get(Review.Stage.COMPLIANCE),
+            "low": bid.pk in low, "asked": bid.pk in asked,
+            "points": [(c, (mine or {}).get((bid.pk, c.pk), "")) for c in criteria],
+            "my_scores": None if mine is None else {
+                c: p for (b, c), p in mine.items() if b == bid.pk}})
+    return {
+        "lot": lot, "project": lot.project, "committee": committee,
+        "members": list(committee.members.select_related("expert")) if committee else [],
+        "criteria": criteria, "rows": rows, "queries": queries,
+        "results": list(evaluation_results(lot)),
+        "award": Award.objects.filter(lot=lot).select_related("bid__supplier").first(),
+        "lot_actions": actions_of(lot),
+        # The committee is drawn once the lot is opened, before its evaluation starts.
+        "may_draw": committee is None and steps.LOT.can(lot, "evaluate"),
+        "as_member": seat is not None,
+        "is_chair": seat is not None and seat.role == CommitteeMember.Role.CHAIR,
+    }
+
+
+def opened_bids(lot: Lot):
+    """The lot's bids once opened; sealed and withdrawn ones are never shown."""
+    return (Bid.objects.filter(lot=lot).exclude(status__in=HIDDEN_BID_STATUSES)
+            .select_related("supplier"))
+
+
+def evaluation_results(lot: Lot):
+    """The committee's report: candidates by rank, then those who lost the candidacy."""
+    return (EvaluationResult.objects.filter(bid__lot=lot)
+            .select_related("bid__supplier").order_by("-candidate", "rank"))
+
+
+def priced_lines(*, lot: Lot, unit_prices: dict) -> list[dict]:
+    """The itemised prices of a bid, for ``bid_submit(lines=...)``: one line per item of
+    the lot, its quantity the demand's (a bidder prices the items, it does not restate
+    them). ``unit_prices`` maps item ids to unit prices; none given, no lines; some given,
+    every item is listed and one left out is priced 0 — the bid page and the API alike."""
+    items = list(lot.items.all())
+    if not any(price is not None for price in unit_prices.values()):
+        return []
+    return [{"item": item.name, "quantity": item.quantity,
+             "unit_price": unit_prices.get(item.pk) if unit_prices.get(item.pk) is not None
+             else Decimal("0")} for item in items]
 
 
 # --- Who bid is secret until opening ---------------------------------------------------

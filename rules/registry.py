@@ -260,15 +260,38 @@ PROFILE_LABELS = {"national": _("National law"), "xuchang": _("Xuchang Chunfeng 
 
 
 class UnknownRule(KeyError):
-    pass
+    """``rule()`` of a code the registry does not hold: a typing error in the caller.
+
+    A ``KeyError`` (callers that show a clock's code when its rule is gone catch it), whose
+    message names the code and the profile instead of KeyError's bare quoted key.
+    """
+
+    def __init__(self, code: str, profile: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.profile = profile
+
+    def __str__(self):
+        return (f"No rule {self.code!r} in the {self.profile or profile_name()!r} profile; "
+                f"the codes are listed in rules.registry (and on /rules/).")
 
 
 def _coerce(rule: Rule, value):
+    """An override's value in the rule's own type; ``ValueError`` when it cannot be one."""
     if rule.unit == Unit.FLAG:
         return bool(value)
     if value is None:
         return None
-    return Decimal(str(value)) if isinstance(rule.amount, Decimal) else int(value)
+    if isinstance(value, bool):
+        raise ValueError("a number is needed, not true/false")
+    number = Decimal(str(value))
+    if number < 0:
+        raise ValueError("a limit cannot be negative")
+    if isinstance(rule.amount, Decimal):
+        return number
+    if number != number.to_integral_value():
+        raise ValueError("a whole number is needed")
+    return int(number)
 
 
 def profile_name() -> str:
@@ -276,7 +299,11 @@ def profile_name() -> str:
 
 
 def rules_in_force(profile: str | None = None) -> dict[str, Rule]:
+    """Every rule of ``profile`` (the one in force by default), with ``RULE_OVERRIDES``."""
     profile = profile or profile_name()
+    if profile not in PROFILES:
+        raise ValueError(f"No rule profile {profile!r}; the profiles are "
+                         f"{', '.join(sorted(PROFILES))}.")
     base = PROFILES[profile]
     overrides = getattr(settings, "RULE_OVERRIDES", {}) or {}
     if not overrides:
@@ -288,10 +315,11 @@ def rules_in_force(profile: str | None = None) -> dict[str, Rule]:
 
 
 def rule(code: str, profile: str | None = None) -> Rule:
+    """The rule ``code`` in force: its value (overrides applied) and its legal basis."""
     try:
         return rules_in_force(profile)[code]
     except KeyError:
-        raise UnknownRule(code) from None
+        raise UnknownRule(code, profile) from None
 
 
 def validate_overrides() -> None:

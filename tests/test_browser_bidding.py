@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from demo.data import PASSWORD
 from procurement.models import Bid, Project
+from procurement.tasks import open_project_at_deadline
 from tests.conftest import login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,7 @@ def test_three_suppliers_bid_and_the_lot_opens(demo, live_server, page, screensh
     # The deadline passes (moved, since the world's clock cannot be).
     Project.objects.filter(pk=project.pk).update(
         bid_deadline=timezone.now() - dt.timedelta(seconds=1))
+    open_project_at_deadline(project.pk)  # what the worker runs at the deadline (its ETA)
     page.goto(f"{url}{project.get_absolute_url()}")
     page.goto(f"{url}/procurement/lots/{project.lots.get().pk}/opening/")
     table = page.get_by_test_id("opening-table").inner_text()

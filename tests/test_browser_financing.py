@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from contracts import services as contract_services
-from contracts.models import FinancingApplication
-from contracts.services import financing as services
 from contracts.tests.fixtures import terms
-from contracts.tests.test_financing import T0, approve, bank_with_staff, save_offer
+from financing import services
+from financing.models import FinancingApplication
+from financing.tests.fixtures import T0, approve, bank_with_staff, save_offer
 from tests.conftest import login, logout, restore_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +64,7 @@ def test_the_supplier_applies_with_consent_and_the_bank_sees_it(
     approve(application, banker, now=timezone.now())
     today = timezone.localdate()
     services.financing_disburse(
-        application=application, actor=banker, amount=Decimal("300000"),
+        application=application, bank=icbc, actor=banker, amount=Decimal("300000"),
         schedule=[{"due_date": today + dt.timedelta(days=90 * i), "amount": Decimal("100000")}
                   for i in (1, 2, 3)])
     page.goto(f"{live_server.url}/financing/bank/{application.pk}/")

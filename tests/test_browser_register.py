@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _fill(page, credit_code):
     page.fill("#id_name", "许昌春雨信息技术有限公司")
     page.fill("#id_credit_code", credit_code)
-    page.select_option("#id_scale", "small")
+    page.get_by_label("小型企业").check()  # a radio in the "企业规模" fieldset
     page.fill("#id_address", "许昌市魏都区春雨路 1 号")
     page.fill("#id_contact_name", "钱春雨")
     page.fill("#id_contact_phone", "13912345678")
@@ -34,6 +34,15 @@ def test_invalid_code_is_refused_then_a_valid_one_registers(live_server, page, s
     _fill(page, bad)
     error = page.get_by_test_id("error-credit_code")
     assert "校验码" in error.inner_text()
+    # The field names its help and its error; assistive technology reads both with it.
+    field = page.locator("#id_credit_code")
+    assert field.get_attribute("aria-describedby") == \
+        "id_credit_code_helptext id_credit_code_error"
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "校验码" in page.locator("#id_credit_code_error").inner_text()
+    # The scale is a group of radios with its question as the legend; the choice is kept.
+    assert page.get_by_role("group", name="企业规模").is_visible()
+    assert page.get_by_label("小型企业").is_checked()
     assert page.input_value("#id_name") == "许昌春雨信息技术有限公司"  # nothing typed is lost
     assert not Organization.objects.exists() and not User.objects.exists()
     screenshot("refused")

@@ -26,13 +26,14 @@ def _rows(response):
 
 
 @pytest.mark.django_db
-def test_a_supplier_named_as_a_formula_is_escaped_in_the_ledger_csv(opened, alice, supervisor,
-                                                                     purchaser_org):
+def test_a_supplier_named_as_a_formula_is_escaped_in_the_ledger_csv(
+        opened, alice, supervisor, purchaser_org, django_capture_on_commit_callbacks):
     lot, bidders = opened
     # Names as a hostile registrant could type them (the service keeps them verbatim).
     Organization.objects.filter(pk__in=[b.pk for b in bidders]).update(name=EVIL_SUPPLIER)
     Organization.objects.filter(pk=purchaser_org.pk).update(name=EVIL_PURCHASER)
-    award = award_lot(lot, alice)
+    with django_capture_on_commit_callbacks(execute=True):  # the ledger row, on commit
+        award = award_lot(lot, alice)
 
     for user in (alice, supervisor):  # the unit's own ledger and supervision's
         client = Client()

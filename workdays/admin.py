@@ -1,8 +1,11 @@
 from django.contrib import admin
 
 from audit.admin import AuditedAdminMixin
+from core.events import send_on_commit
 
 from .models import CalendarDay, CalendarYear
+from .services import clear_cache
+from .signals import calendar_year_loaded
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -19,10 +22,5 @@ class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Edited by hand: drop cached years and recompute provisional clocks.
-        from django.db import transaction
-
-        from .services import calendar_year_loaded, clear_cache
-
         clear_cache()
-        year = form.instance.year
-        transaction.on_commit(lambda: calendar_year_loaded.send(sender=CalendarYear, year=year))
+        send_on_commit(calendar_year_loaded, sender=CalendarYear, year=form.instance.year)

@@ -9,4 +9,5 @@ class WorkdaysConfig(AppConfig):
     def ready(self):
         from audit.actions import register_actions
 
-        register_actions({"calendar.load": _("Working-day calendar loaded")})
+        register_actions({"calendar.load": _("Working-day calendar loaded"),
+                          "calendar.load_refused": _("Loading a working-day calendar refused")})

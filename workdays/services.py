@@ -17,16 +17,15 @@ from dataclasses import dataclass
 
 import chinese_calendar
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from core.events import send_on_commit
 from core.exceptions import DomainError
+from core.refusals import records_refusals
 
 from .models import CalendarDay, CalendarYear
-
-# Sent after a year is loaded, with ``year``; the clocks recompute what was provisional.
-calendar_year_loaded = Signal()
+from .signals import calendar_year_loaded
 
 _CACHE_SECONDS = 30
 _cache: dict[int, tuple[float, dict | None]] = {}
@@ -146,6 +145,7 @@ def subtract_workdays(day: dt.date, n: int) -> dt.date:
     return day
 
 
+@records_refusals(action="calendar.load_refused")
 @transaction.atomic
 def calendar_year_load(*, year: int, days, source: str = "", actor=None) -> CalendarYear:
     """Replace ``year``'s holidays and adjusted working days.
@@ -179,7 +179,7 @@ def calendar_year_load(*, year: int, days, source: str = "", actor=None) -> Cale
                          "workdays": sum(k == "workday" for k, _n in rows.values()),
                          "source": source})
     clear_cache()
-    transaction.on_commit(lambda: calendar_year_loaded.send(sender=CalendarYear, year=year))
+    send_on_commit(calendar_year_loaded, sender=CalendarYear, year=year)
     return cal
 
 

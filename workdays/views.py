@@ -6,7 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership
+from accounts.permissions import has_role, is_supervisor
 from core.exceptions import DomainError
 from core.forms import add_domain_error
 
@@ -19,15 +20,14 @@ from .services import calendar_year_load, is_year_known
 def _may_edit(request) -> bool:
     org = request.organization
     return request.user.is_superuser or (
-        org is not None and org.kind == Organization.Kind.FINANCE
-        and bool({Membership.Role.ADMIN, Membership.Role.LEADER} & set(request.roles)))
+        is_supervisor(org)
+        and has_role(request.user, org, Membership.Role.ADMIN, Membership.Role.LEADER))
 
 
 @login_required
 def calendar(request):
     """Finance-bureau administrators keep the working-day calendar current."""
-    org = request.organization
-    if not (request.user.is_superuser or (org and org.kind == Organization.Kind.FINANCE)):
+    if not (request.user.is_superuser or is_supervisor(request.organization)):
         raise Http404
     may_edit = _may_edit(request)
     form = CalendarLoadForm(request.POST or None)

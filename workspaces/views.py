@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from accounts.permissions import has_role
 from accounts.selectors import (
     organization_counts_by_kind,
     organization_members,
@@ -75,7 +76,7 @@ def _org_context(request):
         "upcoming": _upcoming_deadlines(request),
         "members": organization_members(org)[:20],
         "recent_events": audit_events_for(user=request.user, organization=org)[:10],
-        "is_admin": Membership.Role.ADMIN in request.roles,
+        "is_admin": has_role(request.user, org, Membership.Role.ADMIN),
         "role_labels": [Membership.Role(r).label for r in request.roles],
     }
 
@@ -83,7 +84,8 @@ def _org_context(request):
 def _project_context(request):
     projects = projects_visible_to(organization=request.organization)
     waiting = projects.none()
-    if {Membership.Role.APPROVER, Membership.Role.LEADER} & set(request.roles):
+    if has_role(request.user, request.organization, Membership.Role.APPROVER,
+                Membership.Role.LEADER):
         waiting = projects.filter(status=Project.Status.SUBMITTED,
                                   purchaser=request.organization).exclude(
             drafted_by=request.user)
@@ -94,6 +96,7 @@ def _project_context(request):
 def purchaser(request):
     context = _org_context(request)
     context.update(_project_context(request))
+    context["may_start_demand"] = True  # a purchaser's project starts with its demand
     return render(request, "workspaces/purchaser.html", context)
 
 

@@ -3,11 +3,14 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Membership, Organization, User
-from accounts.tests.factories import SupplierFactory, make_credit_code
+from accounts.tests.factories import SupplierFactory
 from audit.models import AuditEvent
+from audit.selectors import refusals
 from core.exceptions import DomainError
 
-VALID_CODE = make_credit_code(777)
+# Written out, not derived by the code under test (checked with stdnum.cn.uscc).
+VALID_CODE = "91411002000000777G"
+OTHER_CODE = "91411002000000778K"
 
 
 def registration(**overrides):
@@ -68,7 +71,7 @@ class TestService:
         assert Organization.objects.count() == 1
 
     def test_same_name_under_another_code_is_refused(self):
-        SupplierFactory(name="许昌新兴软件 有限公司", credit_code=make_credit_code(778))
+        SupplierFactory(name="许昌新兴软件 有限公司", credit_code=OTHER_CODE)
         with pytest.raises(DomainError) as exc:
             services.supplier_register(**registration())
         assert exc.value.field == "name"
@@ -111,10 +114,13 @@ class TestPage:
         # What the person typed is kept for correction.
         assert "许昌新兴软件有限公司" in body
 
-    def test_refused_duplicate_is_audited(self, client):
+    def test_refused_duplicate_is_audited_once(self, client):
         SupplierFactory(credit_code=VALID_CODE)
-        client.post(reverse("accounts:supplier-register"), form_data())
-        assert AuditEvent.objects.filter(action="supplier.register_refused").exists()
+        client.post(reverse("accounts:supplier-register"), form_data(),
+                    REMOTE_ADDR="198.51.100.20")
+        [event] = AuditEvent.objects.filter(action="supplier.register_refused")
+        assert event.detail["code"] == "duplicate_organization"
+        assert VALID_CODE in event.detail["message"] and event.ip == "198.51.100.20"
 
     def test_english_error_after_switching_language(self, client):
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
@@ -145,3 +151,30 @@ class TestApi:
                                content_type="application/json")
         assert response.status_code == 400
         assert response.json()["code"] == "duplicate_organization"
+
+    def test_api_refusal_is_recorded_and_counted_for_supervision(self, client):
+        """Issue #11: the API's refusals reach the audit trail and the finance bureau's
+        count, as the page's do (core.refusals, not the caller)."""
+        SupplierFactory(credit_code=VALID_CODE)
+        before = refusals().count()
+        response = client.post(reverse("api:supplier-register"), registration(),
+                               content_type="application/json", REMOTE_ADDR="203.0.113.5")
+        assert response.status_code == 400
+        assert refusals().count() == before + 1
+        event = refusals().get(action="supplier.register_refused")
+        assert event.detail["service"] == "supplier_register"
+        assert event.detail["code"] == "duplicate_organization"
+        assert event.detail["field"] == "credit_code"
+        assert event.ip == "203.0.113.5"
+        assert not User.objects.filter(username="xinxing").exists()
+
+    def test_a_taken_username_through_the_api_is_recorded_under_the_registration(self, client):
+        from accounts.tests.factories import UserFactory
+
+        UserFactory(username="xinxing")
+        response = client.post(reverse("api:supplier-register"), registration(),
+                               content_type="application/json")
+        assert response.status_code == 400
+        # The outermost service records it, once: user_create's refusal is the registration's.
+        assert [e.action for e in refusals()] == ["supplier.register_refused"]
+        assert not Organization.objects.filter(credit_code=VALID_CODE).exists()

@@ -1,5 +1,5 @@
-from .common import ledger_sync
 from .drafting import SECRET_FIELDS, contract_draft, render_contract
+from .ledger import ledger_row_open
 from .payments import collection_account, invoice_submit, late_interest, payment_record
 from .performance import (
     acceptance_record,
@@ -30,7 +30,7 @@ __all__ = [
     "contract_signing_suspend",
     "invoice_submit",
     "late_interest",
-    "ledger_sync",
+    "ledger_row_open",
     "milestone_done",
     "payment_record",
     "public_fields",

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import OFFICERS, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition
 from core.money import yuan_in_words
+from core.refusals import records_refusals
 from procurement import sealing
 from procurement.models import Award
 from procurement.pdf import render_pdf
@@ -18,7 +20,8 @@ from rules.registry import rule
 
 from .. import rules
 from ..models import Contract, Milestone
-from .common import ledger_sync, require_member, tell
+from ..steps import CONTRACT
+from .common import tell
 
 SECRET_FIELDS = {
     "unit_prices": _("Unit prices"),
@@ -53,6 +56,7 @@ def _store_pdf(contract: Contract) -> None:
     contract.save(update_fields=["pdf", "pdf_sha256"])
 
 
+@records_refusals(action="contract.draft_refused")
 @transaction.atomic
 def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadline: dt.date,
                    payment_term: int, payment_term_unit: str = "workdays",
@@ -74,9 +78,11 @@ def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadlin
                                          "lot__project__demand").get(pk=award.pk)
     project = award.lot.project
     supplier = award.bid.supplier
-    require_member(actor, project.purchaser)
+    require_role(actor, project.purchaser, *OFFICERS)
     existing = Contract.objects.select_for_update().filter(award=award).first()
-    if existing is not None and (existing.status != Contract.Status.DRAFT
+    # Redrafting is for a contract nobody has signed: one whose first signature is
+    # still to come.
+    if existing is not None and (not CONTRACT.can(existing, "sign")
                                  or existing.signatures.exists()):
         raise InvalidTransition(_("A contract signed by either party cannot be redrafted."))
     if existing is not None and existing.suspended_reason:
@@ -133,5 +139,4 @@ def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadlin
          subject=f"{contract.title}待签订",
          body=f"采购人已起草“{contract.title}”，金额{contract.amount:,.2f}元，"
               "请登录平台核对并在线签订。")
-    ledger_sync(award, now=now)
     return contract

@@ -1,9 +1,8 @@
 """Invoices and payments on the payment clock; the advance payment; late interest."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -11,19 +10,27 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import OFFICERS, require_role
 from audit.services import audit_record
 from core import uploads
+from core.events import send_on_commit
 from core.exceptions import DomainError, InvalidTransition, RuleViolation
-from deadlines.models import Deadline
+from core.refusals import records_refusals
+from core.transitions import transition
 from deadlines.services import deadline_meet, deadline_open
 from procurement import sealing
 from rules.registry import rule
 
-from ..models import Contract, FinancingApplication, Invoice, Payment
-from ..rules import is_sme, validate_performance_date
-from .common import ledger_sync, locked, require_member, tell
+from ..models import Contract, Invoice, Payment
+from ..rules import validate_performance_date
+from ..selectors import collection_account, late_interest  # noqa: F401 — reads, exported
+from ..signals import payment_recorded
+from ..steps import CONTRACT, INVOICE
+from .common import locked, tell
 
 C = Contract.Status
+# collection_account (where money goes: a financing bank may redirect it) and
+# late_interest are reads kept in the selectors; services re-export them.
 INVOICE_KINDS = {"pdf", "png", "jpeg"}
 PAY_BASIS = "法 第43条"  # the parties' rights are those the contract sets
 
@@ -45,6 +52,7 @@ def _performance_date(contract: Contract, value: dt.date, *, field: str, now) ->
                           field=field) from None
 
 
+@records_refusals()
 @transaction.atomic
 def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
                    issued_on: dt.date, file_name: str, file_data: bytes, now=None,
@@ -53,8 +61,9 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
     (春风行动 第18条: 2 working days)."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.supplier)
-    if contract.status not in (C.SIGNED, C.ACCEPTANCE, C.RECTIFYING, C.ACCEPTED):
+    require_role(actor, contract.supplier, *OFFICERS)
+    # Invoiced while the contract is in force: where the table allows paying it.
+    if not CONTRACT.can(contract, "pay"):
         raise InvalidTransition(_("Invoices are submitted for a signed contract not yet "
                                   "paid in full."))
     number = (number or "").strip()
@@ -94,7 +103,6 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
          category="contracts.payment", subject=f"{contract.title}：收到发票",
          body=f"{contract.supplier.name}提交发票{number}，金额{amount:,.2f}元，"
               f"请在{pay.display_value()}内付款（{pay.basis}）。")
-    ledger_sync(contract.award, now=now)
     # The file last, once every row of this step is written: a refusal above leaves
     # nothing in storage. Its name is ours (Invoice.file's upload_to), never the number.
     try:
@@ -107,15 +115,7 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
     return invoice
 
 
-def collection_account(contract: Contract) -> str:
-    """Where money goes: the collection account agreed with the financing bank, if the
-    supplier's financing is live; otherwise the contract's payee account."""
-    live = FinancingApplication.objects.filter(
-        contract=contract, status__in=["approved", "disbursed"]).exclude(
-        collection_account="").first()
-    return live.collection_account if live else contract.payee_account
-
-
+@records_refusals(action="payment.refused")
 @transaction.atomic
 def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.date,
                    voucher: str, invoice: Invoice | None = None, payee_account: str = "",
@@ -124,10 +124,12 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
 
     Paid never exceeds the contract (a database constraint backs this check); the
     payment goes to the agreed account; an invoice paid in full — or a contract
-    paid in full — meets its payment clock."""
+    paid in full — meets its payment clock. The invoice moves through
+    ``steps.INVOICE`` (pay_part / pay) and, paid in full, the contract takes its
+    ``pay`` step; ``payment_recorded`` is sent once the transaction commits."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.purchaser)
+    require_role(actor, contract.purchaser, *OFFICERS)
     if contract.signed_at is None:
         raise InvalidTransition(_("Payments are made on a signed contract."))
     amount = Decimal(amount).quantize(Decimal("0.01"))
@@ -186,12 +188,20 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
     contract.refresh_from_db(fields=["paid_total"])
     settled = contract.paid_total >= contract.total_amount
     if settled:
-        contract.status, contract.paid_at = C.PAID, now
-        contract.save(update_fields=["status", "paid_at"])
-    for open_invoice in contract.invoices.all():
+        contract.paid_at = now
+        transition(contract, C.PAID, table=CONTRACT, actor=actor, now=now,
+                   reason=voucher.strip(), update_fields=["paid_at"])
+    for open_invoice in contract.invoices.exclude(status=Invoice.Status.PAID):
         if settled or open_invoice.outstanding <= 0:
+            # Nothing more is owed on it: paid itself, or the contract is paid in full.
+            transition(open_invoice, Invoice.Status.PAID, table=INVOICE, actor=actor,
+                       now=now, reason=voucher.strip())
             deadline_meet(subject=open_invoice, clock="payment.after_invoice", at=now,
                           actor=actor, now=now)
+        elif open_invoice.pk == getattr(invoice, "pk", None) and INVOICE.can(
+                open_invoice, "pay_part"):
+            transition(open_invoice, Invoice.Status.PARTLY_PAID, table=INVOICE, actor=actor,
+                       now=now, reason=voucher.strip())
     audit_record(action="payment.record", actor=actor, organization=contract.purchaser,
                  obj=contract, detail={"amount": amount, "kind": kind, "voucher": voucher,
                                        "invoice": invoice.number if invoice else None},
@@ -200,32 +210,5 @@ def payment_record(*, contract: Contract, actor, amount: Decimal, paid_on: dt.da
          category="contracts.payment", subject=f"{contract.title}：已付款",
          body=f"采购人已支付{amount:,.2f}元（凭证{voucher}），累计已付"
               f"{contract.paid_total:,.2f}元。")
-    ledger_sync(contract.award, now=now)
+    send_on_commit(payment_recorded, sender=Payment, payment=payment, settled=settled)
     return payment
-
-
-def late_interest(invoice: Invoice, *, now=None) -> Decimal:
-    """Interest owed to an SME for paying this invoice late: for each day past the
-    payment clock, what was still unpaid that day × the daily rate (0.05 % unless
-    agreed; 保障中小企业款项支付条例 第15条). Payments made late still owe the interest
-    of the days they were late. Zero for a supplier that is not an SME."""
-    now = now or timezone.now()
-    if not is_sme(invoice.contract.supplier):
-        return Decimal("0.00")
-    clock = Deadline.objects.filter(
-        clock="payment.after_invoice", subject_type=ContentType.objects.get_for_model(Invoice),
-        subject_id=str(invoice.pk)).order_by("-started_at").first()
-    if clock is None:
-        return Decimal("0.00")
-    due = timezone.localdate(clock.due_at)
-    rate = Decimal(rule("payment.late_interest").amount) / 100
-    unpaid, day, total = invoice.amount, due, Decimal("0")
-    for payment in invoice.payments.order_by("paid_on", "id"):
-        if payment.paid_on > day:
-            total += unpaid * rate * (payment.paid_on - day).days
-            day = payment.paid_on
-        unpaid -= payment.amount
-    today = timezone.localdate(now)
-    if unpaid > 0 and today > day:
-        total += unpaid * rate * (today - day).days
-    return total.quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -7,27 +7,31 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import OFFICERS, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, RuleViolation
+from core.refusals import records_refusals
+from core.transitions import transition
 from deadlines.clock import compute_due
 from deadlines.services import deadline_meet, deadline_open
 from rules.registry import rule
 
 from ..models import Acceptance, Contract, Milestone, Supplement
-from .common import ledger_sync, locked, require_member, tell
+from ..steps import ACCEPTANCE, CONTRACT, status_before_payment
+from .common import locked, tell
 
 PUBLIC_SERVICE_BASIS = "财库〔2016〕205号"
 C = Contract.Status
 
 
-
+@records_refusals()
 @transaction.atomic
 def milestone_done(*, milestone: Milestone, actor, note: str = "", now=None,
                    ip=None) -> Milestone:
     """The supplier reports a delivery milestone done."""
     now = now or timezone.now()
     contract = milestone.contract
-    require_member(actor, contract.supplier)
+    require_role(actor, contract.supplier, *OFFICERS)
     if contract.signed_at is None:
         raise InvalidTransition(_("Delivery starts once the contract is signed."))
     if milestone.done_at:
@@ -42,6 +46,7 @@ def milestone_done(*, milestone: Milestone, actor, note: str = "", now=None,
     return milestone
 
 
+@records_refusals()
 @transaction.atomic
 def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
                        ip=None) -> Acceptance:
@@ -50,13 +55,12 @@ def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
     profile leaves it to the contract."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.supplier)
-    if contract.status not in (C.SIGNED, C.RECTIFYING):
+    require_role(actor, contract.supplier, *OFFICERS)
+    if not CONTRACT.can(contract, "request_acceptance"):
         raise InvalidTransition(_("Acceptance is requested for a signed contract, once."))
     acceptance = Acceptance.objects.create(contract=contract, requested_by=actor,
                                            requested_at=now, request_note=note.strip())
-    contract.status = C.ACCEPTANCE
-    contract.save(update_fields=["status"])
+    transition(contract, C.ACCEPTANCE, table=CONTRACT, actor=actor, now=now)
     organise = rule("acceptance.organise")
     due_at = None
     if organise.amount is None:
@@ -70,22 +74,27 @@ def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
          category="contracts.payment", subject=f"{contract.title}申请验收",
          body=f"{contract.supplier.name}申请验收“{contract.title}”，"
               f"请在{organise.display_value()}内组织验收（{organise.basis}）。")
-    ledger_sync(contract.award, now=now)
     return acceptance
 
 
+@records_refusals()
 @transaction.atomic
 def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_checked: str,
                       members: list[str], report: str = "", service_users_invited: bool = False,
                       public_service: bool = False, now=None, ip=None) -> Acceptance:
     """The purchaser records the acceptance: what was checked, by whom, the result.
     A public service is accepted with its users invited (财库〔2016〕205号). A failure
-    names what to rectify, and the supplier asks again."""
+    names what to rectify, and the supplier asks again.
+
+    The round's result moves through ``steps.ACCEPTANCE`` (pass / fail) and the
+    contract's status with it (accept / rectify) — unless the contract was paid in full
+    while the round was pending: paid stays paid, and only the acceptance date is
+    kept."""
     now = now or timezone.now()
     contract = locked(acceptance.contract)
     acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
-    require_member(actor, contract.purchaser)
-    if acceptance.result != Acceptance.Result.PENDING:
+    require_role(actor, contract.purchaser, *OFFICERS)
+    if not ACCEPTANCE.can(acceptance, "pass"):
         raise InvalidTransition(_("This acceptance is recorded already."))
     members = [m.strip() for m in members if m and m.strip()]
     if not items_checked.strip():
@@ -99,16 +108,21 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
                             basis=PUBLIC_SERVICE_BASIS, field="service_users_invited")
     if not passed and len(report.strip()) < 5:
         raise DomainError(_("Say what must be rectified."), field="report")
-    acceptance.result = Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED
     acceptance.recorded_by, acceptance.accepted_on = actor, now
     acceptance.items_checked, acceptance.members = items_checked.strip(), members
     acceptance.report, acceptance.service_users_invited = report.strip(), service_users_invited
     acceptance.public_service = public_service
-    acceptance.save()
-    contract.status = C.ACCEPTED if passed else C.RECTIFYING
+    transition(acceptance, Acceptance.Result.PASSED if passed else Acceptance.Result.FAILED,
+               table=ACCEPTANCE, actor=actor, now=now, reason=report.strip(),
+               update_fields=["recorded_by", "accepted_on", "items_checked", "members",
+                              "report", "service_users_invited", "public_service"])
     if passed:
         contract.accepted_at = now
-    contract.save(update_fields=["status", "accepted_at"])
+    if contract.status == C.PAID:
+        contract.save(update_fields=["accepted_at"])
+    else:
+        transition(contract, C.ACCEPTED if passed else C.RECTIFYING, table=CONTRACT,
+                   actor=actor, now=now, reason=report.strip(), update_fields=["accepted_at"])
     deadline_meet(subject=acceptance, clock="acceptance.organise", at=now, actor=actor,
                   now=now)
     audit_record(action="acceptance.record", actor=actor, organization=contract.purchaser,
@@ -117,10 +131,10 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
          category="contracts.payment", subject=f"{contract.title}验收结果",
          body=(f"“{contract.title}”已通过验收，请开具发票并在平台提交。" if passed else
                f"“{contract.title}”验收未通过，请整改后重新申请验收：{report.strip()}"))
-    ledger_sync(contract.award, now=now)
     return acceptance
 
 
+@records_refusals()
 @transaction.atomic
 def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: str, now=None,
                        ip=None) -> Supplement:
@@ -128,8 +142,9 @@ def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: st
     at most 10 % of the original amount (法 第49条)."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.purchaser)
-    if contract.signed_at is None or contract.status == C.PAID:
+    require_role(actor, contract.purchaser, *OFFICERS)
+    # In force: signed and not yet paid in full — where the table allows paying.
+    if not CONTRACT.can(contract, "pay"):
         raise InvalidTransition(_("A supplement is added to a signed contract in force."))
     amount = Decimal(amount)
     if amount <= 0:
@@ -154,22 +169,26 @@ def supplement_propose(*, contract: Contract, actor, amount: Decimal, reason: st
     return supplement
 
 
+@records_refusals()
 @transaction.atomic
 def supplement_confirm(*, supplement: Supplement, actor, now=None, ip=None) -> Supplement:
+    """The supplier confirms: the supplement counts in what is owed. A contract paid in
+    full is owed money again and goes back to where it stood (``reopen…`` steps)."""
     now = now or timezone.now()
     contract = locked(supplement.contract)
     supplement = Supplement.objects.select_for_update().get(pk=supplement.pk)
-    require_member(actor, contract.supplier)
+    require_role(actor, contract.supplier, *OFFICERS)
     if supplement.confirmed_at:
         raise InvalidTransition(_("This supplement is confirmed already."))
     supplement.confirmed_by, supplement.confirmed_at = actor, now
     supplement.save(update_fields=["confirmed_by", "confirmed_at"])
     contract.total_amount += supplement.amount
     if contract.status == C.PAID:
-        contract.status = C.ACCEPTED
-    contract.save(update_fields=["total_amount", "status"])
+        transition(contract, status_before_payment(contract), table=CONTRACT, actor=actor,
+                   now=now, reason=supplement.reason, update_fields=["total_amount"])
+    else:
+        contract.save(update_fields=["total_amount"])
     audit_record(action="contract.supplement", actor=actor, organization=contract.supplier,
                  obj=contract, detail={"amount": supplement.amount, "step": "confirm"},
                  ip=ip, now=now)
-    ledger_sync(contract.award, now=now)
     return supplement

@@ -6,21 +6,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from accounts.permissions import OFFICERS, is_supervisor, require_role
 from audit.services import audit_record
+from core.events import send_on_commit
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.refusals import records_refusals
+from core.transitions import transition
 from deadlines.services import deadline_meet, deadline_open, deadline_pause, deadline_resume
 from notifications.services import notify
 from procurement.models import Announcement
 
 from ..models import Contract, Signature
-from .common import (
-    PURCHASER_SIGNERS,
-    ledger_sync,
-    locked,
-    people,
-    require_member,
-    tell,
-)
+from ..signals import contract_signed
+from ..steps import CONTRACT, SIGNING_STEPS
+from .common import PURCHASER_SIGNERS, locked, people, tell
 from .drafting import render_contract
 
 SUSPEND_BASIS = "条例 第54条"
@@ -30,21 +29,26 @@ SECRET_FIELDS_ZH = {"unit_prices": "单价", "delivery_terms": "交付及服务�
                     "special_terms": "其他约定", "payee": "收款账户"}
 
 
-
+@records_refusals()
 @transaction.atomic
 def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_sha256: str,
                   now=None, ip=None) -> Contract:
     """One party signs: an authenticated confirmation bound to the SHA-256 of the PDF
-    it was shown. A stale hash (the draft changed since) is refused. When both have
-    signed the signing clock is met, and publication and filing clocks start."""
+    it was shown. A stale hash (the draft changed since) is refused.
+
+    1. the first signature moves the contract to "signing" (step ``sign``) and tells
+       the other party;
+    2. the second concludes it (``countersign``): the signing clock is met, the
+       publication and filing clocks start, and ``contract_signed`` is sent once the
+       transaction commits."""
     now = now or timezone.now()
     contract = locked(contract)
     if organization.pk == contract.purchaser_id:
         party = Signature.Party.PURCHASER
-        require_member(actor, organization, PURCHASER_SIGNERS)
+        require_role(actor, organization, *PURCHASER_SIGNERS)
     elif organization.pk == contract.supplier_id:
         party = Signature.Party.SUPPLIER
-        require_member(actor, organization)
+        require_role(actor, organization, *OFFICERS)
     else:
         raise PermissionDenied(_("Only the two parties sign the contract."))
     if contract.suspended_reason:
@@ -52,7 +56,7 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
                               "result is pending: %(reason)s"),
                             params={"reason": contract.suspended_reason},
                             code="signing_suspended", basis=SUSPEND_BASIS)
-    if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
+    if not any(CONTRACT.can(contract, step) for step in SIGNING_STEPS):
         raise InvalidTransition(_("This contract is signed already."))
     if pdf_sha256 != contract.pdf_sha256:
         raise DomainError(_("The contract changed since you opened it: read the current "
@@ -67,15 +71,14 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
                  obj=contract, detail={"party": party, "sha256": pdf_sha256}, ip=ip, now=now)
     other = contract.supplier if party == Signature.Party.PURCHASER else contract.purchaser
     if contract.signatures.count() < 2:
-        contract.status = Contract.Status.SIGNING
-        contract.save(update_fields=["status"])
+        transition(contract, Contract.Status.SIGNING, table=CONTRACT, actor=actor, now=now)
         tell(contract, other, key=f"signed-by:{party}", now=now,
              subject=f"{contract.title}：对方已签订",
              body=f"{organization.name}已在线签订“{contract.title}”，请尽快签订。")
     else:
-        contract.status = Contract.Status.SIGNED
         contract.signed_at = now
-        contract.save(update_fields=["status", "signed_at"])
+        transition(contract, Contract.Status.SIGNED, table=CONTRACT, actor=actor, now=now,
+                   update_fields=["signed_at"])
         deadline_meet(subject=contract.award, clock="contract.sign", at=now, actor=actor,
                       now=now)
         for clock in ("contract.publish", "contract.file"):
@@ -84,7 +87,7 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
         for org in (contract.purchaser, contract.supplier):
             tell(contract, org, key="signed", now=now, subject=f"{contract.title}已签订",
                  body=f"“{contract.title}”双方已签订，合同金额{contract.amount:,.2f}元。")
-    ledger_sync(contract.award, now=now)
+        send_on_commit(contract_signed, sender=Contract, contract=contract)
     return contract
 
 
@@ -93,14 +96,15 @@ def _require_suspender(actor, organization: Organization | None, contract: Contr
     the complaints process does, as the system."""
     if actor is None:
         return
-    if organization is not None and (organization.kind == Organization.Kind.FINANCE
+    if organization is not None and (is_supervisor(organization)
                                      or organization.pk == contract.purchaser_id):
-        require_member(actor, organization, PURCHASER_SIGNERS)
+        require_role(actor, organization, *PURCHASER_SIGNERS)
         return
     raise PermissionDenied(_("Only the finance bureau or the purchaser suspends or resumes "
                              "signing."))
 
 
+@records_refusals()
 @transaction.atomic
 def contract_signing_suspend(*, contract: Contract, reason: str, actor=None,
                              organization: Organization | None = None, now=None,
@@ -110,7 +114,7 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None,
     now = now or timezone.now()
     contract = locked(contract)
     _require_suspender(actor, organization, contract)
-    if contract.status not in (Contract.Status.DRAFT, Contract.Status.SIGNING):
+    if not any(CONTRACT.can(contract, step) for step in SIGNING_STEPS):
         raise InvalidTransition(_("Only a contract not yet signed can be suspended."))
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Give the reason."), field="reason")
@@ -128,6 +132,7 @@ def contract_signing_suspend(*, contract: Contract, reason: str, actor=None,
     return contract
 
 
+@records_refusals()
 @transaction.atomic
 def contract_signing_resume(*, contract: Contract, actor=None,
                             organization: Organization | None = None, now=None,
@@ -169,6 +174,7 @@ def public_fields(contract: Contract) -> dict:
     }
 
 
+@records_refusals()
 @transaction.atomic
 def contract_publish(*, contract: Contract, actor, now=None, ip=None) -> Announcement:
     """Publish the signed contract on the notice pages (春风行动 第18条: 1 working day;
@@ -176,7 +182,7 @@ def contract_publish(*, contract: Contract, actor, now=None, ip=None) -> Announc
     separate rendering without those fields."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.purchaser)
+    require_role(actor, contract.purchaser, *OFFICERS)
     if contract.signed_at is None:
         raise InvalidTransition(_("Only a signed contract is published."))
     if contract.published_at:
@@ -207,17 +213,17 @@ def contract_publish(*, contract: Contract, actor, now=None, ip=None) -> Announc
     audit_record(action="contract.publish", actor=actor, organization=contract.purchaser,
                  obj=contract, detail={"announcement": announcement.pk,
                                        "withheld": contract.secret_fields}, ip=ip, now=now)
-    ledger_sync(contract.award, now=now)
     return announcement
 
 
+@records_refusals()
 @transaction.atomic
 def contract_file(*, contract: Contract, actor, now=None, ip=None) -> Contract:
     """File (备案) the signed contract with the finance bureau (法 第47条; 春风行动
     第18条: 1 working day). The bureau's staff are told and see it at once."""
     now = now or timezone.now()
     contract = locked(contract)
-    require_member(actor, contract.purchaser)
+    require_role(actor, contract.purchaser, *OFFICERS)
     if contract.signed_at is None:
         raise InvalidTransition(_("Only a signed contract is filed."))
     if contract.filed_at:
@@ -233,5 +239,4 @@ def contract_file(*, contract: Contract, actor, now=None, ip=None) -> Contract:
            category="contracts.contract", subject=f"合同备案：{contract.title}",
            body=f"【春风政采】{contract.purchaser.name}已备案“{contract.title}”，"
                 f"金额{contract.amount:,.2f}元。", link=contract.get_absolute_url(), now=now)
-    ledger_sync(contract.award, now=now)
     return contract

@@ -13,7 +13,8 @@ import config.urls
 from audit.models import AuditEvent
 from config import api_urls as project_api
 from contracts import api_urls as contracts_api
-from contracts.models import Contract, LedgerRow
+from contracts.models import Contract
+from contracts.tests.fixtures import award_lot
 
 # If config/api_urls.py does not include contracts.api_urls (yet), mount it here.
 _included = any(isinstance(p, URLResolver)
@@ -47,6 +48,13 @@ def terms(**overrides):
             "milestones": [{"title": "到货安装", "due_date": day(20)}]}
     data.update(overrides)
     return data
+
+
+@pytest.fixture
+def awarded(opened, alice, django_capture_on_commit_callbacks):
+    """The awarded lot, its events delivered as after the award's commit (the ledger)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return award_lot(opened[0], alice)
 
 
 def url(name, *args):
@@ -140,7 +148,7 @@ def test_the_contract_runs_through_the_api(awarded, alice, winner_user, charlie)
 
     ledger = purchaser.get(url("ledger")).json()["results"]
     assert ledger[0]["contract"] == pk and ledger[0]["status"] == "paid"
-    assert LedgerRow.objects.get(award=awarded).paid_total == Contract.objects.get().amount
+    assert ledger[0]["paid_total"] == amount and ledger[0]["overdue_clocks"] == 0
 
 
 def test_suspension_is_for_finance_or_the_purchaser(awarded, alice, winner_user, supervisor):
@@ -192,3 +200,57 @@ def test_the_schema_builds_with_every_contract_endpoint(alice):
     assert "requestBody" not in paths["/api/contracts/{id}/publish/"]["post"]
     assert "pdf_sha256" in response.json()["components"]["schemas"]["ContractSignRequest"][
         "properties"]
+
+
+def test_the_list_is_filtered_by_the_selectors_filterset(awarded, alice, winner_user,
+                                                          supervisor):
+    purchaser, supplier, finance = api(alice), api(winner_user), api(supervisor)
+    pk = purchaser.post(url("draft", awarded.pk), terms(), format="json").json()["id"]
+    listed = url("list")
+    assert purchaser.get(listed, {"status": "draft"}).json()["count"] == 1
+    assert purchaser.get(listed, {"status": "paid"}).json()["count"] == 0
+    assert purchaser.get(listed, {"status": ""}).json()["count"] == 1
+    # An unknown status is refused, as it always was; so is a year out of range.
+    bogus = purchaser.get(listed, {"status": "bogus"})
+    assert bogus.status_code == 400 and bogus.json()["status"]
+    assert purchaser.get(listed, {"year": 1900}).status_code == 400
+    year = timezone.localdate().year
+    assert purchaser.get(listed, {"year": year}).json()["count"] == 1
+    number = Contract.objects.get(pk=pk).number
+    assert purchaser.get(listed, {"q": number[-6:]}).json()["count"] == 1
+    assert purchaser.get(listed, {"q": "没有这个合同"}).json()["count"] == 0
+    winner = awarded.bid.supplier_id
+    assert purchaser.get(listed, {"supplier": winner}).json()["count"] == 1
+    # Only organisations in the caller's scope can be named.
+    stranger = purchaser.get(listed, {"supplier": 10**9})
+    assert stranger.status_code == 400 and stranger.json()["supplier"]
+    purchaser_id = awarded.lot.project.purchaser_id
+    assert finance.get(listed, {"purchaser": purchaser_id}).json()["count"] == 1
+    # Every caller's filters are checked, shown on its page or not: a purchaser outside
+    # the supplier's contracts is refused, not silently ignored (the fuzzer found that).
+    assert supplier.get(listed, {"purchaser": 10**9}).status_code == 400
+    assert supplier.get(listed, {"purchaser": purchaser_id}).json()["count"] == 1
+
+    schema = purchaser.get(reverse("api-schema"), {"format": "json"}).json()
+    documented = {p["name"]: p["schema"] for p in
+                  schema["paths"]["/api/contracts/"]["get"]["parameters"]}
+    assert set(documented) >= {"status", "purchaser", "supplier", "year", "q"}
+    assert "bogus" not in documented["status"]["enum"] and "draft" in documented["status"][
+        "enum"]
+    ledger = {p["name"] for p in schema["paths"]["/api/ledger/"]["get"]["parameters"]}
+    assert ledger >= {"status", "purchaser", "supplier", "year", "q"}
+
+
+def test_the_list_page_renders_the_same_filters(awarded, alice, supervisor):
+    from django.test import Client
+
+    api(alice).post(url("draft", awarded.pk), terms(), format="json")
+    page = Client()
+    page.force_login(alice)
+    html = page.get(reverse("contracts:list"), {"status": "bogus"}).content.decode()
+    assert 'name="status"' in html and 'name="supplier"' in html and 'name="q"' in html
+    assert 'name="purchaser"' not in html
+    assert Contract.objects.get().number in html  # an unknown status is ignored
+    finance = Client()
+    finance.force_login(supervisor)
+    assert 'name="purchaser"' in finance.get(reverse("contracts:list")).content.decode()

@@ -57,9 +57,10 @@ def test_a_duplicate_invoice_number_leaves_no_orphan_file(signed, winner_user, p
 def test_a_step_failing_after_the_row_leaves_no_file(signed, winner_user, private,
                                                     monkeypatch):
     def broken(*args, **kwargs):
-        raise DomainError("the ledger is down")
+        raise DomainError("the inbox is down")
 
-    monkeypatch.setattr(payments, "ledger_sync", broken)
+    # Telling the purchaser is the step's last write before the file.
+    monkeypatch.setattr(payments, "tell", broken)
     with pytest.raises(DomainError):
         submit(signed, winner_user)
     assert stored_invoices(private) == []

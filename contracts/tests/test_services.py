@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 
 from contracts import services
-from contracts.models import Contract, LedgerRow, Payment
-from contracts.tests.fixtures import AWARDED_AT, terms
+from contracts.models import Contract, Payment
+from contracts.selectors import ledger_of
+from contracts.tests.fixtures import AWARDED_AT, award_lot, terms
 from core.exceptions import DomainError
 from deadlines.models import Deadline
 from notifications.models import Message
@@ -18,6 +19,17 @@ pytestmark = pytest.mark.django_db
 
 T0 = AWARDED_AT + dt.timedelta(hours=1)
 PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+@pytest.fixture
+def awarded(opened, alice, django_capture_on_commit_callbacks):
+    """The awarded lot, its events delivered as after the award's commit (the ledger)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return award_lot(opened[0], alice)
+
+
+def ledger_row(award):
+    return ledger_of(organization=award.lot.project.purchaser).get(award=award)
 
 
 def draft(awarded, alice, **overrides):
@@ -71,7 +83,7 @@ def test_the_national_profile_allows_thirty_days_and_a_bond(awarded, alice):
 
 def test_award_to_payment_with_every_clock_opened_and_met(awarded, alice, winner_user,
                                                          charlie):
-    assert LedgerRow.objects.get(award=awarded).status == "awarded"
+    assert ledger_row(awarded).status == "awarded"
     contract = draft(awarded, alice, secret_fields=["unit_prices", "payee"],
                      milestones=[{"title": "到货", "due_date": dt.date(2026, 4, 20)}])
     assert contract.amount == awarded.amount and contract.items[0]["name"] == "台式计算机"
@@ -155,7 +167,7 @@ def test_award_to_payment_with_every_clock_opened_and_met(awarded, alice, winner
     contract.refresh_from_db()
     assert contract.status == "paid" and contract.paid_total == contract.amount
     assert clock("payment.after_invoice", invoice.pk).status == "met"
-    row = LedgerRow.objects.get(award=awarded)
+    row = ledger_row(awarded)
     assert (row.status, row.paid_total, row.contract_number) == ("paid", contract.amount,
                                                                 contract.number)
     assert row.signed_at and row.published_at and row.filed_at and row.accepted_at

@@ -1,3 +1,4 @@
+import datetime as dt
 import threading
 
 import pytest
@@ -115,3 +116,151 @@ def test_two_concurrent_sweeps_send_no_duplicates(purchaser_org, alice, finance_
     assert Message.objects.filter(category="deadline.escalation", channel="sms",
                                   recipient=finance_admin).count() == 40
     assert all(r.examined > 0 for r in results), "both sweeps should have shared the work"
+
+
+@pytest.mark.django_db
+class TestPoisonedRow:
+    """One clock that fails cannot stop the sweep (healthchecks' sendalerts)."""
+
+    @pytest.fixture
+    def clocks(self, purchaser_org, alice):
+        from accounts.tests.factories import OrganizationFactory
+
+        return [services.deadline_open(subject=OrganizationFactory(), clock="contract.sign",
+                                       organization=purchaser_org, start=at(2025, 6, 2, 10, 0),
+                                       now=at(2025, 6, 2, 10, 0)) for _ in range(3)]
+
+    def test_the_others_are_processed_and_the_bad_one_is_postponed(
+        self, clocks, monkeypatch, caplog
+    ):
+        from core.models import StatusChange
+
+        poisoned = clocks[1]
+        real = services.responsible_people
+
+        def failing(deadline):
+            if deadline.pk == poisoned.pk:
+                raise RuntimeError("corrupt row")
+            return real(deadline)
+
+        monkeypatch.setattr(services, "responsible_people", failing)
+        now = at(2025, 6, 5, 1, 0)
+        result = services.deadlines_sweep(now=now)  # returns normally
+
+        assert result.failed == [poisoned.pk]
+        assert result.overdue == 2 and result.examined == 3
+        for d in (clocks[0], clocks[2]):
+            d.refresh_from_db()
+            assert d.status == Deadline.Status.OVERDUE and d.next_action_at is None
+        poisoned.refresh_from_db()
+        # Its savepoint rolled back: no reminder, no status row, no event; looked at later.
+        assert poisoned.status == Deadline.Status.OPEN
+        assert poisoned.next_action_at == now + services.SWEEP_RETRY_AFTER
+        assert list(Reminder.objects.filter(deadline=poisoned).values_list("kind", flat=True)) \
+            == ["opened"]
+        assert not StatusChange.of(poisoned).exists()
+        assert f"clock #{poisoned.pk}" in caplog.text and "corrupt row" in caplog.text
+
+        # The next minute's sweep leaves it alone; once it is due again and healthy, it lapses.
+        assert services.deadlines_sweep(now=now + dt.timedelta(minutes=1)).examined == 0
+        monkeypatch.setattr(services, "responsible_people", real)
+        later = services.deadlines_sweep(now=now + services.SWEEP_RETRY_AFTER)
+        assert later.failed == [] and later.overdue == 1
+        poisoned.refresh_from_db()
+        assert poisoned.status == Deadline.Status.OVERDUE
+
+    def test_a_failure_after_the_overdue_step_rolls_back_its_signal_too(
+        self, clocks, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        from core.exceptions import DomainError
+        from deadlines.signals import deadline_overdue
+
+        real = services._send
+
+        def refusing(deadline, kind, *args):  # fails after the clock was marked overdue
+            if deadline.pk == clocks[0].pk:
+                raise DomainError("gateway refused")
+            return real(deadline, kind, *args)
+
+        received = []
+
+        def receiver(sender, deadline, **kwargs):
+            received.append(deadline.pk)
+
+        monkeypatch.setattr(services, "_send", refusing)
+        deadline_overdue.connect(receiver)
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                result = services.deadlines_sweep(now=at(2025, 6, 5, 1, 0))
+        finally:
+            deadline_overdue.disconnect(receiver)
+        assert result.failed == [clocks[0].pk] and result.overdue == 2
+        assert sorted(received) == sorted([clocks[1].pk, clocks[2].pk])
+        assert not AuditEvent.objects.filter(action="deadline.overdue",
+                                             object_id=str(clocks[0].pk)).exists()
+
+
+@pytest.mark.django_db
+class TestSignals:
+    def test_a_clock_marked_overdue_sends_deadline_overdue_after_commit(
+        self, award, purchaser_org, alice, django_capture_on_commit_callbacks
+    ):
+        from deadlines.signals import deadline_overdue
+
+        received = []
+
+        def receiver(sender, deadline, **kwargs):
+            received.append((sender, deadline.pk, deadline.status))
+
+        deadline_overdue.connect(receiver)
+        try:
+            d = open_sign(award, purchaser_org)
+            with django_capture_on_commit_callbacks(execute=True):
+                services.deadlines_sweep(now=at(2025, 6, 4, 0, 5))  # a reminder only
+            assert received == []
+            with django_capture_on_commit_callbacks(execute=True):
+                services.deadlines_sweep(now=at(2025, 6, 5, 0, 5))
+            assert received == [(Deadline, d.pk, Deadline.Status.OVERDUE)]
+            with django_capture_on_commit_callbacks(execute=True):
+                services.deadlines_sweep(now=at(2025, 6, 6, 0, 5))
+            assert len(received) == 1  # once per clock
+        finally:
+            deadline_overdue.disconnect(receiver)
+
+    def test_meeting_the_duty_sends_deadline_met(self, award, purchaser_org,
+                                                 django_capture_on_commit_callbacks):
+        from deadlines.signals import deadline_met
+
+        received = []
+
+        def receiver(sender, deadline, **kwargs):
+            received.append(deadline.met_on_time)
+
+        deadline_met.connect(receiver)
+        try:
+            open_sign(award, purchaser_org)
+            with django_capture_on_commit_callbacks(execute=True):
+                services.deadline_meet(subject=award, clock="contract.sign",
+                                       at=at(2025, 6, 3, 9, 0))
+            assert received == [True]
+        finally:
+            deadline_met.disconnect(receiver)
+
+    def test_a_receiver_that_fails_does_not_undo_the_sweep(
+        self, award, purchaser_org, alice, django_capture_on_commit_callbacks
+    ):
+        from deadlines.signals import deadline_overdue
+
+        def broken(sender, deadline, **kwargs):
+            raise RuntimeError("listener down")
+
+        deadline_overdue.connect(broken)
+        try:
+            d = open_sign(award, purchaser_org)
+            with django_capture_on_commit_callbacks(execute=True):
+                result = services.deadlines_sweep(now=at(2025, 6, 5, 0, 5))
+            assert result.overdue == 1 and result.failed == []
+            d.refresh_from_db()
+            assert d.status == Deadline.Status.OVERDUE
+        finally:
+            deadline_overdue.disconnect(broken)

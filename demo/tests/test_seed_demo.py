@@ -43,15 +43,20 @@ def test_seed_demo_refuses_in_production_mode(settings):
 
 
 @pytest.mark.django_db
-def test_the_demo_shows_the_contract_stage_with_its_clocks_running():
+def test_the_demo_shows_the_contract_stage_with_its_clocks_running(
+        django_capture_on_commit_callbacks):
     """The earlier tender: lot 1 accepted, advance paid, final invoice on the payment
     clock, financing applied for; lot 2 awaiting the winner's signature — all from the
     services, so that its clocks, ledger and audit trail are consistent."""
-    from contracts.models import Contract, FinancingApplication, LedgerRow
+    from contracts.models import Contract, LedgerRow
     from deadlines.models import Deadline
+    from financing.models import FinancingApplication
 
-    call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)  # still one of each
+    # The ledger rows and the banks' offers follow each award after its commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", force=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", force=True)  # still one of each
     accepted, signing = Contract.objects.order_by("number")
     assert accepted.status == Contract.Status.ACCEPTED
     assert accepted.paid_total == accepted.advance_amount > 0

@@ -136,6 +136,17 @@ def test_statutory_reminders_ignore_preferences_but_others_follow_them(alice):
                                 enabled=False)
 
 
+def test_switching_off_a_statutory_reminder_is_a_recorded_refusal(alice):
+    from audit.selectors import refusals
+
+    with pytest.raises(DomainError):
+        services.preference_set(user=alice, category="deadline.reminder", channel="sms",
+                                enabled=False)
+    event = refusals().get(action="preference.set_refused")
+    assert event.actor == alice and event.detail["code"] == "statutory_notification"
+    assert not Preference.objects.filter(user=alice, category="deadline.reminder").exists()
+
+
 def test_inbox_shows_unread_count_and_marks_read(client, alice, bob):
     _notify([alice])
     client.force_login(alice)

@@ -17,7 +17,7 @@ from .evaluation import (
     Review,
     Score,
 )
-from .project import Announcement, Lot, Project, ProjectEvent
+from .project import Announcement, Lot, Project
 
 __all__ = [
     "Announcement",
@@ -38,7 +38,6 @@ __all__ = [
     "Lot",
     "ProcurementIntention",
     "Project",
-    "ProjectEvent",
     "Review",
     "Score",
     "Threshold",

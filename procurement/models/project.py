@@ -170,34 +170,6 @@ class Lot(models.Model):
         return reverse("procurement:evaluation", args=[self.pk])
 
 
-class ProjectEvent(models.Model):
-    """Append-only history of a project's status (actor, from, to, reason, when)."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(max_length=12)
-    to_status = models.CharField(max_length=12)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("project event")
-        verbose_name_plural = _("project events")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.project_id}: {self.from_status} → {self.to_status}"
-
-    @property
-    def from_label(self):
-        return Project.Status(self.from_status).label
-
-    @property
-    def to_label(self):
-        return Project.Status(self.to_status).label
-
-
 class Announcement(models.Model):
     """A public notice about a project (101号令): published on the notice pages."""
 

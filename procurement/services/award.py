@@ -7,18 +7,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from accounts.permissions import require_role
 from audit.services import audit_record
+from core.events import send_on_commit
 from core.exceptions import InvalidTransition, RuleViolation
 from core.money import yuan_in_words
+from core.refusals import records_refusals
+from core.transitions import transition
 from deadlines.services import deadline_meet, deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import sealing
+from .. import sealing, steps
 from ..announcements import METHOD_ZH
 from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
 from ..pdf import render_pdf
-from .common import require_role
+from ..signals import award_confirmed
 from .projects import project_settle
 
 
@@ -32,6 +36,7 @@ def assistant_label(project: Project) -> str:
 SCALE_ZH = {"small": "小型企业", "micro": "微型企业", "medium": "中型企业", "large": "大型企业"}
 
 
+@records_refusals()
 @transaction.atomic
 def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     """1. the purchaser confirms the first-ranked candidate (条例 第43条: in ranking
@@ -41,7 +46,9 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     3. the result announcement with the fields of 条例 第43条 is published;
     4. every bidder is told: the winner, and each loser its own score and rank
        (春风行动 第17条; 87号令 第69条);
-    5. the contract-signing clock starts (profile: 2 working days under 春风行动)."""
+    5. the contract-signing clock starts (profile: 2 working days under 春风行动);
+    6. once committed, ``signals.award_confirmed`` tells the apps above (the contract
+       to draft, the ledger, the banks' offers) — their failure cannot undo the award."""
     now = now or timezone.now()
     lot = Lot.objects.select_for_update(of=("self",)).select_related(
         "project", "project__purchaser", "project__agency", "project__demand").get(pk=lot.pk)
@@ -97,11 +104,15 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     award.notice_pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
     award.save(update_fields=["notice_pdf", "notice_sha256"])
 
-    lot.status = Lot.Status.AWARDED
-    lot.save(update_fields=["status"])
-    Bid.objects.filter(pk=bid.pk).update(status=Bid.Status.WON)
-    Bid.objects.filter(lot=lot).exclude(pk=bid.pk).exclude(
-        status=Bid.Status.WITHDRAWN).update(status=Bid.Status.LOST)
+    transition(lot, Lot.Status.AWARDED, table=steps.LOT, actor=actor, now=now)
+    # Each bid leaves its own row: the winner, then every other one still in the lot.
+    for other in Bid.objects.filter(lot=lot).exclude(status=Bid.Status.WITHDRAWN).order_by(
+            "pk"):
+        if other.pk == bid.pk:
+            transition(other, Bid.Status.WON, table=steps.BID, actor=actor, now=now)
+            award.bid = other  # the receivers read the winner as it is now
+        else:
+            transition(other, Bid.Status.LOST, table=steps.BID, actor=actor, now=now)
     deadline_meet(subject=lot, clock="award.confirm", at=now, actor=actor, now=now)
 
     members = lot.committee.members.select_related("expert") if hasattr(lot, "committee") \
@@ -136,6 +147,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
                  obj=award, detail={"bid": bid.pk, "amount": bid.price,
                                     "notice_sha256": award.notice_sha256}, ip=ip, now=now)
     project_settle(project=project, now=now, actor=actor)
+    send_on_commit(award_confirmed, sender=Award, award=award)
     return award
 
 

@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
+from accounts.permissions import require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from core.money import words_to_yuan
+from core.refusals import records_refusals
+from core.transitions import transition
 
-from .. import sealing, uploads
+from .. import sealing, steps, uploads
 from ..models import Bid, BidFile, DocumentDownload, Lot, Project
-from .common import require_role
 
 LATE_BASIS = "87号令 第33条"
 SUPPLIER_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER)
@@ -83,6 +85,7 @@ def _lot_for_bidding(pk: int) -> Lot:
     return Lot.objects.select_related("project").get(pk=pk)
 
 
+@records_refusals()
 @transaction.atomic
 def documents_obtain(*, project: Project, supplier: Organization, user, now=None,
                      ip=None) -> DocumentDownload:
@@ -176,6 +179,7 @@ def _bid_extras(*, price_words: str, lines: list[dict], consortium: list[dict], 
     return extra
 
 
+@records_refusals("bid.refused")
 @transaction.atomic
 def bid_submit(
     *,
@@ -302,13 +306,14 @@ def bid_submit(
 
 
 def _withdraw(bid: Bid, *, user, now, ip, reason: str) -> None:
-    bid.status = Bid.Status.WITHDRAWN
     bid.withdrawn_at = now
-    bid.save(update_fields=["status", "withdrawn_at"])
+    transition(bid, Bid.Status.WITHDRAWN, table=steps.BID, actor=user, now=now, reason=reason,
+               update_fields=["withdrawn_at"])
     audit_record(action="bid.withdraw", actor=user, organization=bid.supplier, obj=bid,
                  detail={"receipt": bid.receipt_sha256, "reason": reason}, ip=ip, now=now)
 
 
+@records_refusals()
 @transaction.atomic
 def bid_withdraw(*, bid: Bid, user, now=None, ip=None) -> Bid:
     """Withdraw a sealed bid before the deadline (the server clock decides)."""

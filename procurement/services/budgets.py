@@ -6,13 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
+from accounts.permissions import require_kind, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError
+from core.refusals import records_refusals
 
 from ..models import BudgetLine, ProcurementIntention
-from .common import require_kind, require_role
 
 
+@records_refusals()
 @transaction.atomic
 def budget_line_create(*, purchaser: Organization, year: int, code: str, name: str,
                        amount: Decimal, source: str, economic_class: str = "", actor,
@@ -36,6 +38,7 @@ def budget_line_create(*, purchaser: Organization, year: int, code: str, name: s
     return line
 
 
+@records_refusals()
 @transaction.atomic
 def intention_publish(*, purchaser: Organization, title: str, summary: str, budget: Decimal,
                       expected_month: dt.date, actor, now=None, ip=None) -> ProcurementIntention:

@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
+from accounts.permissions import require_kind, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from core.models import CatalogItem
+from core.refusals import records_refusals
+from core.transitions import transition
 
+from .. import steps
 from ..fairness import scan
 from ..models import Demand, DemandItem, EvaluationCriterion, FairnessFinding, FairnessPattern
-from .common import require_kind, require_role
 
 EDITORS = (Membership.Role.OFFICER, Membership.Role.ADMIN)
 
@@ -81,7 +84,7 @@ def _refuse_blocking(hits):
             code="fair_competition", basis=first.pattern.basis, field=first.field)
 
 
-def _save_findings(demand, hits, now):
+def _save_findings(demand, hits, now, actor):
     previous = {(f.pattern_id, f.excerpt): f for f in demand.findings.all()}
     demand.findings.all().delete()
     for hit in hits:
@@ -94,9 +97,12 @@ def _save_findings(demand, hits, now):
             justification=old.justification if old else "",
             overridden_by=old.overridden_by if old else None,
             overridden_at=old.overridden_at if old else None)
-    demand.status = Demand.Status.CHECKED
     demand.checked_at = now
-    demand.save(update_fields=["status", "checked_at", "updated_at"])
+    if demand.status == Demand.Status.DRAFT:  # checked for the first time
+        transition(demand, Demand.Status.CHECKED, table=steps.DEMAND, actor=actor, now=now,
+                   update_fields=["checked_at", "updated_at"])
+    else:  # checked again: the status stays
+        demand.save(update_fields=["checked_at", "updated_at"])
 
 
 def _write_children(demand, items, criteria):
@@ -113,6 +119,7 @@ def _write_children(demand, items, criteria):
         description=c.get("description", "")) for c in criteria)
 
 
+@records_refusals("demand.check_refused")
 @transaction.atomic
 def demand_create(*, purchaser: Organization, actor, title: str, category: str,
                   technical_requirements: str, commercial_requirements: str = "",
@@ -142,12 +149,13 @@ def demand_create(*, purchaser: Organization, actor, title: str, category: str,
         qualification_conditions=qualification_conditions,
         evaluation_method=evaluation_method, created_by=actor)
     _write_children(demand, items, criteria)
-    _save_findings(demand, hits, now)
+    _save_findings(demand, hits, now, actor)
     audit_record(action="demand.create", actor=actor, organization=purchaser, obj=demand,
                  detail={"warnings": len(hits)}, ip=ip, now=now)
     return demand
 
 
+@records_refusals("demand.check_refused")
 @transaction.atomic
 def demand_update(*, demand: Demand, actor, ip=None, now=None, **fields) -> Demand:
     now = now or timezone.now()
@@ -171,7 +179,7 @@ def demand_update(*, demand: Demand, actor, ip=None, now=None, **fields) -> Dema
         setattr(demand, key, value)
     demand.save()
     _write_children(demand, items, criteria)
-    _save_findings(demand, hits, now)
+    _save_findings(demand, hits, now, actor)
     audit_record(action="demand.update", actor=actor, organization=demand.purchaser, obj=demand,
                  detail={"warnings": len(hits)}, ip=ip, now=now)
     return demand
@@ -187,6 +195,7 @@ def demand_check(demand: Demand) -> list:
                        items=items, criteria=criteria))
 
 
+@records_refusals()
 @transaction.atomic
 def demand_override_finding(*, finding: FairnessFinding, actor, justification: str, now=None,
                             ip=None) -> FairnessFinding:

@@ -8,15 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ExpertProfile, Membership
+from accounts.permissions import require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.refusals import records_refusals
+from core.transitions import transition
 from deadlines.services import deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import scoring
+from .. import scoring, steps
 from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
-from .common import require_role
 from .opening import lot_fail
 from .projects import project_settle
 from .queries import assert_not_invalidated, queries_block_report
@@ -56,6 +58,7 @@ def eligible_experts(lot: Lot):
     return eligible, excluded
 
 
+@records_refusals()
 @transaction.atomic
 def committee_draw(*, lot: Lot, actor, now=None, ip=None) -> Committee:
     """Draw the committee once the lot is opened.
@@ -124,6 +127,7 @@ def _is_organiser(user, lot: Lot) -> bool:
                                      ).exists()
 
 
+@records_refusals()
 @transaction.atomic
 def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, now=None,
                ip=None) -> Review:
@@ -151,9 +155,8 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
     review, _created = Review.objects.update_or_create(
         bid=bid, stage=stage,
         defaults={"passed": passed, "reason": reason, "reviewer": actor, "at": now})
-    if lot.status == Lot.Status.OPENED:
-        lot.status = Lot.Status.EVALUATING
-        lot.save(update_fields=["status"])
+    if lot.status == Lot.Status.OPENED:  # the first review starts the evaluation
+        transition(lot, Lot.Status.EVALUATING, table=steps.LOT, actor=actor, now=now)
         project_settle(project=lot.project, now=now, actor=actor)
     audit_record(action="bid.review", actor=actor, organization=lot.project.purchaser,
                  obj=bid, detail={"stage": stage, "passed": passed, "reason": reason},
@@ -161,6 +164,7 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
     return review
 
 
+@records_refusals()
 @transaction.atomic
 def score_submit(*, bid: Bid, expert, points: dict, now=None, ip=None) -> list[Score]:
     """An expert's points for one bid on each non-price factor, within its weight."""
@@ -217,6 +221,7 @@ def _scale_of(payload: dict) -> dict:
         (share for s, share in parties if s in scoring.SMALL_MICRO), Decimal("0"))}
 
 
+@records_refusals()
 @transaction.atomic
 def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[EvaluationResult]:
     """The chair submits the report.
@@ -248,8 +253,8 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
                               code="reviews_incomplete")
     passing = [b for b in bids if all(r.passed for r in b.reviews.all())]
     for bid in bids:
-        bid.status = Bid.Status.QUALIFIED if bid in passing else Bid.Status.REJECTED
-        bid.save(update_fields=["status"])
+        transition(bid, Bid.Status.QUALIFIED if bid in passing else Bid.Status.REJECTED,
+                   table=steps.BID, actor=actor, now=now)
     minimum = rule("evaluation.min_qualified")
     if len(passing) < int(minimum.amount):
         committee.report_at = now
@@ -290,8 +295,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
             price_score=r.price_score, other_score=other.get(bid.pk, Decimal("0")),
             total=r.total, rank=r.rank or None, candidate=r.candidate,
             abnormally_low=r.abnormally_low, notes=list(r.notes)))
-        bid.status = Bid.Status.SCORED
-        bid.save(update_fields=["status"])
+        transition(bid, Bid.Status.SCORED, table=steps.BID, actor=actor, now=now)
     committee.report_at = now
     committee.save(update_fields=["report_at"])
     audit_record(action="evaluation.report", actor=actor, organization=lot.project.purchaser,

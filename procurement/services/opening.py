@@ -10,12 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
 from audit.services import audit_record
+from core.events import send_on_commit
 from core.exceptions import InvalidTransition
+from core.refusals import records_refusals
+from core.transitions import transition
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import sealing
+from .. import sealing, steps
 from ..models import Announcement, Bid, Lot, Project
+from ..signals import lot_opened
 from .projects import project_settle
 from .queries import price_corrections_raise
 
@@ -28,6 +32,7 @@ def _people(orgs):
         role__in=[Membership.Role.ADMIN, Membership.Role.OFFICER]).select_related("user")]
 
 
+@records_refusals()
 @transaction.atomic
 def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     """Open one lot at or after its deadline (server clock).
@@ -36,7 +41,8 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
        with the reason, and the purchaser and every bidder are told;
     2. otherwise every sealed bid is decrypted — price and declarations —
        and the opening table (开标一览表) is published to bidders and purchaser.
-    Safe to call twice: an opened or failed lot is returned as it is.
+    Safe to call twice: an opened or failed lot is returned as it is. Either way
+    ``signals.lot_opened`` goes out once the opening is committed.
     """
     now = now or timezone.now()
     lot = (Lot.objects.select_for_update(of=("self",))
@@ -60,19 +66,21 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
             ) % {"n": len(bids), "min": minimum.amount, "basis": minimum.basis}
         lot.opened_at = now
         lot.save(update_fields=["opened_at"])
-        return lot_fail(lot=lot, reason=reason, basis=minimum.basis,
-                        detail={"bids": len(bids)}, now=now, actor=actor)
+        lot_fail(lot=lot, reason=reason, basis=minimum.basis, detail={"bids": len(bids)},
+                 now=now, actor=actor)
+        send_on_commit(lot_opened, sender=Lot, lot=lot)
+        return lot
     for bid in bids:
         plain = json.loads(sealing.unseal(lot.wrapped_key, bid.sealed_payload, bid.aad,
                                           opening_at=project.bid_deadline, now=now))
         bid.price = plain["price"]
         bid.opened_payload = plain
         bid.opened_at = now
-        bid.status = Bid.Status.OPENED
-        bid.save(update_fields=["price", "opened_payload", "opened_at", "status"])
-    lot.status = Lot.Status.OPENED
+        transition(bid, Bid.Status.OPENED, table=steps.BID, actor=actor, now=now,
+                   update_fields=["price", "opened_payload", "opened_at"])
     lot.opened_at = now
-    lot.save(update_fields=["status", "opened_at"])
+    transition(lot, Lot.Status.OPENED, table=steps.LOT, actor=actor, now=now,
+               update_fields=["opened_at"])
     price_corrections_raise(lot=lot, now=now)
     audit_record(action="lot.open", actor=actor, organization=project.purchaser, obj=lot,
                  detail={"bids": len(bids)}, now=now)
@@ -83,6 +91,7 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
                 f"开标一览表已公布。",
            link=project.get_absolute_url(), now=now)
     project_settle(project=project, now=now)
+    send_on_commit(lot_opened, sender=Lot, lot=lot)
     return lot
 
 
@@ -91,9 +100,9 @@ def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None
     after review (第44条): the reason is recorded, a failure notice is published, the
     purchaser, agency and every bidder are told, and the project follows its lots."""
     project = lot.project
-    lot.status = Lot.Status.FAILED
     lot.failure_reason = reason
-    lot.save(update_fields=["status", "failure_reason"])
+    transition(lot, Lot.Status.FAILED, table=steps.LOT, actor=actor, now=now, reason=reason,
+               update_fields=["failure_reason"])
     Announcement.objects.create(
         project=project, kind=Announcement.Kind.FAILURE,
         title=f"{project.title}第{lot.number}包废标公告",
@@ -113,12 +122,20 @@ def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None
     return lot
 
 
-def project_open_due(*, project: Project, now=None) -> None:
-    """Open the project's due lots on first access, so a late beat delays nothing."""
+def project_open_due(*, project: Project, now=None) -> int:
+    """Open the project's lots whose deadline has passed; how many were due.
+
+    Run by the task scheduled for the bid deadline (``tasks.open_project_at_deadline``).
+    Before the deadline — a task scheduled for a deadline since moved later — nothing
+    is due and nothing is done."""
     now = now or timezone.now()
-    if project.bid_deadline and now >= project.bid_deadline:
-        for lot in project.lots.filter(status=Lot.Status.BIDDING):
-            lot_open(lot=lot, now=now)
+    project = Project.objects.get(pk=project.pk)  # the deadline as it is now
+    if project.bid_deadline is None or now < project.bid_deadline:
+        return 0
+    ids = list(project.lots.filter(status=Lot.Status.BIDDING).values_list("id", flat=True))
+    for pk in ids:
+        lot_open(lot=Lot(pk=pk), now=now)
+    return len(ids)
 
 
 def lots_open_due(*, now=None) -> int:

@@ -1,10 +1,12 @@
 """Projects: drafted from a checked demand, approved by another person, announced.
 
-Each step is one function; each checks its rules (procurement.rules) and
-records the transition (ProjectEvent + audit).
+Each step is one function; each checks its rules (procurement.rules), takes the
+status step through ``core.transitions.transition`` with ``steps.PROJECT`` (which
+leaves a ``StatusChange`` row) and records the act in the audit trail.
 """
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,12 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization
+from accounts.permissions import require_kind, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.refusals import records_refusals
+from core.transitions import transition
 from notifications.services import notify
 
+from .. import steps
 from ..announcements import render_clarification, render_tender
-from ..models import Announcement, Demand, FairnessPattern, Lot, Project, ProjectEvent
+from ..models import Announcement, Demand, FairnessPattern, Lot, Project
 from ..rules import (
     SEPARATION_BASIS,
     RuleViolation,
@@ -29,38 +35,44 @@ from ..rules import (
     clarification_deadline,
 )
 from ..sealing import new_lot_key
-from .common import require_kind, require_role
+
+logger = logging.getLogger(__name__)
 
 P = Project.Status
-TRANSITIONS = {
-    P.DRAFT: {P.SUBMITTED, P.CANCELLED},
-    P.SUBMITTED: {P.APPROVED, P.DRAFT, P.CANCELLED},
-    P.APPROVED: {P.ANNOUNCED, P.CANCELLED},
-    P.ANNOUNCED: {P.OPENED, P.FAILED, P.CANCELLED},
-    P.OPENED: {P.EVALUATING, P.FAILED, P.CANCELLED},
-    P.EVALUATING: {P.AWARDED, P.FAILED, P.CANCELLED},
-    P.AWARDED: set(),
-    P.FAILED: set(),
-    P.CANCELLED: set(),
-}
+# The audit action of each step (the settling steps keep the names they always had).
+ACTIONS = {"submit": "project.submit", "approve": "project.approve", "return": "project.return",
+           "announce": "project.announce", "cancel": "project.cancel"}
 
 
-def _transition(project: Project, to: str, *, actor, now, reason: str = "", ip=None,
-                detail=None) -> None:
-    if to not in TRANSITIONS[project.status]:
-        raise InvalidTransition(_("A project that is “%(from)s” cannot become “%(to)s”."),
-                                params={"from": project.get_status_display(),
-                                        "to": P(to).label})
-    ProjectEvent.objects.create(project=project, actor=actor, from_status=project.status,
-                                to_status=to, reason=reason, at=now)
+def _step(project: Project, to: str, *, actor, now, reason: str = "", ip=None, detail=None,
+          update_fields=()) -> None:
+    """Take the project's step to ``to`` (``steps.PROJECT`` refuses any other) and record
+    the act; fields set before the call are saved with the status."""
     old = project.status
-    project.status = to
-    action = {P.SUBMITTED: "project.submit", P.APPROVED: "project.approve",
-              P.DRAFT: "project.return", P.ANNOUNCED: "project.announce",
-              P.CANCELLED: "project.cancel"}.get(to, f"project.{to}")
-    audit_record(action=action, actor=actor, organization=project.purchaser, obj=project,
+    step = transition(project, to, table=steps.PROJECT, actor=actor, now=now, reason=reason,
+                      update_fields=update_fields)
+    audit_record(action=ACTIONS.get(step.name, f"project.{to}"), actor=actor,
+                 organization=project.purchaser, obj=project,
                  detail={"from": old, "to": to, "reason": reason, **(detail or {})}, ip=ip,
                  now=now)
+
+
+def _schedule_opening(project: Project) -> None:
+    """Once committed, ask the workers to open the project's lots at its bid deadline
+    (``tasks.open_project_at_deadline`` with that ETA). A task scheduled for an earlier
+    deadline finds nothing due and does nothing; the minute beat (``open_due_lots``) is
+    the backstop for a task lost on the way, so a broker that refuses is only logged."""
+    pk, deadline = project.pk, project.bid_deadline
+
+    def schedule():
+        from ..tasks import open_project_at_deadline
+
+        try:
+            open_project_at_deadline.apply_async(args=[pk], eta=deadline)
+        except Exception:  # the beat opens the lot a minute later
+            logger.exception("Could not schedule the opening of project %s", pk)
+
+    transaction.on_commit(schedule)
 
 
 def project_settle(*, project: Project, now, actor=None) -> Project:
@@ -83,16 +95,14 @@ def project_settle(*, project: Project, now, actor=None) -> Project:
     else:
         target = P.OPENED
     if target == P.FAILED:
-        if project.status not in (P.FAILED, P.CANCELLED, P.AWARDED):
-            _transition(project, P.FAILED, actor=actor, now=now, reason="no lot succeeded")
-            project.save(update_fields=["status"])
+        if steps.PROJECT.allows(project, P.FAILED):
+            _step(project, P.FAILED, actor=actor, now=now, reason="no lot succeeded")
         return project
     path = [P.ANNOUNCED, P.OPENED, P.EVALUATING, P.AWARDED]
     if project.status not in path:
         return project
-    for step in path[path.index(project.status) + 1: path.index(target) + 1]:
-        _transition(project, step, actor=actor, now=now)
-    project.save(update_fields=["status"])
+    for status in path[path.index(project.status) + 1: path.index(target) + 1]:
+        _step(project, status, actor=actor, now=now)
     return project
 
 
@@ -110,6 +120,7 @@ def _may_act(user, project: Project, roles) -> bool:
                                      is_active=True).exists()
 
 
+@records_refusals("project.create_refused")
 @transaction.atomic
 def project_create(*, purchaser: Organization, actor, demand: Demand, title: str, method: str,
                    lots: list[dict], contact_name: str, contact_phone: str, agency=None,
@@ -170,8 +181,9 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
             ceiling_price=Decimal(lot["ceiling_price"]) if lot.get("ceiling_price") else None,
             sme_reservation=lot.get("sme_reservation", Lot.Reservation.NONE),
             reserved_share=lot.get("reserved_share")).items.set(items)
-    demand.status = Demand.Status.USED
-    demand.save(update_fields=["status", "updated_at"])
+    if demand.status != Demand.Status.USED:  # a re-tender uses its demand again
+        transition(demand, Demand.Status.USED, table=steps.DEMAND, actor=actor, now=now,
+                   reason=project.code, update_fields=["updated_at"])
     audit_record(action="project.create", actor=actor, organization=purchaser, obj=project,
                  detail={"budget": total, "method": method, "lots": len(lots)}, ip=ip, now=now)
     return project
@@ -184,6 +196,7 @@ def _check_assistant(user, organizations) -> None:
                             "agency."), field="assistant")
 
 
+@records_refusals()
 @transaction.atomic
 def project_assign_assistant(*, project: Project, actor, assistant, now=None,
                              ip=None) -> Project:
@@ -238,6 +251,7 @@ def _allot_items(demand: Demand, lots: list[dict], *, whole: bool) -> list[list]
     return allotted
 
 
+@records_refusals()
 @transaction.atomic
 def project_retender(*, project: Project, actor, method: str = "",
                      method_justification: str = "", now=None, ip=None) -> Project:
@@ -269,16 +283,17 @@ def project_retender(*, project: Project, actor, method: str = "",
     return new
 
 
+@records_refusals()
 @transaction.atomic
 def project_submit(*, project: Project, actor, now=None, ip=None) -> Project:
     now = now or timezone.now()
     if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
         raise PermissionDenied()
-    _transition(project, P.SUBMITTED, actor=actor, now=now, ip=ip)
-    project.save(update_fields=["status"])
+    _step(project, P.SUBMITTED, actor=actor, now=now, ip=ip)
     return project
 
 
+@records_refusals("project.approve_refused")
 @transaction.atomic
 def project_approve(*, project: Project, actor, now=None, ip=None) -> Project:
     """不相容岗位分离: the approver is another person than the drafter, with the
@@ -290,23 +305,24 @@ def project_approve(*, project: Project, actor, now=None, ip=None) -> Project:
                               "with the approver's role must."), code="separation_of_duties",
                             basis=SEPARATION_BASIS)
     require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER)
-    _transition(project, P.APPROVED, actor=actor, now=now, ip=ip)
     project.approved_by, project.approved_at = actor, now
-    project.save(update_fields=["status", "approved_by", "approved_at"])
+    _step(project, P.APPROVED, actor=actor, now=now, ip=ip,
+          update_fields=["approved_by", "approved_at"])
     return project
 
 
+@records_refusals()
 @transaction.atomic
 def project_return(*, project: Project, actor, reason: str, now=None, ip=None) -> Project:
     now = now or timezone.now()
     require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER)
     if len((reason or "").strip()) < 2:
         raise DomainError(_("Say what must change."), field="reason")
-    _transition(project, P.DRAFT, actor=actor, now=now, reason=reason, ip=ip)
-    project.save(update_fields=["status"])
+    _step(project, P.DRAFT, actor=actor, now=now, reason=reason, ip=ip)
     return project
 
 
+@records_refusals("project.announce_refused")
 @transaction.atomic
 def project_announce(*, project: Project, actor, documents_from: dt.datetime,
                      documents_until: dt.datetime, bid_deadline: dt.datetime, now=None,
@@ -329,19 +345,20 @@ def project_announce(*, project: Project, actor, documents_from: dt.datetime,
                   documents_until=documents_until, bid_deadline=bid_deadline, now=now)
     project.documents_from, project.documents_until = documents_from, documents_until
     project.bid_deadline, project.announced_at = bid_deadline, now
-    _transition(project, P.ANNOUNCED, actor=actor, now=now, ip=ip,
-                detail={"bid_deadline": bid_deadline.isoformat()})
-    project.save(update_fields=["status", "documents_from", "documents_until", "bid_deadline",
-                                "announced_at"])
+    _step(project, P.ANNOUNCED, actor=actor, now=now, ip=ip,
+          detail={"bid_deadline": bid_deadline.isoformat()},
+          update_fields=["documents_from", "documents_until", "bid_deadline", "announced_at"])
     for lot in project.lots.all():
-        lot.status = Lot.Status.BIDDING
         lot.wrapped_key = new_lot_key()  # this lot's data key, wrapped (procurement.sealing)
-        lot.save(update_fields=["status", "wrapped_key"])
+        transition(lot, Lot.Status.BIDDING, table=steps.LOT, actor=actor, now=now,
+                   update_fields=["wrapped_key"])
+    _schedule_opening(project)
     title, body, fields = render_tender(project)
     return Announcement.objects.create(project=project, kind=Announcement.Kind.TENDER,
                                        title=title, body=body, fields=fields, published_at=now)
 
 
+@records_refusals()
 @transaction.atomic
 def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bool,
                          now=None, ip=None) -> Announcement:
@@ -363,6 +380,7 @@ def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bo
         project.bid_deadline = new_deadline
         project.documents_until = max(project.documents_until, new_deadline)
         project.save(update_fields=["bid_deadline", "documents_until"])
+        _schedule_opening(project)  # the task for the old deadline will find nothing due
     title, body, fields = render_clarification(project, text, new_deadline, rule_used)
     announcement = Announcement.objects.create(
         project=project, kind=Announcement.Kind.CLARIFICATION, title=title, body=body,
@@ -383,6 +401,7 @@ def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bo
     return announcement
 
 
+@records_refusals()
 @transaction.atomic
 def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -> Project:
     now = now or timezone.now()
@@ -392,10 +411,14 @@ def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Give the reason for cancelling."), field="reason")
     announced = project.status not in (P.DRAFT, P.SUBMITTED, P.APPROVED)
-    _transition(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip)
     project.cancel_reason = reason
-    project.save(update_fields=["status", "cancel_reason"])
-    project.lots.update(status=Lot.Status.CANCELLED)
+    _step(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip,
+          update_fields=["cancel_reason"])
+    # Each lot still undecided leaves its own row; an awarded or failed lot stays so.
+    for lot in project.lots.order_by("number"):
+        if steps.LOT.can(lot, "cancel"):
+            transition(lot, Lot.Status.CANCELLED, table=steps.LOT, actor=actor, now=now,
+                       reason=reason)
     if announced:
         Announcement.objects.create(
             project=project, kind=Announcement.Kind.CANCELLATION,

@@ -13,15 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.refusals import records_refusals
+from core.transitions import transition
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import pricing, scoring
+from .. import pricing, scoring, steps
 from ..models import Bid, BidQuery, Committee, CommitteeMember, Lot, Review
 from .bidding import SUPPLIER_ROLES
-from .common import require_role
 
 Q = BidQuery
 
@@ -108,6 +110,7 @@ def _chair(actor, lot: Lot) -> None:
                                  "decides on the answers."))
 
 
+@records_refusals()
 @transaction.atomic
 def explanation_request(*, bid: Bid, actor, question: str = "", now=None,
                         ip=None) -> BidQuery:
@@ -133,6 +136,7 @@ def explanation_request(*, bid: Bid, actor, question: str = "", now=None,
     return query
 
 
+@records_refusals()
 @transaction.atomic
 def bid_query_answer(*, query: BidQuery, user, answer: str = "", confirm: bool | None = None,
                      now=None, ip=None) -> BidQuery:
@@ -152,23 +156,24 @@ def bid_query_answer(*, query: BidQuery, user, answer: str = "", confirm: bool |
         if confirm is None:
             raise DomainError(_("Confirm the corrected price, or decline it."), field="confirm")
         query.answer = answer or ("确认修正后的报价" if confirm else "不确认修正后的报价")
-        if confirm:
-            query.status = Q.Status.ACCEPTED
-            Bid.objects.filter(pk=bid.pk).update(price=query.corrected_price)
-        else:
-            query.status = Q.Status.REJECTED
-            _invalidate(query, reviewer=user, now=now,
-                        reason=f"投标人不确认修正后的报价（{query.corrected_price:,.2f}元），"
-                               "投标无效（87号令 第59条第2款）。")
         query.decided_at, query.decided_by = now, user
+        to = Q.Status.ACCEPTED if confirm else Q.Status.REJECTED
     else:
         if len(answer) < 10:
             raise DomainError(_("Explain the price in at least a few sentences."),
                               code="answer_too_short", field="answer", basis="87号令 第60条")
         query.answer = answer
-        query.status = Q.Status.ANSWERED
+        to = Q.Status.ANSWERED
     query.answered_at, query.answered_by = now, user
-    query.save()
+    transition(query, to, table=steps.BID_QUERY, actor=user, now=now,
+               update_fields=["answer", "answered_at", "answered_by", "decided_at",
+                              "decided_by"])
+    if query.kind == Q.Kind.PRICE_CORRECTION and confirm:
+        Bid.objects.filter(pk=bid.pk).update(price=query.corrected_price)
+    elif query.kind == Q.Kind.PRICE_CORRECTION:
+        _invalidate(query, reviewer=user, now=now,
+                    reason=f"投标人不确认修正后的报价（{query.corrected_price:,.2f}元），"
+                           "投标无效（87号令 第59条第2款）。")
     audit_record(action="bid.query_answer", actor=user, organization=bid.supplier, obj=bid,
                  detail={"kind": query.kind, "status": query.status}, ip=ip, now=now)
     if query.kind == Q.Kind.ABNORMALLY_LOW:
@@ -181,6 +186,7 @@ def bid_query_answer(*, query: BidQuery, user, answer: str = "", confirm: bool |
     return query
 
 
+@records_refusals()
 @transaction.atomic
 def bid_query_decide(*, query: BidQuery, actor, accepted: bool, reason: str = "", now=None,
                      ip=None) -> BidQuery:
@@ -203,9 +209,10 @@ def bid_query_decide(*, query: BidQuery, actor, accepted: bool, reason: str = ""
     if not accepted and len(reason) < 5:
         raise DomainError(_("State the reason: the bidder is told why its bid is invalid."),
                           code="reason_required", field="reason", basis="87号令 第69条")
-    query.status = Q.Status.ACCEPTED if accepted else Q.Status.REJECTED
     query.decided_by, query.decided_at, query.decision_reason = actor, now, reason
-    query.save()
+    transition(query, Q.Status.ACCEPTED if accepted else Q.Status.REJECTED,
+               table=steps.BID_QUERY, actor=actor, now=now, reason=reason,
+               update_fields=["decided_by", "decided_at", "decision_reason"])
     if not accepted:
         basis = "87号令 第60条" if query.kind == Q.Kind.ABNORMALLY_LOW else "87号令 第59条第2款"
         _invalidate(query, reviewer=actor, now=now, reason=f"{reason}（{basis}）")

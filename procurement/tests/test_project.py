@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import DomainError
+from core.models import StatusChange
 from procurement import services
 from procurement.models import Announcement, Lot, Project
 from procurement.rules import budget_available
@@ -46,7 +47,10 @@ def test_the_drafter_cannot_approve(project, alice):
 
 def test_another_officer_with_the_approver_role_approves(approved, approver):
     assert approved.status == Project.Status.APPROVED and approved.approved_by == approver
-    assert [e.to_status for e in approved.events.all()] == ["submitted", "approved"]
+    history = StatusChange.of(approved)
+    assert [(e.old, e.new, e.step) for e in history] == [
+        ("draft", "submitted", "submit"), ("submitted", "approved", "approve")]
+    assert history.last().actor == approver
 
 
 def test_an_officer_without_the_approver_role_cannot_approve(project, alice, purchaser_org):

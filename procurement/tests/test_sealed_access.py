@@ -127,6 +127,13 @@ def test_after_the_deadline_the_opening_table_shows_prices(sealed, alice, bob):
         bid_deadline=timezone.now() - dt.timedelta(seconds=1))
     client = Client()
     client.force_login(alice)
+    # Past the deadline, before the task scheduled for it has run: still sealed, and said
+    # to be opening. A page view never opens the lot.
+    body = client.get(reverse("procurement:opening", args=[lot.pk])).content.decode()
+    assert 'data-testid="opening-due"' in body and "551,234.56" not in body
+    from procurement.tasks import open_project_at_deadline
+
+    assert open_project_at_deadline(lot.project_id) == 1  # what the worker runs at the ETA
     body = client.get(reverse("procurement:opening", args=[lot.pk])).content.decode()
     assert "551,234.56" in body and "秘密品牌" in body
     client.force_login(bob)
@@ -220,7 +227,7 @@ def secret_tender(live_tender, alice):
             lot=lot, supplier=bidder, user=user, price=price, sme_scale="small",
             sme_items_by_smes=True, contact_name=SECRET_CONTACT, contact_phone=SECRET_PHONE,
             files=[Upload("方案.pdf", PDF)], ip=SECRET_IP, device_id=SECRET_DEVICE, now=now)
-    # What procurement.views_bidding.bid_create records when the service refuses a bid.
+    # What bid_submit's @records_refusals("bid.refused") records when it refuses a bid.
     from audit.services import audit_record
 
     audit_record(action="bid.refused", actor=user, organization=bidder, obj=lot,

@@ -93,3 +93,38 @@ class TestLoadedTableOverridesThePackage:
 
         with pytest.raises(DomainError):
             services.calendar_year_load(year=2027, days=[(D(2026, 1, 1), "holiday", "")])
+
+    def test_a_refused_load_is_recorded_for_supervision_and_loads_nothing(self):
+        from accounts.tests.factories import UserFactory
+        from audit.selectors import refusals
+        from core.exceptions import DomainError
+        from workdays.models import CalendarYear
+
+        admin = UserFactory(username="calendar-admin")
+        with pytest.raises(DomainError):
+            services.calendar_year_load(year=2027, actor=admin, days=[
+                (D(2027, 1, 1), "holiday", "元旦"), (D(2027, 1, 1), "workday", "")])
+        event = refusals().get(action="calendar.load_refused")
+        assert event.actor == admin and event.detail["code"] == "calendar_conflict"
+        assert not CalendarYear.objects.filter(year=2027).exists()
+
+    def test_loading_a_year_tells_the_clocks_after_the_commit(
+        self, django_capture_on_commit_callbacks
+    ):
+        from workdays.signals import calendar_year_loaded
+
+        years = []
+
+        def receiver(sender, year, **kwargs):
+            years.append(year)
+
+        calendar_year_loaded.connect(receiver)
+        try:
+            with django_capture_on_commit_callbacks(execute=False) as callbacks:
+                services.calendar_year_load(year=2027, days=[(D(2027, 1, 1), "holiday", "元旦")])
+            assert years == []  # not inside the transaction
+            for callback in callbacks:
+                callback()
+            assert years == [2027]
+        finally:
+            calendar_year_loaded.disconnect(receiver)

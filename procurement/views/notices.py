@@ -1,0 +1,29 @@
+"""The public notices: everything the law says is public (101号令), for everyone."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .. import steps
+from ..models import Announcement
+from ..selectors import notice_filterset, public_intentions
+
+
+def notice_list(request):
+    filterset = notice_filterset(filters=request.GET)
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    return render(request, "procurement/notice_list.html", {
+        "page": page, "filter": filterset, "intentions": public_intentions()[:10]})
+
+
+def notice_detail(request, pk):
+    notice = get_object_or_404(Announcement.objects.select_related("project",
+                                                                   "project__purchaser"), pk=pk)
+    project = notice.project
+    # A tender takes bids while its lots wait for their opening (steps.PROJECT, steps.LOT).
+    bidding_open = notice.kind == Announcement.Kind.TENDER and steps.PROJECT.can(project,
+                                                                                 "open")
+    return render(request, "procurement/notice_detail.html", {
+        "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
+        "bidding_open": bidding_open,
+        "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
+        if bidding_open else []})
