@@ -58,17 +58,18 @@ def _step(project: Project, to: str, *, actor, now, reason: str = "", ip=None, d
 
 
 def _schedule_opening(project: Project) -> None:
-    """Once committed, ask the workers to open the project's lots at its bid deadline
-    (``tasks.open_project_at_deadline`` with that ETA). A task scheduled for an earlier
-    deadline finds nothing due and does nothing; the minute beat (``open_due_lots``) is
-    the backstop for a task lost on the way, so a broker that refuses is only logged."""
+    """Once committed, have the workers open the project's lots at its bid deadline
+    (``tasks.schedule_opening``: at once when the deadline is near, otherwise by the
+    minute beat when it comes near). A task scheduled for an earlier deadline finds
+    nothing due and does nothing; the beat also opens a lot whose task was lost, so a
+    broker that refuses is only logged."""
     pk, deadline = project.pk, project.bid_deadline
 
     def schedule():
-        from ..tasks import open_project_at_deadline
+        from ..tasks import schedule_opening
 
         try:
-            open_project_at_deadline.apply_async(args=[pk], eta=deadline)
+            schedule_opening(pk, deadline)
         except Exception:  # the beat opens the lot a minute later
             logger.exception("Could not schedule the opening of project %s", pk)
 

@@ -1,8 +1,9 @@
 """Opening at the deadline by the workers, never by a page view (87号令 第39条).
 
-Announcing a tender schedules ``tasks.open_project_at_deadline`` with the bid
-deadline as its ETA, once the announcement is committed; a clarification that
-moves the deadline schedules it again. The task scheduled for the old deadline
+``tasks.open_project_at_deadline`` runs with the bid deadline as its ETA, sent by
+the minute beat once the deadline is within ``OPENING_HORIZON`` (at once when a
+deadline set is already that near); a clarification that moves the deadline has
+it sent again for the new one. The task scheduled for the old deadline
 then finds nothing due. The minute beat (``tasks.open_due_lots``) opens a lot whose
 task was lost.
 """
@@ -49,29 +50,39 @@ def test_the_opening_is_scheduled_for_the_deadline_and_moves_with_it(
         approved, alice, django_capture_on_commit_callbacks):
     task = tasks.open_project_at_deadline
     with mock.patch.object(task, "apply_async") as schedule:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with _clock(NOW), django_capture_on_commit_callbacks(execute=True):
             _announce(approved, alice)
-            assert not schedule.called  # nothing before the commit
-        for callback in callbacks:
-            callback()
+        # Weeks ahead: no task waits in the broker that long (Redis would redeliver it).
+        assert not schedule.called
+        with _clock(DEADLINE - tasks.OPENING_HORIZON - dt.timedelta(minutes=1)):
+            tasks.open_due_lots.apply()
+        assert not schedule.called
+        # Within the horizon the beat sends it with the deadline as its ETA, once.
+        with _clock(DEADLINE - dt.timedelta(minutes=9)):
+            tasks.open_due_lots.apply()
+        with _clock(DEADLINE - dt.timedelta(minutes=8)):
+            tasks.open_due_lots.apply()
         schedule.assert_called_once_with(args=[approved.pk], eta=DEADLINE)
 
-        with django_capture_on_commit_callbacks(execute=True):
+        with _clock(DEADLINE - dt.timedelta(days=2)), \
+                django_capture_on_commit_callbacks(execute=True):
             services.announcement_clarify(project=approved, actor=alice,
                                           text="第二章技术参数第3项更正为不低于8核。",
                                           affects_bids=True, now=DEADLINE - dt.timedelta(days=2))
         approved.refresh_from_db()
         moved = approved.bid_deadline
         assert moved > DEADLINE
+        assert schedule.call_count == 1  # the new deadline is days away: the beat sends it
+        with _clock(moved - dt.timedelta(minutes=5)):
+            tasks.open_due_lots.apply()
         assert schedule.call_args_list[-1] == mock.call(args=[approved.pk], eta=moved)
-
-        # A clarification that leaves the deadline alone schedules nothing new.
-        with django_capture_on_commit_callbacks(execute=True):
-            services.announcement_clarify(project=approved, actor=alice,
-                                          text="联系人电话更正为0374-2961021。",
-                                          affects_bids=False,
-                                          now=DEADLINE - dt.timedelta(days=1))
         assert schedule.call_count == 2
+
+        # A deadline already near when it is set is sent at once, on commit.
+        assert tasks.schedule_opening(approved.pk, moved + dt.timedelta(minutes=1),
+                                      now=moved - dt.timedelta(minutes=3))
+        assert schedule.call_args_list[-1] == mock.call(
+            args=[approved.pk], eta=moved + dt.timedelta(minutes=1))
 
     lot = approved.lots.get()
     _seal_three(lot)
