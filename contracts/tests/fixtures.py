@@ -1,16 +1,24 @@
-"""An awarded lot and its contract, for the contracts tests (and the browser tests)."""
+"""An awarded lot and its contract, for the contracts tests (and the browser tests).
+
+``awarded`` and ``signed`` are built by the factories (``contracts.tests.factories``):
+the rows the services leave, without running tender → award → signatures for each test.
+``award_lot`` is the services' journey from an opened lot to the award, kept for the
+tests that are about that journey or what it sets off (the browser journeys, the
+ledger's receiver)."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
+from contracts.tests.factories import SIGNED_AT, ContractFactory, deliver_award_confirmed
 from procurement import services as proc
 from procurement.models import Bid
-from procurement.tests.fixtures import DEADLINE, pool
+from procurement.tests import factories
 
-AWARDED_AT = DEADLINE + dt.timedelta(days=1)  # 2026-03-24, a Tuesday
-SIGNED_AT = AWARDED_AT + dt.timedelta(hours=1)
+# Tests import the award's and the signatures' times from here.
+from procurement.tests.factories import AWARDED_AT
+from procurement.tests.fixtures import pool
 
 
 def award_lot(lot, alice, now=AWARDED_AT):
@@ -32,8 +40,15 @@ def award_lot(lot, alice, now=AWARDED_AT):
 
 @pytest.fixture
 def awarded(opened, alice):
+    """The opened lot evaluated and its first-ranked bid (``投标人0``, 500,000 yuan)
+    confirmed by alice at ``AWARDED_AT``, as ``award_lot`` leaves it — committee report,
+    notice, result announcement, clocks — and its ``award_confirmed`` delivered as after
+    the commit (the ledger row, the winner's financing offers)."""
     lot, _bidders = opened
-    return award_lot(lot, alice)
+    factories.evaluate(lot, at=AWARDED_AT)
+    award = factories.AwardFactory(lot=lot, confirmed_by=alice, confirmed_at=AWARDED_AT)
+    deliver_award_confirmed(award)
+    return award
 
 
 def terms(**overrides):
@@ -49,13 +64,9 @@ def winner_user(awarded):
 
 
 @pytest.fixture
-def signed(awarded, alice, winner_user):
-    """The awarded lot's contract, signed by both at SIGNED_AT (amount 500,000 yuan)."""
-    from contracts import services
-
-    contract = services.contract_draft(award=awarded, actor=alice, now=SIGNED_AT, **terms())
-    for actor, org in ((alice, contract.purchaser), (winner_user, contract.supplier)):
-        contract = services.contract_sign(contract=contract, actor=actor, organization=org,
-                                          pdf_sha256=contract.pdf_sha256, now=SIGNED_AT)
-    contract.refresh_from_db()
-    return contract
+def signed(awarded, alice):
+    """The awarded lot's contract on ``terms()``, signed by alice and the winner at
+    SIGNED_AT (amount 500,000 yuan): the signing clock met, publication and filing
+    running. Built by the factory; the signing itself is walked in test_services.py."""
+    return ContractFactory(award=awarded, signed=True, drafted_by=alice, drafted_at=SIGNED_AT,
+                           **terms())

@@ -1,26 +1,21 @@
+"""The procurement life as fixtures: budget, intention, demand and project through the
+services (cheap, and what procurement's own tests are about); the opened lot built by
+the factories (``procurement.tests.factories``) — the tender journey itself is walked
+through the services in test_steps_services.py and the browser tests."""
+
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, UserFactory
 from procurement import services
+from procurement.tests import factories
 
-CST = ZoneInfo("Asia/Shanghai")
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST)  # a Monday, after Spring Festival 2026
-DEADLINE = NOW + dt.timedelta(days=21)
-PDF = b"%PDF-1.7\n%%EOF\n"
-
-ITEMS = [{"name": "台式计算机", "catalog_code": "A02010105", "quantity": Decimal("60"),
-          "unit": "台", "specification": "处理器不低于8核，内存16GB，固态硬盘512GB",
-          "is_core": True}]
-CRITERIA = [
-    {"kind": "price", "name": "价格", "weight": Decimal("40"), "description": ""},
-    {"kind": "technical", "name": "技术参数响应", "weight": Decimal("45"), "description": ""},
-    {"kind": "commercial", "name": "售后服务方案", "weight": Decimal("15"), "description": ""},
-]
+# The tender's dates and contents live with the factories; tests import them from here.
+from procurement.tests.factories import BID_FILE as PDF  # noqa: F401
+from procurement.tests.factories import CRITERIA, CST, DEADLINE, ITEMS, NOW  # noqa: F401
 
 
 def demand_data(**overrides):
@@ -86,34 +81,22 @@ def approved(project, alice, approver):
 
 
 @pytest.fixture
-def opened(approved, alice):
-    """The tender announced, three SME bidders sealed, and the lot opened."""
-    from accounts.tests.factories import SupplierFactory
-
-    services.project_announce(project=approved, actor=alice, documents_from=NOW,
-                              documents_until=NOW + dt.timedelta(days=7),
-                              bid_deadline=DEADLINE, now=NOW)
+def opened(approved):
+    """The tender announced, three SME bidders sealed (``投标人0`` lowest at 500,000
+    yuan, one yuan apart), and the lot opened at ``DEADLINE``: the rows ``project_announce``,
+    ``bid_submit`` and ``lot_open`` leave, written by the factories (no status-change
+    rows, audit events or messages — a test of those takes the services' journey)."""
+    factories.announce(approved)
     lot = approved.lots.get()
-    bidders = []
-    for i in range(3):
-        org = SupplierFactory(name=f"投标人{i}")
-        user = UserFactory()
-        MembershipFactory(user=user, organization=org, role=Membership.Role.ADMIN)
-        services.bid_submit(lot=lot, supplier=org, user=user, price=Decimal("500000") + i,
-                            sme_scale="small", sme_items_by_smes=True, contact_name="x",
-                            contact_phone="1", files=[services.Upload("a.pdf", PDF)],
-                            now=NOW + dt.timedelta(days=2))
-        bidders.append(org)
-    services.lot_open(lot=lot, now=DEADLINE)
+    bidders = factories.bidders(lot)
     lot.refresh_from_db()
+    approved.refresh_from_db()
     return lot, bidders
 
 
 def pool(n):
     """n available experts without any conflict."""
-    from accounts.tests.factories import ExpertProfileFactory
-
-    return [ExpertProfileFactory().user for _ in range(n)]
+    return factories.experts(n)
 
 
 @pytest.fixture
