@@ -14,11 +14,12 @@ written, directly (no ``transition``, no audit event, no message):
   whose first-ranked bid is confirmed, with the notice PDF and its hash, the result
   announcement and the two clocks (``award.confirm`` met, ``contract.sign`` open).
 
-Clocks are the one thing built through a service (``deadlines.services``): their due
-times come from the rule in force and the working-day calendar, which a factory must
-not compute a second way. The service journeys themselves are tested in
-``test_steps_services.py`` and the browser journeys; fixtures that need them keep
-them (``contracts.tests.fixtures.award_lot``).
+Clocks are the one thing built through a service (``deadlines.services``, which
+records and tells as it always does): their due times come from the rule in force and
+the working-day calendar, which a factory must not compute a second way. The service
+journeys themselves are tested in ``test_steps_services.py`` and the browser journeys;
+fixtures that need them keep them (``contracts.tests.fixtures.award_lot``). Each
+factory is checked against its service journey in ``test_factories.py``.
 
 Money is Decimal, times are aware in Asia/Shanghai, around the same March 2026
 tender as the fixtures (``NOW``, ``DEADLINE``).
@@ -424,7 +425,8 @@ class LotFactory(DjangoModelFactory):
 
     What the state implies is built with it: a lot open for bidding (or past it) has
     its wrapped data key and the project its tender notice; an opened one three
-    opened bids (``bids=n`` for another number, ``bids=0`` for none); an evaluating
+    opened bids (``bids=n`` for another number; ``bids=0`` leaves it open for bidding, to
+seal bids of one's own and ``open_bids``); an evaluating
     one the committee's report (``evaluate``); an awarded one its ``Award``; a failed
     one (too few bids at opening) its reason and failure notice."""
 
