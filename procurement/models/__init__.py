@@ -17,6 +17,7 @@ from .evaluation import (
     Review,
     Score,
 )
+from .method import Invitation
 from .project import Announcement, Lot, Project
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "EvaluationResult",
     "FairnessFinding",
     "FairnessPattern",
+    "Invitation",
     "Lot",
     "ProcurementIntention",
     "Project",

@@ -180,6 +180,10 @@ class Announcement(models.Model):
         FAILURE = "failure", _("Failure announcement")
         CANCELLATION = "cancellation", _("Cancellation announcement")
         CONTRACT = "contract", _("Contract announcement")
+        # 单一来源采购公示 (条例 第38条) and 资格预审公告 of invitational tendering
+        # (87号令 第14条).
+        SINGLE_SOURCE = "single_source", _("Single-source publicity")
+        QUALIFICATION = "qualification", _("Qualification notice")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT,
                                 related_name="announcements")

@@ -22,7 +22,8 @@ from core.refusals import records_refusals
 from core.transitions import transition
 
 from .. import sealing, steps, uploads
-from ..models import Bid, BidFile, DocumentDownload, Lot, Project
+from ..methods import policy
+from ..models import Bid, BidFile, DocumentDownload, Invitation, Lot, Project
 
 LATE_BASIS = "87号令 第33条"
 SUPPLIER_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER)
@@ -44,6 +45,19 @@ def _bidding_open(project: Project, now) -> None:
               "refused."), params={"deadline": timezone.localtime(project.bid_deadline)
                                    .strftime("%Y-%m-%d %H:%M:%S")},
             code="late", basis=LATE_BASIS)
+
+
+def check_invited(project: Project, supplier: Organization) -> None:
+    """A restricted method (``methods.policy``) admits only the suppliers it invited:
+    invitational tendering those drawn (法 第34条; 87号令 第14条), single source the one
+    named (法 第31条)."""
+    if not policy(project.method).restricted:
+        return
+    if not Invitation.objects.filter(project=project, supplier=supplier).exists():
+        raise RuleViolation(
+            _("This procurement is by invitation: only the suppliers it invited may obtain "
+              "the documents and respond."), code="not_invited",
+            basis="法 第31、34条; 87号令 第14条")
 
 
 def _lock_supplier_on_lot(*, lot_id: int, supplier_id: int) -> None:
@@ -97,6 +111,7 @@ def documents_obtain(*, project: Project, supplier: Organization, user, now=None
     require_role(user, supplier, *SUPPLIER_ROLES)
     if project.status != Project.Status.ANNOUNCED or not project.documents_from:
         raise InvalidTransition(_("The documents of this project are not available."))
+    check_invited(project, supplier)
     if not project.documents_from <= now <= max(project.documents_until, project.bid_deadline):
         raise DomainError(_("The documents are available from %(start)s to %(end)s."),
                           params={"start": timezone.localtime(project.documents_from)
@@ -231,6 +246,7 @@ def bid_submit(
     lot = _lot_for_bidding(lot.pk)
     project = lot.project
     _bidding_open(project, now)
+    check_invited(project, supplier)
     if lot.status != Lot.Status.BIDDING or lot.wrapped_key is None:
         raise InvalidTransition(_("This lot is not open for bidding."))
     try:

@@ -18,6 +18,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from .. import scoring, steps
+from ..methods import policy
 from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
 from .opening import lot_fail
 from .projects import project_settle
@@ -28,9 +29,13 @@ _rng = random.SystemRandom()
 
 
 def committee_size(lot: Lot) -> int:
-    """≥5, odd; ≥7 when the budget reaches the large-project amount (87号令 第47条)."""
-    large = lot.budget >= int(rule("committee.large_budget").amount)
-    size = int(rule("committee.min_members_large" if large else "committee.min_members").amount)
+    """Tendering: ≥5, odd; ≥7 when the budget reaches the large-project amount (87号令
+    第47条). Other methods: the panel of their policy (``methods``), odd."""
+    panel = policy(lot.project.method).panel_rule
+    if panel == "committee.min_members":
+        large = lot.budget >= int(rule("committee.large_budget").amount)
+        panel = "committee.min_members_large" if large else panel
+    size = int(rule(panel).amount)
     return size if size % 2 else size + 1
 
 
@@ -255,14 +260,15 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     for bid in bids:
         transition(bid, Bid.Status.QUALIFIED if bid in passing else Bid.Status.REJECTED,
                    table=steps.BID, actor=actor, now=now)
-    minimum = rule("evaluation.min_qualified")
-    if len(passing) < int(minimum.amount):
+    method = policy(lot.project.method)
+    needed, basis = method.min_qualified(lot), method.basis(method.min_qualified_rule)
+    if len(passing) < needed:
         committee.report_at = now
         committee.save(update_fields=["report_at"])
-        lot_fail(lot=lot, basis=minimum.basis, detail={"qualified": len(passing)}, now=now,
+        lot_fail(lot=lot, basis=basis, detail={"qualified": len(passing)}, now=now,
                  actor=actor,
-                 reason=f"资格审查和符合性审查后合格的投标人不足{minimum.amount}家"
-                        f"（{minimum.basis}），本包废标。")
+                 reason=f"资格审查和符合性审查后合格的投标人不足{needed}家"
+                        f"（{basis}），本包废标。")
         return []
     demand = lot.project.demand
     scoring_method = demand.evaluation_method == "scoring"

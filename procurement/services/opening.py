@@ -15,9 +15,9 @@ from core.exceptions import InvalidTransition
 from core.refusals import records_refusals
 from core.transitions import transition
 from notifications.services import notify
-from rules.registry import rule
 
 from .. import sealing, steps
+from ..methods import policy
 from ..models import Announcement, Bid, Lot, Project
 from ..signals import lot_opened
 from .projects import project_settle
@@ -37,7 +37,8 @@ def _people(orgs):
 def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     """Open one lot at or after its deadline (server clock).
 
-    1. fewer sealed bids than the rule requires (3): not opened, the lot fails
+    1. fewer sealed bids than the method requires (``methods.policy``: 3 for
+       tendering, none for single source): not opened, the lot fails
        with the reason, and the purchaser and every bidder are told;
     2. otherwise every sealed bid is decrypted — price and declarations —
        and the opening table (开标一览表) is published to bidders and purchaser.
@@ -54,19 +55,20 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
         raise InvalidTransition(_("A lot opens at its bid deadline, not before."))
     bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.SEALED).select_related(
         "supplier"))
-    minimum = rule("opening.min_bidders")
+    method = policy(project.method)
+    needed, basis = method.min_to_open(lot), method.basis(method.min_to_open_rule)
     bidders = {b.supplier for b in bids}
     recipients = _people([project.purchaser, *([project.agency] if project.agency else []),
                           *bidders])
-    if len(bids) < int(minimum.amount):
+    if len(bids) < needed:
         with translation.override("zh-hans"):  # an official record, in Chinese
             reason = gettext(
                 "Only %(n)s bid(s) were received by the deadline; at least %(min)s are needed "
                 "to open (%(basis)s). The lot is not opened: re-tender or change the method."
-            ) % {"n": len(bids), "min": minimum.amount, "basis": minimum.basis}
+            ) % {"n": len(bids), "min": needed, "basis": basis}
         lot.opened_at = now
         lot.save(update_fields=["opened_at"])
-        lot_fail(lot=lot, reason=reason, basis=minimum.basis, detail={"bids": len(bids)},
+        lot_fail(lot=lot, reason=reason, basis=basis, detail={"bids": len(bids)},
                  now=now, actor=actor)
         send_on_commit(lot_opened, sender=Lot, lot=lot)
         return lot
