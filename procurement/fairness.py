@@ -15,8 +15,9 @@ Two readers use the patterns:
 - ``condition`` (qualification or scoring conditions): the pattern must match
   in the scope (``[^，。；]`` keeps it within a sub-clause; "未胶装的，按无效投标处理"
   spans one), and the pattern's exception (a lawful negation such as
-  "不作为评审因素", "不得以…作为") must not be found anywhere in the same
-  scope — "中标后在本地设立售后服务网点的，不作为评审因素" is lawful.
+  "不作为评审因素", "不得以…作为") must not be found in the sub-clauses it
+  matched nor open the next one — "中标后在本地设立售后服务网点的，不作为评审因素"
+  is lawful, "须在许昌设立分支机构，不要求注册资本" is not.
 - ``fee`` (bonds and fees): the pattern names the fee; the exception holds the
   words that waive it (不收取, 免收…). The waiver counts only in the fee's own
   sub-clause, so "本项目不收取标书费，但投标人须缴纳投标保证金5000元" waives the
@@ -149,6 +150,34 @@ def read_clauses(text: str):
             clauses = tuple(c.strip() for c in COMMAS.split(part) if c.strip())
             if clauses:
                 yield Scope(sentence, clauses)
+
+
+# A sub-clause that only qualifies the one before it ("…的，均不作为评审因素"), as opposed
+# to one that says something of its own ("…，不要求注册资本").
+QUALIFIER = re.compile(r"^(均|则|也|亦|可|将|一律)?不(得|予|再)?(作为|列为|构成|纳入|计入|计分|"
+                       r"加分|得分|考虑|作)")
+
+
+def excused(scope: Scope, match: re.Match, exception: re.Pattern | None) -> bool:
+    """Whether ``exception`` makes ``match`` (in ``scope.text``) lawful: found in the
+    sub-clauses the match covers, or opening the next one — "中标后在本地设立售后服务网点的，
+    不作为评审因素" — but not in a sub-clause that says something else
+    ("须在许昌设立分支机构，不要求注册资本" is still a branch requirement)."""
+    if exception is None:
+        return False
+    start = 0
+    covered, following = [], None
+    for clause in scope.clauses:
+        end = start + len(clause)
+        if start <= match.end() and end >= match.start() and end > start:
+            covered.append(clause)
+        elif start > match.end() and following is None:
+            following = clause
+        start = end + 1  # the joining comma
+    if any(exception.search(c) for c in covered):
+        return True
+    following = following or ""
+    return bool(QUALIFIER.search(following) and exception.search(following))
 
 
 @dataclass(frozen=True)
@@ -289,11 +318,8 @@ def scan(texts: dict[str, str], patterns=None, profile: str | None = None) -> li
 
     for field, text in texts.items():
         for scope in read_clauses(text):
-            whole = scope.text
             for pattern, rx, exception in conditions:
-                if exception and exception.search(whole):
-                    continue  # a lawful negation anywhere in the scope
-                if rx.search(whole):  # a pattern may span commas, or not: [^，。；]
+                if any(not excused(scope, m, exception) for m in rx.finditer(scope.text)):
                     add(pattern, field, scope)
             for pattern, rx, waiver in fees:
                 for index in range(len(scope.clauses)):

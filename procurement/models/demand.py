@@ -176,10 +176,10 @@ class FairnessPattern(models.Model):
     exception = models.CharField(
         _("unless"), max_length=300, blank=True,
         help_text=_("A regular expression that makes a match lawful: for a condition, found "
-                    "anywhere in the same part of the sentence (e.g. “不作为评审因素”, or "
-                    "“或相当于” after a brand); for a fee, the words that waive it, found in "
-                    "the fee's own sub-clause (e.g. “不收取|免收”). Sums such as “0元” are "
-                    "read as numbers: do not list them here."))
+                    "in the sub-clause matched or opening the next one that qualifies it "
+                    "(e.g. “不作为评审因素”, or “或相当于” after a brand); for a fee, the words "
+                    "that waive it, found in the fee's own sub-clause (e.g. “不收取|免收”). "
+                    "Sums such as “0元” are read as numbers: do not list them here."))
     message = models.CharField(_("explanation shown"), max_length=300)
     basis = models.CharField(_("legal basis"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
