@@ -26,7 +26,8 @@ from .selectors import SEALED_LOT_STATUSES
 class FairnessPatternForm(forms.ModelForm):
     class Meta:
         model = FairnessPattern
-        fields = ["topic", "severity", "pattern", "exception", "message", "basis", "is_active"]
+        fields = ["topic", "reader", "severity", "pattern", "exception", "message", "basis",
+                  "is_active"]
 
     def _regex(self, name):
         value = self.cleaned_data.get(name, "")
@@ -43,14 +44,23 @@ class FairnessPatternForm(forms.ModelForm):
     def clean_exception(self):
         return self._regex("exception")
 
+    def clean(self):
+        data = super().clean()
+        is_fee = data.get("reader") == FairnessPattern.Reader.FEE
+        if is_fee != (data.get("topic") in FairnessPattern.FEE_TOPICS):
+            raise forms.ValidationError(_("A fee pattern needs a fee topic (bid bond, "
+                                          "performance bond, document, platform or agency "
+                                          "fee), and a fee topic needs the fee reader."))
+        return data
+
 
 @admin.register(FairnessPattern)
 class FairnessPatternAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The finance bureau maintains the fair-competition check here."""
 
     form = FairnessPatternForm
-    list_display = ("topic", "severity", "pattern", "basis", "is_active")
-    list_filter = ("topic", "severity", "is_active")
+    list_display = ("topic", "reader", "severity", "pattern", "basis", "is_active")
+    list_filter = ("topic", "reader", "severity", "is_active")
     search_fields = ("pattern", "message")
 
 

@@ -19,15 +19,12 @@ THRESHOLDS = [
 
 
 def load(apps, schema_editor):
-    from procurement.data.fairness_patterns import PATTERNS
+    from procurement.data import fairness_patterns
 
-    FairnessPattern = apps.get_model("procurement", "FairnessPattern")
+    # The current defaults, with the fields this migration's model has (a later data
+    # migration sets the rest and retires the first defaults on databases that had them).
+    fairness_patterns.load(apps, schema_editor)
     Threshold = apps.get_model("procurement", "Threshold")
-    for topic, severity, pattern, exception, message, basis in PATTERNS:
-        FairnessPattern.objects.get_or_create(
-            pattern=pattern, defaults={"topic": topic, "severity": severity,
-                                       "exception": exception, "message": message,
-                                       "basis": basis})
     for kind, category, amount in THRESHOLDS:
         Threshold.objects.get_or_create(
             kind=kind, category=category, effective_from=dt.date(2023, 1, 1),

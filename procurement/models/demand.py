@@ -132,29 +132,54 @@ class EvaluationCriterion(models.Model):
 
 
 class FairnessPattern(models.Model):
-    """An admin-editable pattern of the fair-competition check (春风行动 1–4)."""
+    """An admin-editable pattern of the fair-competition check (春风行动 1–4, 19).
+
+    A ``condition`` pattern flags a qualification or scoring condition unless its
+    exception (a lawful negation) is found in the same scope of the sentence; a ``fee``
+    pattern names a fee or bond whose sums the reader takes and the rule registry judges
+    (``fees.*``), its exception being the words that waive it (see ``procurement.fairness``).
+    """
 
     class Severity(models.TextChoices):
         BLOCK = "block", _("Clear violation: refused")
         WARN = "warn", _("Possible violation: justify to proceed")
 
+    class Reader(models.TextChoices):
+        CONDITION = "condition", _("Condition (matched unless negated)")
+        FEE = "fee", _("Fee or bond (amount and percentage read, judged by the rules)")
+
     class Topic(models.TextChoices):
-        LOCALITY = "locality", _("Local registration or branch")
+        LOCALITY = "locality", _("Local registration, presence or performance")
         OWNERSHIP = "ownership", _("Ownership or foreign investment")
         SIZE = "size", _("Size thresholds")
-        BRAND = "brand", _("Named brand or patent")
+        BRAND = "brand", _("Named brand, maker or origin")
         YEARS = "years", _("Years in business")
-        HONOURS = "honours", _("Regional honours")
+        HONOURS = "honours", _("Awards, honours or memberships")
+        ROSTER = "roster", _("Prior listing in a roster or pool")
         FORMALITY = "formality", _("Invalidation for form (binding, paper, order)")
+        BID_BOND = "bid_bond", _("Bid bond")
+        PERFORMANCE_BOND = "perf_bond", _("Performance bond")
+        DOCUMENT_FEE = "document_fee", _("Fee for procurement documents")
+        PLATFORM_FEE = "platform_fee", _("Platform or transaction fee")
+        AGENCY_FEE = "agency_fee", _("Service fee of the central procurement agency")
         OTHER = "other", _("Other")
 
+    FEE_TOPICS = ("bid_bond", "perf_bond", "document_fee", "platform_fee", "agency_fee")
+
     topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
+    reader = models.CharField(
+        _("reader"), max_length=9, choices=Reader.choices, default=Reader.CONDITION,
+        help_text=_("Fee patterns name a fee or bond; whether it is allowed, and up to what "
+                    "percentage, comes from the rule profile in force."))
     severity = models.CharField(_("severity"), max_length=5, choices=Severity.choices)
     pattern = models.CharField(_("regular expression"), max_length=500)
     exception = models.CharField(
-        _("unless followed by"), max_length=200, blank=True,
-        help_text=_("A regular expression that, found right after a match, makes it lawful "
-                    "(e.g. “或相当于|或同等” after a brand)."))
+        _("unless"), max_length=300, blank=True,
+        help_text=_("A regular expression that makes a match lawful: for a condition, found "
+                    "in the sub-clause matched or opening the next one that qualifies it "
+                    "(e.g. “不作为评审因素”, or “或相当于” after a brand); for a fee, the words "
+                    "that waive it, found in the fee's own sub-clause (e.g. “不收取|免收”). "
+                    "Sums such as “0元” are read as numbers: do not list them here."))
     message = models.CharField(_("explanation shown"), max_length=300)
     basis = models.CharField(_("legal basis"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
@@ -163,6 +188,15 @@ class FairnessPattern(models.Model):
         verbose_name = _("fair-competition pattern")
         verbose_name_plural = _("fair-competition patterns")
         ordering = ["topic", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reader__in=["condition", "fee"]),
+                                   name="procurement_fairnesspattern_reader_valid"),
+            # A fee pattern must say which fee, so that the registry's rule for it applies.
+            models.CheckConstraint(
+                condition=Q(reader="condition") | Q(topic__in=[
+                    "bid_bond", "perf_bond", "document_fee", "platform_fee", "agency_fee"]),
+                name="procurement_fairnesspattern_fee_topic"),
+        ]
 
     def __str__(self):
         return f"{self.get_topic_display()}: {self.pattern}"

@@ -75,13 +75,13 @@ def _validate_criteria(method, category, criteria):
 
 
 def _refuse_blocking(hits):
-    blocking = [h for h in hits if h.pattern.severity == FairnessPattern.Severity.BLOCK]
+    blocking = [h for h in hits if h.severity == FairnessPattern.Severity.BLOCK]
     if blocking:
         first = blocking[0]
         raise RuleViolation(
             _("“%(excerpt)s”: %(message)s"),
-            params={"excerpt": first.excerpt[:80], "message": first.pattern.message},
-            code="fair_competition", basis=first.pattern.basis, field=first.field)
+            params={"excerpt": first.excerpt[:80], "message": first.message},
+            code="fair_competition", basis=first.basis, field=first.field)
 
 
 def _save_findings(demand, hits, now, actor):
@@ -90,9 +90,9 @@ def _save_findings(demand, hits, now, actor):
     for hit in hits:
         old = previous.get((hit.pattern.pk, hit.excerpt))
         FairnessFinding.objects.create(
-            demand=demand, pattern=hit.pattern, severity=hit.pattern.severity,
-            topic=hit.pattern.topic, field=hit.field, excerpt=hit.excerpt,
-            message=hit.pattern.message, basis=hit.pattern.basis,
+            demand=demand, pattern=hit.pattern, severity=hit.severity,
+            topic=hit.topic, field=hit.field, excerpt=hit.excerpt,
+            message=hit.message, basis=hit.basis,
             # A justification already given for the same clause carries over.
             justification=old.justification if old else "",
             overridden_by=old.overridden_by if old else None,
