@@ -114,7 +114,9 @@ def render_tender(project: Project) -> tuple[str, str, dict]:
         lines.append(f"  采购代理机构：{f['agency']['name']}；地址：{f['agency']['address']}；"
                      f"联系人：{f['agency']['contact']}；电话：{f['agency']['phone']}")
     lines.append(f"  项目联系人：{f['contact_name']}；电话：{f['contact_phone']}")
-    title = f"{project.purchaser.name}{project.title}{f['method_zh']}公告"
+    # 邀请招标: the tender invitation (投标邀请书) to the suppliers drawn (87号令 第14条).
+    kind = "投标邀请书" if project.method == Project.Method.INVITED else f"{f['method_zh']}公告"
+    title = f"{project.purchaser.name}{project.title}{kind}"
     return title, "\n".join(lines), f
 
 

@@ -19,7 +19,7 @@ from core.http import client_ip
 from .. import services
 from ..models import Prequalification, Project, QualificationApplication
 from ..selectors import invitation_stage
-from .notices import notice_answer
+from .notices import NoticeOutputSerializer, notice_answer
 from .projects import visible_project
 
 K = Organization.Kind
@@ -63,7 +63,8 @@ class QualificationNoticeApi(APIView):
         class Meta:
             ref_name = "QualificationNotice"
 
-    @extend_schema(request=InputSerializer, summary="Publish the qualification notice "
+    @extend_schema(request=InputSerializer, responses={201: NoticeOutputSerializer},
+                   summary="Publish the qualification notice "
                    "(资格预审公告) of an approved invitational tender")
     def post(self, request, pk):
         project = visible_project(request, pk)
