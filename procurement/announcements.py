@@ -114,7 +114,9 @@ def render_tender(project: Project) -> tuple[str, str, dict]:
         lines.append(f"  采购代理机构：{f['agency']['name']}；地址：{f['agency']['address']}；"
                      f"联系人：{f['agency']['contact']}；电话：{f['agency']['phone']}")
     lines.append(f"  项目联系人：{f['contact_name']}；电话：{f['contact_phone']}")
-    title = f"{project.purchaser.name}{project.title}{f['method_zh']}公告"
+    # 邀请招标: the tender invitation (投标邀请书) to the suppliers drawn (87号令 第14条).
+    kind = "投标邀请书" if project.method == Project.Method.INVITED else f"{f['method_zh']}公告"
+    title = f"{project.purchaser.name}{project.title}{kind}"
     return title, "\n".join(lines), f
 
 
@@ -129,3 +131,72 @@ def render_clarification(project: Project, text: str, new_deadline, rule_used):
                       f"（{rule_used.basis}）。"]
         fields["basis"] = rule_used.basis
     return f"{project.title}更正公告", "\n".join(lines), fields
+
+
+def render_qualification(project: Project, *, apply_until, draw_count: int,
+                         published_at) -> tuple[str, str, dict]:
+    """资格预审公告 of an invitational tender (87号令 第14条 第一项; its contents as 第15条
+    lists them): the project, the qualification conditions, how and by when to apply,
+    and how many suppliers will be drawn at random from those found qualified."""
+    demand = project.demand
+    lots = list(project.lots.prefetch_related("items"))
+    period = rule("invitation.qualification_period")
+    multiple = rule("invitation.pool_multiple")
+    fields = {
+        "project_code": project.code,
+        "project_name": project.title,
+        "method": project.method,
+        "method_zh": METHOD_ZH[project.method],
+        "purchaser": _org(project.purchaser),
+        "agency": _org(project.agency),
+        "budget": str(sum(lot.budget for lot in lots)),
+        "lots": [{"number": lot.number, "title": lot.title, "budget": str(lot.budget)}
+                 for lot in lots],
+        "technical_requirements": demand.technical_requirements,
+        "qualification_conditions": demand.qualification_conditions,
+        "published_at": published_at.isoformat(),
+        "apply_until": apply_until.isoformat(),
+        "draw_count": draw_count,
+        "pool_multiple": str(multiple.amount),
+        "contact_name": project.contact_name,
+        "contact_phone": project.contact_phone,
+        "basis": f"法 第34条; {period.basis}",
+    }
+    lines = [
+        f"项目编号：{project.code}",
+        f"项目名称：{project.title}",
+        f"采购方式：{METHOD_ZH[project.method]}",
+        f"预算金额：{float(fields['budget']):,.2f}元",
+        "",
+        "一、采购需求",
+    ]
+    for lot in lots:
+        lines.append(f"  第{lot.number}包 {lot.title}：预算{lot.budget:,.2f}元。")
+    lines += [
+        f"  技术要求：{demand.technical_requirements}",
+        "",
+        "二、供应商资格条件",
+        "  1. 满足《中华人民共和国政府采购法》第二十二条规定；",
+        f"  2. 特定资格要求：{demand.qualification_conditions or '无'}",
+        "",
+        "三、资格预审申请",
+        f"  公告期限：自{_t(published_at)}起不少于{period.amount}个工作日（{period.basis}）。",
+        f"  申请截止时间：{_t(apply_until)}（以平台服务器时间为准，逾期不予受理）。",
+        "  申请方式：在春风政采平台注册后在线提交资格证明文件及承诺函，不收取任何费用。",
+        "",
+        "四、资格审查和随机抽取",
+        "  申请截止后，采购人（采购代理机构）对申请人逐一进行资格审查，并告知不合格的申请人原因；"
+        f"从资格审查合格的供应商中随机抽取{draw_count}家发出投标邀请"
+        f"（法 第34条；87号令 第14条）。抽取的随机种子和结果在平台留存，可复核。",
+        "",
+        "五、联系方式",
+        f"  采购人：{fields['purchaser']['name']}；地址：{fields['purchaser']['address']}；"
+        f"联系人：{fields['purchaser']['contact']}；电话：{fields['purchaser']['phone']}",
+    ]
+    if fields["agency"]:
+        lines.append(f"  采购代理机构：{fields['agency']['name']}；"
+                     f"地址：{fields['agency']['address']}；"
+                     f"联系人：{fields['agency']['contact']}；电话：{fields['agency']['phone']}")
+    lines.append(f"  项目联系人：{project.contact_name}；电话：{project.contact_phone}")
+    title = f"{project.purchaser.name}{project.title}资格预审公告"
+    return title, "\n".join(lines), fields

@@ -3,7 +3,16 @@ includes them)."""
 
 from django.urls import path
 
-from .apis import bidding, budgets, demands, evaluation, notices, projects, queries
+from .apis import (
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    invitations,
+    notices,
+    projects,
+    queries,
+)
 
 urlpatterns = [
     path("budget-lines/", budgets.BudgetLineListApi.as_view(), name="budget-line-list"),
@@ -30,6 +39,16 @@ urlpatterns = [
          name="project-assistant"),
     path("projects/<int:pk>/clarify/", notices.ProjectClarifyApi.as_view(),
          name="project-clarify"),
+    # 邀请招标 (法 第34条; 87号令 第14条)
+    path("projects/<int:pk>/qualification-notice/",
+         invitations.QualificationNoticeApi.as_view(), name="qualification-notice"),
+    path("projects/<int:pk>/qualification-applications/",
+         invitations.QualificationApplicationListApi.as_view(),
+         name="qualification-application-list"),
+    path("qualification-applications/<int:pk>/review/",
+         invitations.QualificationReviewApi.as_view(), name="qualification-review"),
+    path("projects/<int:pk>/draw/", invitations.InvitationDrawApi.as_view(),
+         name="invitation-draw"),
     path("projects/<int:pk>/documents/", bidding.DocumentsObtainApi.as_view(),
          name="documents-obtain"),
     path("lots/<int:pk>/bids/", bidding.BidSubmitApi.as_view(), name="bid-submit"),

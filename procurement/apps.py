@@ -25,6 +25,10 @@ class ProcurementConfig(AppConfig):
                           statutory=True)
         register_category("procurement.result", _("Result of a procurement you bid in"),
                           statutory=True)
+        register_category("procurement.qualification",
+                          _("Result of your qualification application"), statutory=True)
+        register_category("procurement.invitation",
+                          _("Invitation to bid in an invitational tender"), statutory=True)
         register_category("procurement.query",
                           _("Questions from an evaluation committee about your bid"),
                           statutory=True)
@@ -63,6 +67,14 @@ class ProcurementConfig(AppConfig):
             "bid.query_decide": _("Committee decided on a bidder's answer"),
             "project.assistant": _("Procurement assistant named"),
             "project.retender": _("Failed lots procured again"),
+            "qualification.notice": _("Qualification notice published"),
+            "qualification.apply": _("Qualification application submitted"),
+            "qualification.review": _("Qualification application reviewed"),
+            "invitation.draw": _("Suppliers drawn at random and invited"),
+            "qualification.notice_refused": _("Qualification notice refused"),
+            "qualification.apply_refused": _("Qualification application refused"),
+            "qualification.review_refused": _("Qualification review refused"),
+            "invitation.draw_refused": _("Draw of the suppliers to invite refused"),
             # Refusals, recorded by core.refusals for every caller (the service's name).
             "budget.line_create_refused": _("Budget line refused"),
             "intention.publish_refused": _("Procurement intention refused"),

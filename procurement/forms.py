@@ -351,3 +351,35 @@ class QueryAnswerForm(forms.Form):
     confirm = forms.TypedChoiceField(choices=[("", ""), *YES_NO], coerce=_yes,
                                      empty_value=None, required=False)
     answer = forms.CharField(required=False)
+
+
+# --- 邀请招标: qualification notice, applications, review, draw (services.invitations) ---
+
+class QualificationNoticeForm(BootstrapFormMixin, forms.Form):
+    apply_until = forms.DateTimeField(
+        label=_("Applications until"), validators=[validate_plausible_date],
+        help_text=_("At least 5 working days after publication (87号令 第14、16条)."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    draw_count = forms.IntegerField(
+        label=_("Suppliers to be drawn"), min_value=1, max_value=50, initial=3,
+        help_text=_("At least 3, drawn at random from the qualified (法 第34条)."))
+
+
+class QualificationApplyForm(BootstrapFormMixin, forms.Form):
+    files = MultipleFileField(
+        label=_("Qualification documents"),
+        help_text=_("Business licence, the documents the conditions ask for: PDF, Word, Excel, "
+                    "ZIP, PNG or JPEG, checked by content."))
+    declaration = forms.BooleanField(
+        label=_("I declare that the documents are true and that we meet the conditions of "
+                "法 第22条"), required=False)
+
+
+class QualificationReviewForm(forms.Form):
+    qualified = forms.TypedChoiceField(choices=YES_NO, coerce=_yes)
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class InvitationDrawForm(BootstrapFormMixin, forms.Form):
+    count = forms.IntegerField(label=_("Number to draw"), min_value=1, max_value=50,
+                               help_text=_("At least 3 (法 第34条)."))

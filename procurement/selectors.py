@@ -12,6 +12,7 @@ from accounts.models import Organization
 from accounts.selectors import is_supervisor
 from core.models import StatusChange
 from deadlines.services import running_deadline
+from rules.registry import rule
 
 from . import steps
 from .filters import BidFilterSet, DemandFilterSet, NoticeFilterSet, ProjectFilterSet
@@ -24,9 +25,13 @@ from .models import (
     CommitteeMember,
     Demand,
     EvaluationResult,
+    Invitation,
+    InvitationDraw,
     Lot,
+    Prequalification,
     ProcurementIntention,
     Project,
+    QualificationApplication,
     Review,
     Score,
 )
@@ -363,3 +368,59 @@ def sealed_messages() -> Q:
     for pk in set(notices):
         sealed |= Q(idempotency_key__startswith=f"clarification:{pk}:")
     return Q(category="procurement.clarification") & sealed
+
+
+# --- 邀请招标: the stage before the tender invitation (services.invitations) -------------
+
+def invitation_stage(project: Project, *, now=None) -> dict:
+    """The organiser's (and supervision's) view of an invitational tender before the
+    invitation: the qualification notice, the applications with their documents, the
+    draw — seed, pool and those drawn — and what may be done now. The review page, the
+    draw page and the API read it."""
+    now = now or timezone.now()
+    pq = (Prequalification.objects.filter(project=project).select_related("announcement")
+          .first())
+    applications = list(project.qualification_applications
+                        .select_related("supplier", "user", "reviewed_by")
+                        .prefetch_related("files").order_by("submitted_at", "id"))
+    draw = (InvitationDraw.objects.filter(project=project).select_related("drawn_by")
+            .first())
+    names = {a.supplier_id: a.supplier for a in applications}
+    pending = sum(a.status == QualificationApplication.Status.SUBMITTED for a in applications)
+    qualified = [a for a in applications
+                 if a.status == QualificationApplication.Status.QUALIFIED]
+    closed = pq is not None and now >= pq.apply_until
+    open_stage = (pq is not None and closed and draw is None
+                  and project.status == Project.Status.APPROVED)
+    return {
+        "prequalification": pq, "applications": applications, "draw": draw,
+        "closed": closed, "pending": pending, "qualified": qualified,
+        "pool": [names.get(pk) for pk in draw.pool] if draw else [],
+        "drawn": [names.get(pk) for pk in draw.drawn] if draw else [],
+        "can_publish": (pq is None and project.method == Project.Method.INVITED
+                        and project.status == Project.Status.APPROVED),
+        "can_review": open_stage,
+        "can_draw": open_stage and pending == 0,
+        "min_drawn": int(rule("invitation.min_drawn").amount),
+        "pool_multiple": int(rule("invitation.pool_multiple").amount),
+    }
+
+
+def supplier_invitation(project: Project, organization: Organization | None) -> dict:
+    """What a supplier sees of an invitational tender on its notices: its own
+    application (with the reason when not qualified), whether it is invited, and —
+    when it is not — why it may not obtain the documents or bid (法 第34条)."""
+    if project.method != Project.Method.INVITED or organization is None or \
+            organization.kind != Organization.Kind.SUPPLIER:
+        return {}
+    pq = Prequalification.objects.filter(project=project).first()
+    application = QualificationApplication.objects.filter(
+        project=project, supplier=organization).first()
+    invited = Invitation.objects.filter(project=project, supplier=organization).exists()
+    now = timezone.now()
+    return {
+        "prequalification": pq, "application": application, "invited": invited,
+        "may_apply": (pq is not None and application is None and now < pq.apply_until
+                      and project.status == Project.Status.APPROVED),
+        "basis": rule("invitation.min_drawn").basis,
+    }

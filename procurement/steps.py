@@ -36,13 +36,14 @@ from django.utils.translation import pgettext_lazy
 
 from core.transitions import StateTable, Step
 
-from .models import Bid, BidQuery, Demand, Lot, Project
+from .models import Bid, BidQuery, Demand, Lot, Project, QualificationApplication
 
 P = Project.Status
 L = Lot.Status
 B = Bid.Status
 Q = BidQuery.Status
 D = Demand.Status
+QA = QualificationApplication.Status
 
 PROJECT = StateTable("procurement.Project", [
     Step("submit", P.DRAFT, P.SUBMITTED, _("Submit for approval")),
@@ -91,7 +92,14 @@ DEMAND = StateTable("procurement.Demand", [
     Step("use", D.CHECKED, D.USED, _("Draft a project from it")),
 ])
 
-TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND)
+# 邀请招标: the organiser finds each applicant qualified or not, with the reason
+# (services.invitations.qualification_review; 87号令 第14条).
+QUALIFICATION = StateTable("procurement.QualificationApplication", [
+    Step("qualify", QA.SUBMITTED, QA.QUALIFIED, _("Qualified")),
+    Step("disqualify", QA.SUBMITTED, QA.NOT_QUALIFIED, _("Not qualified")),
+])
+
+TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, QUALIFICATION)
 
 # Steps the platform takes by itself: no person presses a button for them.
 AUTOMATIC = {
@@ -100,6 +108,7 @@ AUTOMATIC = {
     BID.model_label: frozenset({"open", "qualify", "reject", "score", "win", "lose"}),
     BID_QUERY.model_label: frozenset(),
     DEMAND.model_label: frozenset({"check", "use"}),
+    QUALIFICATION.model_label: frozenset(),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bidding, budgets, demands, evaluation, notices, projects
+from .views import bidding, budgets, demands, evaluation, invitations, notices, projects
 
 app_name = "procurement"
 
@@ -11,6 +11,20 @@ urlpatterns = [
     # Suppliers bid; everyone entitled sees the opening table.
     path("procurement/projects/<int:pk>/documents/", bidding.documents_obtain,
          name="documents-obtain"),
+    # 邀请招标: the qualification notice, applications, review and the draw (before the
+    # project's step URLs, whose <action> would take these words).
+    path("procurement/projects/<int:pk>/qualification/", invitations.qualification_list,
+         name="qualification-list"),
+    path("procurement/projects/<int:pk>/qualification/notice/",
+         invitations.qualification_notice_publish, name="qualification-notice"),
+    path("procurement/projects/<int:pk>/qualification/apply/",
+         invitations.qualification_apply, name="qualification-apply"),
+    path("procurement/projects/<int:pk>/qualification/<int:application_pk>/review/",
+         invitations.qualification_review, name="qualification-review"),
+    path("procurement/projects/<int:pk>/draw/", invitations.invitation_draw,
+         name="invitation-draw"),
+    path("procurement/qualification-files/<int:pk>/", invitations.qualification_file,
+         name="qualification-file"),
     path("procurement/lots/<int:lot_pk>/bid/", bidding.bid_create, name="bid-create"),
     path("procurement/lots/<int:lot_pk>/opening/", bidding.opening, name="opening"),
     path("procurement/bids/", bidding.bid_list, name="bid-list"),

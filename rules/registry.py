@@ -168,6 +168,11 @@ NATIONAL = [
       "法 第34条; 87号令 第14条"),
     R("invitation.pool_multiple", M, _("Invitational tendering: pool size, times those drawn"),
       2, N, "87号令 第14条"),
+    # 资格预审公告: its period (87号令 第16条 names 5 WD for tender and qualification
+    # notices; RULES.md does not list it: verify).
+    R("invitation.qualification_period", M,
+      _("Invitational tendering: qualification notice period, at least"), 5, WD,
+      "87号令 第14、16条", verify=True),
     # Fees and bonds
     R("fees.bid_bond_max", F, _("Bid bond at most"), 2, PCT, "条例 第33条"),
     R("fees.performance_bond_max", F, _("Performance bond at most"), 10, PCT, "条例 第48条"),

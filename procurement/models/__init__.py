@@ -17,6 +17,12 @@ from .evaluation import (
     Review,
     Score,
 )
+from .invitation import (
+    InvitationDraw,
+    Prequalification,
+    QualificationApplication,
+    QualificationFile,
+)
 from .method import Invitation
 from .project import Announcement, Lot, Project
 
@@ -37,9 +43,13 @@ __all__ = [
     "FairnessFinding",
     "FairnessPattern",
     "Invitation",
+    "InvitationDraw",
     "Lot",
+    "Prequalification",
     "ProcurementIntention",
     "Project",
+    "QualificationApplication",
+    "QualificationFile",
     "Review",
     "Score",
     "Threshold",

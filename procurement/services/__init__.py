@@ -10,6 +10,12 @@ from .evaluation import (
     evaluation_complete,
     score_submit,
 )
+from .invitations import (
+    invitation_draw,
+    qualification_apply,
+    qualification_notice_publish,
+    qualification_review,
+)
 from .opening import lot_open, lots_open_due, opening_table, project_open_due
 from .projects import (
     announcement_clarify,
@@ -53,6 +59,7 @@ __all__ = [
     "evaluation_complete",
     "explanation_request",
     "intention_publish",
+    "invitation_draw",
     "lot_open",
     "lots_open_due",
     "opening_table",
@@ -65,5 +72,8 @@ __all__ = [
     "project_retender",
     "project_return",
     "project_submit",
+    "qualification_apply",
+    "qualification_notice_publish",
+    "qualification_review",
     "score_submit",
 ]

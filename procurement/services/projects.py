@@ -35,6 +35,7 @@ from ..rules import (
     clarification_deadline,
 )
 from ..sealing import new_lot_key
+from .invitations import check_drawn, invitations_send
 
 logger = logging.getLogger(__name__)
 
@@ -342,6 +343,7 @@ def project_announce(*, project: Project, actor, documents_from: dt.datetime,
     if project.status != P.APPROVED:
         raise InvalidTransition(_("Only an approved project can be announced."))
     check_intention(intention=project.demand.intention, now=now)
+    check_drawn(project)  # 邀请招标: the invited are drawn first (法 第34条)
     check_periods(method=project.method, documents_from=documents_from,
                   documents_until=documents_until, bid_deadline=bid_deadline, now=now)
     project.documents_from, project.documents_until = documents_from, documents_until
@@ -355,8 +357,11 @@ def project_announce(*, project: Project, actor, documents_from: dt.datetime,
                    update_fields=["wrapped_key"])
     _schedule_opening(project)
     title, body, fields = render_tender(project)
-    return Announcement.objects.create(project=project, kind=Announcement.Kind.TENDER,
-                                       title=title, body=body, fields=fields, published_at=now)
+    announcement = Announcement.objects.create(project=project, kind=Announcement.Kind.TENDER,
+                                               title=title, body=body, fields=fields,
+                                               published_at=now)
+    invitations_send(project, announcement, now=now)  # 邀请招标: the 投标邀请书
+    return announcement
 
 
 @records_refusals()

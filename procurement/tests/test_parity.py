@@ -17,7 +17,16 @@ import pytest
 
 from procurement import forms, services
 from procurement import urls as page_urls
-from procurement.apis import bidding, budgets, demands, evaluation, notices, projects, queries
+from procurement.apis import (
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    invitations,
+    notices,
+    projects,
+    queries,
+)
 
 # Supplied by the caller, never typed: who acts and from where (actor, user, expert, ip),
 # when (now), for which organisation (purchaser, supplier), the object acted on (in the
@@ -25,7 +34,7 @@ from procurement.apis import bidding, budgets, demands, evaluation, notices, pro
 # the API).
 CONTEXT = {"actor", "user", "expert", "ip", "now", "purchaser", "supplier",
            "idempotency_key"}
-ACTED_ON = {"project", "lot", "bid", "query", "finding"}
+ACTED_ON = {"project", "lot", "bid", "query", "finding", "application"}
 # ...except where that name is the person's choice: the winner confirmed is a bid of the
 # lot acted on.
 CHOSEN = {"award_confirm": {"bid"}}
@@ -148,6 +157,26 @@ CASES = {
     "bid_query_answer": (
         form_fields(forms.QueryAnswerForm),
         set(queries.QueryAnswerApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "qualification_notice_publish": (
+        form_fields(forms.QualificationNoticeForm),
+        set(invitations.QualificationNoticeApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "qualification_apply": (
+        form_fields(forms.QualificationApplyForm),
+        set(invitations.QualificationApplicationListApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "qualification_review": (
+        form_fields(forms.QualificationReviewForm),
+        set(invitations.QualificationReviewApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "invitation_draw": (
+        form_fields(forms.InvitationDrawForm),
+        set(invitations.InvitationDrawApi.InputSerializer().fields),
         {}, {}, {},
     ),
     "bid_query_decide": (

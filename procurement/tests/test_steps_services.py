@@ -44,6 +44,9 @@ JOURNEYS = {
     "price_corrections": {
         "procurement.BidQuery": {"confirm", "reject"},
     },
+    "qualification": {
+        "procurement.QualificationApplication": {"qualify", "disqualify"},
+    },
 }
 
 
@@ -188,6 +191,31 @@ def test_a_corrected_price_confirmed_and_one_declined(demand, alice, approver):
     assert [(r.step, r.new) for r in StatusChange.of(yes)] == [("confirm", "accepted")]
     assert [(r.step, r.new) for r in StatusChange.of(no)] == [("reject", "rejected")]
     assert_took("price_corrections")
+
+
+def test_applicants_found_qualified_and_not(purchaser_org, alice):
+    """邀请招标: the organiser's review of qualification applications (services.invitations)."""
+    from procurement.tests.factories import ProjectFactory
+
+    project = ProjectFactory(approved=True, method=Project.Method.INVITED,
+                             purchaser=purchaser_org)
+    until = NOW + dt.timedelta(days=8)
+    services.qualification_notice_publish(project=project, actor=alice, apply_until=until,
+                                          draw_count=3, now=NOW)
+    applications = []
+    for name in ("甲供应商", "乙供应商"):
+        org, user = _supplier(name)
+        applications.append(services.qualification_apply(
+            project=project, supplier=org, user=user, declaration=True, now=NOW,
+            files=[services.Upload("执照.pdf", PDF)]))
+    after = until + dt.timedelta(hours=1)
+    services.qualification_review(application=applications[0], actor=alice, qualified=True,
+                                  now=after)
+    services.qualification_review(application=applications[1], actor=alice, qualified=False,
+                                  reason="资质证书过期", now=after)
+    assert [r.step for r in StatusChange.of(applications[1])] == ["disqualify"]
+    assert StatusChange.of(applications[1]).get().reason == "资质证书过期"
+    assert_took("qualification")
 
 
 def test_the_journeys_take_every_step_of_every_table():

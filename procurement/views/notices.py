@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from .. import steps
 from ..models import Announcement
-from ..selectors import notice_filterset, public_intentions
+from ..selectors import notice_filterset, public_intentions, supplier_invitation
 
 
 def notice_list(request):
@@ -25,5 +25,7 @@ def notice_detail(request, pk):
     return render(request, "procurement/notice_detail.html", {
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
         "bidding_open": bidding_open,
+        # 邀请招标: the supplier's application, and whether it may bid (法 第34条).
+        "invitation": supplier_invitation(project, getattr(request, "organization", None)),
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
         if bidding_open else []})
