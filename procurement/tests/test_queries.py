@@ -57,10 +57,7 @@ def open_lot(demand, alice, approver, specs, reservation="none"):
         purchaser=demand.purchaser, actor=alice, demand=demand, title=demand.title,
         method="open", contact_name="李爱丽", contact_phone="0374-2961020", now=NOW,
         lots=[{"title": "计算机教室设备", "budget": Decimal("600000"),
-               "ceiling_price": Decimal("580000"), "sme_reservation": reservation,
-               # Unreserved within the limits: with a reason 46号 第6条 allows.
-               "not_reserved_reason": "no_competition",
-               "not_reserved_detail": "本地同类中小企业不足，无法确保充分竞争"}])
+               "ceiling_price": Decimal("580000"), "sme_reservation": reservation}])
     services.project_submit(project=project, actor=alice, now=NOW)
     services.project_approve(project=project, actor=approver, now=NOW)
     services.project_announce(project=project, actor=alice, documents_from=NOW,
