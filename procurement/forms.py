@@ -318,6 +318,8 @@ class BidForm(BootstrapFormMixin, forms.Form):
                     "item": item.name}, max_length=200, required=False)
             self.fields[f"maker_scale_{item.pk}"] = forms.ChoiceField(
                 label=_("Scale of that maker"), choices=self.MAKER_SCALES, required=False)
+            self.fields[f"maker_{item.pk}"].widget.attrs["class"] = "form-control"
+            self.fields[f"maker_scale_{item.pk}"].widget.attrs["class"] = "form-select"
         # The itemised prices belong with the price, before the declarations and files.
         names = [f"unit_price_{item.pk}" for item in self.items]
         makers = [f"{kind}_{item.pk}" for item in self.items

@@ -28,5 +28,5 @@ def test_the_bid_form_and_the_supervision_desk(demo, live_server, page, screensh
     page.goto(f"{url}/supervision/")
     assert page.get_by_test_id("sme-shares").is_visible()
     assert page.get_by_test_id("sme-not-reserved").is_visible()
-    screenshot("2-supervision-sme", target=page.get_by_test_id("sme-shares"))
-    screenshot("3-supervision-desk")
+    page.get_by_test_id("sme-shares").scroll_into_view_if_needed()
+    screenshot("2-supervision-desk")
