@@ -4,11 +4,14 @@ Every field 87号令 第13条 and 条例 第30条 require is stored as structure
 data (for the portal, feeds and OCDS later) and rendered as the notice's text.
 """
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from rules.registry import rule
 
 from .models import Lot, Project
+from .rules import deduction_rules
 
 RESERVATION_ZH = {Lot.Reservation.NONE: "不专门面向中小企业",
                   Lot.Reservation.WHOLE: "专门面向中小企业采购",
@@ -27,6 +30,32 @@ def _org(org) -> dict:
         return {}
     return {"name": org.name, "address": org.address, "contact": org.contact_name,
             "phone": org.contact_phone}
+
+
+def sme_deductions(lot: Lot, category: str) -> dict | None:
+    """The price deductions of a lot not wholly reserved, as chosen by the purchaser
+    within 财库〔2022〕19号's ranges (the minimum if none was chosen): the documents state
+    them (财库〔2020〕46号 第12条, verify)."""
+    if lot.sme_reservation == Lot.Reservation.WHOLE:
+        return None
+    rate, consortium = deduction_rules(category)
+    return {"small_micro": str(lot.sme_deduction if lot.sme_deduction is not None
+                               else rate.amount),
+            "consortium": str(lot.sme_consortium_deduction
+                              if lot.sme_consortium_deduction is not None
+                              else consortium.amount),
+            "basis": f"{rate.basis}; {rule('sme.deduction_published').basis}"}
+
+
+def _sme_deduction_line(lot: Lot, category: str) -> str | None:
+    d = sme_deductions(lot, category)
+    if d is None:
+        return None
+    small, joint = (f"{Decimal(d[k]).normalize():f}" for k in ("small_micro", "consortium"))
+    return (f"    中小企业价格扣除：对小微企业报价给予{small}%的扣除；"
+            f"联合体或分包中小微企业合同份额占30%以上的，给予联合体或大中型企业报价"
+            f"{joint}%的扣除，用扣除后的价格参加评审"
+            f"（{d['basis']}）。")
 
 
 def tender_fields(project: Project) -> dict:
@@ -62,6 +91,8 @@ def tender_fields(project: Project) -> dict:
         "contact_phone": project.contact_phone,
         "bid_bond": "0",
         "basis": rule("fees.bid_bond_max").basis,
+        "sme_deductions": {str(lot.number): sme_deductions(lot, demand.category)
+                           for lot in lots},
     }
 
 
@@ -80,6 +111,8 @@ def render_tender(project: Project) -> tuple[str, str, dict]:
         share = f"（预留{lot.reserved_share}%）" if lot.sme_reservation == "partial" else ""
         lines.append(f"  第{lot.number}包 {lot.title}：预算{lot.budget:,.2f}元{ceiling}；"
                      f"{RESERVATION_ZH[lot.sme_reservation]}{share}。")
+        if deduction := _sme_deduction_line(lot, project.demand.category):
+            lines.append(deduction)
         for item in f["items"]:
             if item.get("lot") == lot.number:
                 lines.append(f"    · {item['name']} {item['quantity']}{item['unit']}"

@@ -144,6 +144,30 @@ class LotForm(BootstrapFormMixin, forms.Form):
     reserved_share = forms.DecimalField(label=_("Reserved share (%)"), max_digits=5,
                                         decimal_places=2, required=False, min_value=0,
                                         max_value=100)
+    # 财库〔2020〕46号 第6、8条, 财库〔2022〕19号: the service checks the values.
+    reserved_small_micro_share = forms.DecimalField(
+        label=_("Of it for small and micro firms (%)"), max_digits=5, decimal_places=2,
+        required=False, min_value=0, max_value=100,
+        help_text=_("Partial reservation only; at least 60 %."))
+    sme_deduction = forms.DecimalField(
+        label=_("Price deduction for small/micro firms (%)"), max_digits=5, decimal_places=2,
+        required=False, min_value=0, max_value=100,
+        help_text=_("Goods and services 10–20 %, engineering 3–5 % (财库〔2022〕19号); empty: "
+                    "the minimum. Printed in the announcement."))
+    sme_consortium_deduction = forms.DecimalField(
+        label=_("Price deduction for a consortium (%)"), max_digits=5, decimal_places=2,
+        required=False, min_value=0, max_value=100,
+        help_text=_("Small/micro share at least 30 %: goods and services 4–6 %, engineering "
+                    "1–2 %; empty: the minimum."))
+    not_reserved_reason = forms.ChoiceField(
+        label=_("Reason for not reserving"), required=False,
+        choices=[("", "—"), *[(c, label) for c, label in Lot.NotReservedReason.choices
+                              if c != Lot.NotReservedReason.TOO_FEW_SMES]],
+        help_text=_("Needed when the rules reserve the lot for SMEs and it is not reserved "
+                    "(财库〔2020〕46号 第6条); shown to the finance bureau."))
+    not_reserved_detail = forms.CharField(
+        label=_("Explanation for not reserving"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}))
     items = forms.ModelMultipleChoiceField(
         label=_("Items in this lot"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -260,8 +284,18 @@ class BidForm(BootstrapFormMixin, forms.Form):
                     "(大型, 中型, 小型 or 微型) | share of the contract in %. You are the lead "
                     "member and keep the rest."))
 
+    consortium_control = forms.BooleanField(
+        label=_("A small or micro member controls, or is managed by, another member"),
+        required=False,
+        help_text=_("A direct holding or management relationship: no consortium price "
+                    "deduction (财库〔2020〕46号 第9条)."))
+
     field_order = ["price", "price_words", "brand", "model", "sme_scale", "sme_items_by_smes",
-                   "consortium", "contact_name", "contact_phone", "files"]
+                   "consortium", "consortium_control", "contact_name", "contact_phone",
+                   "files"]
+    MAKER_SCALES = [("", "—"), ("large", _("Large enterprise")),
+                    ("medium", _("Medium enterprise")), ("small", _("Small enterprise")),
+                    ("micro", _("Micro enterprise"))]
     SCALES = {"大型": "large", "中型": "medium", "小型": "small", "微型": "micro",
               "large": "large", "medium": "medium", "small": "small", "micro": "micro"}
 
@@ -277,10 +311,42 @@ class BidForm(BootstrapFormMixin, forms.Form):
                 help_text=_("Optional itemised price; the total of quantity × unit price "
                             "is checked against your price at evaluation."))
             self.fields[f"unit_price_{item.pk}"].widget.attrs["class"] = "form-control"
+        # The 中小企业声明函 lists each item with its maker and the maker's scale.
+        for item in self.items:
+            self.fields[f"maker_{item.pk}"] = forms.CharField(
+                label=_("Maker of %(item)s (manufacturer, builder or provider)") % {
+                    "item": item.name}, max_length=200, required=False)
+            self.fields[f"maker_scale_{item.pk}"] = forms.ChoiceField(
+                label=_("Scale of that maker"), choices=self.MAKER_SCALES, required=False)
+            self.fields[f"maker_{item.pk}"].widget.attrs["class"] = "form-control"
+            self.fields[f"maker_scale_{item.pk}"].widget.attrs["class"] = "form-select"
         # The itemised prices belong with the price, before the declarations and files.
         names = [f"unit_price_{item.pk}" for item in self.items]
+        makers = [f"{kind}_{item.pk}" for item in self.items
+                  for kind in ("maker", "maker_scale")]
         order = list(self.field_order)
-        self.order_fields(order[:2] + names + order[2:])
+        self.order_fields(order[:2] + names + order[2:5] + makers + order[5:])
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [bool(cleaned.get(f"maker_{i.pk}")) or bool(cleaned.get(f"maker_scale_{i.pk}"))
+                 for i in self.items]
+        if any(given):
+            for item in self.items:
+                if not cleaned.get(f"maker_{item.pk}") or \
+                        not cleaned.get(f"maker_scale_{item.pk}"):
+                    self.add_error(f"maker_{item.pk}", _(
+                        "The SME declaration lists every item: give its maker and the "
+                        "maker's scale."))
+        return cleaned
+
+    def sme_items(self) -> list[dict]:
+        """The SME declaration's rows (item id, maker, maker's scale), as the API takes
+        them; none when the bidder left them all empty."""
+        rows = [{"item": item.pk, "maker": self.cleaned_data.get(f"maker_{item.pk}", ""),
+                 "maker_scale": self.cleaned_data.get(f"maker_scale_{item.pk}", "")}
+                for item in self.items]
+        return rows if any(r["maker"] for r in rows) else []
 
     def clean_consortium(self):
         members = []

@@ -79,7 +79,8 @@ def check_method(*, method: str, category: str, budget: Decimal, justification: 
 
 
 def suggest_sme_reservation(*, category: str, budget: Decimal) -> tuple[str, Decimal | None]:
-    """财库〔2020〕46号 第8条: wholly reserved up to 200万 (400万 works), else ≥30%."""
+    """财库〔2020〕46号 第7、8条 (verify): wholly reserved from the purchasing threshold up
+    to 200万 (400万 works), else ≥30%."""
     limit_rule = rule("sme.reserve_all_max_works" if category == "engineering"
                       else "sme.reserve_all_max_goods")
     floor = threshold(Threshold.Kind.PROCUREMENT, category)
@@ -88,6 +89,123 @@ def suggest_sme_reservation(*, category: str, budget: Decimal) -> tuple[str, Dec
     if budget <= Decimal(limit_rule.amount):
         return Lot.Reservation.WHOLE, Decimal("100")
     return Lot.Reservation.PARTIAL, Decimal(rule("sme.reserve_share").amount)
+
+
+# --- SMEs: reservation and price deduction (财库〔2020〕46号, 财库〔2022〕19号) ---------
+
+R_ = Lot.NotReservedReason
+# The item of 46号 第6条 each reason is (verify); the re-run after too few SMEs is 第10条.
+NOT_RESERVED_ITEMS = {R_.NON_ENTERPRISE: "（一）", R_.ONLY_LARGE: "（二）",
+                      R_.NO_COMPETITION: "（三）", R_.FRAMEWORK: "（四）", R_.PROVINCIAL: "（五）"}
+# What a purchaser may choose; TOO_FEW_SMES is the platform's, set by a re-tender.
+PURCHASER_NOT_RESERVED_REASONS = list(NOT_RESERVED_ITEMS)
+
+
+def not_reserved_basis(reason: str) -> str:
+    """The legal basis of a reason for not reserving a lot."""
+    if reason == R_.TOO_FEW_SMES:
+        return rule("sme.reserved_min_bidders").basis
+    if reason in NOT_RESERVED_ITEMS:
+        return f"{rule('sme.not_reserved_reasons').basis}第{NOT_RESERVED_ITEMS[reason]}项"
+    return ""
+
+
+def deduction_rules(category: str):
+    """The registry's ranges of the deduction for a small/micro firm and for a consortium
+    (财库〔2022〕19号): engineering has its own, goods and services share theirs."""
+    works = category == "engineering"
+    return (rule("sme.deduction_works" if works else "sme.deduction_goods"),
+            rule("sme.consortium_deduction_works" if works
+                 else "sme.consortium_deduction_goods"))
+
+
+def _percent(value, n: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        raise RuleViolation(_("Lot %(n)s: enter the percentages as numbers."),
+                            params={"n": n}, code="sme_percent", field="lots") from None
+
+
+def check_sme_lot(*, category: str, lot: dict, n: int, retender: bool) -> dict:
+    """The SME terms of lot ``n`` as they will be stored, or a refusal citing its basis.
+
+    1. no reservation given: the rule's (46号 第7、8条); a lot the rule reserves and the
+       purchaser does not needs a reason 46号 第6条 allows, explained — or, in a
+       re-tender, the stop of the reserved lot for too few SMEs (第10条);
+    2. a lot up to the whole-reservation limit is reserved wholly, not partly (第7条);
+    3. a partial reservation is at least 30 % of the lot, at least 60 % of it for
+       small and micro firms (第8条);
+    4. the deduction rates lie in the ranges of 财库〔2022〕19号 (default: the minimum).
+    """
+    budget = Decimal(lot["budget"])
+    suggested, suggested_share = suggest_sme_reservation(category=category, budget=budget)
+    reservation = lot.get("sme_reservation") or suggested
+    share = _percent(lot.get("reserved_share"), n)
+    small_share = _percent(lot.get("reserved_small_micro_share"), n)
+    reason = lot.get("not_reserved_reason") or ""
+    detail = (lot.get("not_reserved_detail") or "").strip()
+    if not lot.get("sme_reservation"):
+        share = suggested_share
+    if reservation not in Lot.Reservation.values:
+        raise RuleViolation(_("Lot %(n)s: choose an SME reservation."), params={"n": n},
+                            code="sme_reservation", field="lots")
+    limit = rule("sme.reserve_all_max_works" if category == "engineering"
+                 else "sme.reserve_all_max_goods")
+    allowed = PURCHASER_NOT_RESERVED_REASONS + ([R_.TOO_FEW_SMES] if retender else [])
+    if reservation == Lot.Reservation.NONE and suggested != Lot.Reservation.NONE:
+        if reason not in allowed or len(detail) < 5:
+            raise RuleViolation(
+                _("Lot %(n)s must be reserved for small and medium-sized enterprises (%(kind)s) "
+                  "unless one of the reasons the rules allow applies: choose it and explain."),
+                params={"n": n, "kind": Lot.Reservation(suggested).label},
+                code="sme_reservation_required",
+                basis=f"{limit.basis}; {rule('sme.not_reserved_reasons').basis}",
+                field="lots")
+    elif reservation != Lot.Reservation.NONE:
+        reason, detail = "", ""  # a reserved lot needs no reason
+    elif reason not in allowed:
+        reason = ""
+    if suggested == Lot.Reservation.WHOLE and reservation == Lot.Reservation.PARTIAL:
+        raise RuleViolation(
+            _("Lot %(n)s: up to %(limit)s yuan a lot is reserved wholly for SMEs, not partly."),
+            params={"n": n, "limit": f"{Decimal(limit.amount):,.0f}"},
+            code="sme_reserve_whole", basis=limit.basis, field="lots")
+    if reservation == Lot.Reservation.WHOLE:
+        share, small_share = Decimal("100"), None
+    elif reservation == Lot.Reservation.NONE:
+        share, small_share = None, None
+    else:
+        minimum = rule("sme.reserve_share")
+        small_minimum = rule("sme.small_micro_share")
+        share = share if share is not None else Decimal(minimum.amount)
+        small_share = small_share if small_share is not None else Decimal(small_minimum.amount)
+        if not Decimal(minimum.amount) <= share <= 100:
+            raise RuleViolation(
+                _("Lot %(n)s: a partial reservation is at least %(min)s %% of the lot."),
+                params={"n": n, "min": minimum.amount}, code="sme_reserve_share",
+                basis=minimum.basis, field="lots")
+        if not Decimal(small_minimum.amount) <= small_share <= 100:
+            raise RuleViolation(
+                _("Lot %(n)s: at least %(min)s %% of the reserved share is for small and "
+                  "micro firms."), params={"n": n, "min": small_minimum.amount},
+                code="sme_small_micro_share", basis=small_minimum.basis, field="lots")
+    rates = {}
+    for key, r in zip(("sme_deduction", "sme_consortium_deduction"), deduction_rules(category),
+                      strict=True):
+        value = _percent(lot.get(key), n)
+        value = Decimal(r.amount) if value is None else value
+        if not Decimal(r.amount) <= value <= Decimal(r.maximum):
+            raise RuleViolation(
+                _("Lot %(n)s: %(what)s is chosen between %(min)s %% and %(max)s %%."),
+                params={"n": n, "what": r.description, "min": r.amount, "max": r.maximum},
+                code="sme_deduction_range", basis=r.basis, field="lots")
+        rates[key] = value
+    return {"sme_reservation": reservation, "reserved_share": share,
+            "reserved_small_micro_share": small_share, "not_reserved_reason": reason,
+            "not_reserved_detail": detail if reason else "", **rates}
 
 
 # --- periods -----------------------------------------------------------------

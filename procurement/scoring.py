@@ -1,8 +1,11 @@
 """Evaluation arithmetic, pure and exact (Decimal): no database, no clock.
 
 - Evaluated price: small and micro enterprises get the price deduction in
-  lots not reserved for SMEs; a consortium or subcontract with at least 30 %
-  small/micro share gets the smaller one (财库〔2022〕19号; 财库〔2020〕46号 第9条).
+  lots not reserved for SMEs — for goods only when every item is made by a
+  small or micro firm (财库〔2020〕46号 第4条); a consortium or subcontract with at
+  least 30 % small/micro share gets the smaller one, unless a member declared a
+  control relationship, and not for goods all made by large firms (财库〔2022〕19号;
+  财库〔2020〕46号 第9条). The rates are the lot's, chosen within the ranges.
 - Price score (综合评分法, 87号令 第55条): the lowest evaluated price of the
   compliant bids is the benchmark and scores full marks; every other bid
   scores benchmark / its evaluated price × the price weight. No bid is
@@ -31,6 +34,10 @@ class Offer:
     scale: str = ""                     # the declared 企业规模
     brand: str = ""                     # brand of the core product
     consortium_small_share: Decimal | None = None  # % of the contract for small/micro firms
+    # Goods: the declared makers' scales, one per item (empty: works and services, which
+    # the bidder provides itself).
+    makers: tuple[str, ...] = ()
+    control_relationship: bool = False  # a consortium member controls or manages another
     other_scores: Decimal = Decimal("0")  # technical + commercial, averaged over experts
 
 
@@ -49,14 +56,17 @@ class Result:
 
 
 def evaluated_price(offer: Offer, *, deduction_rate: Decimal, consortium_rate: Decimal,
-                    reserved: bool) -> tuple[Decimal, Decimal]:
+                    reserved: bool, consortium_share: Decimal = Decimal("30")
+                    ) -> tuple[Decimal, Decimal]:
     """(evaluated price, deduction rate applied). Reserved lots get no deduction."""
     rate = Decimal("0")
     if not reserved:
-        if offer.scale in SMALL_MICRO:
+        if offer.scale in SMALL_MICRO and all(m in SMALL_MICRO for m in offer.makers):
             rate = deduction_rate
-        elif offer.consortium_small_share is not None and \
-                offer.consortium_small_share >= Decimal("30"):
+        elif (offer.consortium_small_share is not None
+              and offer.consortium_small_share >= consortium_share
+              and not offer.control_relationship
+              and not (offer.makers and all(m == "large" for m in offer.makers))):
             rate = consortium_rate
     value = (offer.price * (Decimal("1") - rate / Decimal("100"))).quantize(
         CENT, rounding=ROUND_HALF_UP)

@@ -183,9 +183,9 @@ NATIONAL = [
     # SMEs
     R("sme.reserve_all_max_goods", S,
       _("Reserve wholly for SMEs: goods and services up to"), 2_000_000, YUAN,
-      "财库〔2020〕46号 第8条"),
+      "财库〔2020〕46号 第7条", verify=True),
     R("sme.reserve_all_max_works", S, _("Reserve wholly for SMEs: engineering up to"),
-      4_000_000, YUAN, "财库〔2020〕46号 第8条"),
+      4_000_000, YUAN, "财库〔2020〕46号 第7条", verify=True),
     R("sme.reserve_share", S, _("Share reserved for SMEs above that, at least"), 30, PCT,
       "财库〔2020〕46号 第8条; 财库〔2022〕19号"),
     R("sme.small_micro_share", S, _("Of the reserved share, for small and micro firms"), 60,
@@ -203,7 +203,19 @@ NATIONAL = [
         "engineering"), 1, PCT,
       "财库〔2022〕19号", maximum=2),
     R("sme.reserved_min_bidders", S, _("SME bidders needed in a reserved lot"), 3, N,
-      "财库〔2020〕46号"),
+      "财库〔2020〕46号 第10条", verify=True),
+    R("sme.not_reserved_reasons", S,
+      _("A lot within the reservation limits left unreserved only for a reason the rules "
+        "allow"), True, FLAG, "财库〔2020〕46号 第6条", verify=True),
+    R("sme.made_by_sme", S,
+      _("SME benefits only when every item is made (built, provided) by an SME; mixed "
+        "makers get none"), True, FLAG, "财库〔2020〕46号 第4条", verify=True),
+    R("sme.consortium_control", S,
+      _("No consortium deduction where a small/micro member is controlled by or manages "
+        "another member"), True, FLAG, "财库〔2020〕46号 第9条", verify=True),
+    R("sme.deduction_published", S,
+      _("The deduction rate is stated in the procurement documents"), True, FLAG,
+      "财库〔2020〕46号 第12条", verify=True),
     # Inquiries, challenges, complaints
     R("inquiry.answer", Q, _("Answer an inquiry (询问)"), 3, WD, "条例 第52条"),
     R("challenge.file", Q, _("File a challenge (质疑) after the supplier knew"), 7, WD,

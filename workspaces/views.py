@@ -24,6 +24,7 @@ from procurement.selectors import projects_visible_to
 from workdays.services import is_year_known
 
 from .navigation import workspaces_of
+from .selectors import lots_not_reserved, sme_reserved_shares
 
 
 def public_home(request):
@@ -173,6 +174,9 @@ def supervision(request):
             action="demand.check_refused", at__gte=now - timedelta(days=30)).count(),
         # Every refusal by any caller (page, API, task, command), core.refusals.
         "refusals_30d": refusals(since=now - timedelta(days=30)).count(),
+        # SMEs (财库〔2020〕46号): each purchaser's reserved share, and the lots not reserved.
+        "sme_shares": sme_reserved_shares(),
+        "sme_not_reserved": lots_not_reserved(),
     })
     return render(request, "workspaces/supervision.html", context)
 

@@ -61,7 +61,9 @@ def _tender(tag: str):
     project = services.project_create(
         purchaser=purchaser, actor=officer, demand=demand, title="基准采购", method="open",
         contact_name="x", contact_phone="1", now=t0,
-        lots=[{"title": "基准包", "budget": Decimal("3000000"), "sme_reservation": "none"}])
+        lots=[{"title": "基准包", "budget": Decimal("3000000"), "sme_reservation": "none",
+               "not_reserved_reason": "no_competition",
+               "not_reserved_detail": "基准测试：不预留份额（财库〔2020〕46号 第6条）"}])
     services.project_submit(project=project, actor=officer, now=t0)
     services.project_approve(project=project, actor=approver, now=t0)
     services.project_announce(project=project, actor=officer, documents_from=t0,

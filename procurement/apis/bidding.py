@@ -98,9 +98,23 @@ class ConsortiumMemberSerializer(serializers.Serializer):
         list_serializer_class = JSONPartList
 
 
+class SmeItemSerializer(serializers.Serializer):
+    """One row of the 中小企业声明函 (财库〔2020〕46号): an item of the lot, who makes it
+    (制造商, 承建方 or 承接方) and that maker's scale. List every item of the lot."""
+
+    item = serializers.IntegerField(help_text="The id of an item of the lot "
+                                              "(the notice's lots[].items[].id)")
+    maker = serializers.CharField(max_length=200)
+    maker_scale = serializers.ChoiceField(choices=SCALES)
+
+    class Meta:
+        ref_name = "SmeItem"
+        list_serializer_class = JSONPartList
+
+
 class BidSubmitApi(APIView):
-    """Seal a bid. Multipart: ``files`` are file parts; ``consortium`` (a list) and
-    ``unit_prices`` (an object) are each one part holding JSON — OpenAPI's encoding of a
+    """Seal a bid. Multipart: ``files`` are file parts; ``consortium`` and ``sme_items``
+    (lists) and ``unit_prices`` (an object) are each one part holding JSON — OpenAPI's encoding of a
     structured part, as the Swagger UI sends them."""
 
     permission_classes = [ActsForSupplier]
@@ -122,7 +136,19 @@ class BidSubmitApi(APIView):
         model = serializers.CharField(max_length=100, required=False, allow_blank=True,
                                       default="")
         sme_scale = serializers.ChoiceField(choices=SCALES)
-        sme_items_by_smes = serializers.BooleanField(required=False, default=False)
+        sme_items_by_smes = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Older clients: every item is SME-made. With sme_items it follows "
+                      "from them")
+        sme_items = SmeItemSerializer(
+            many=True, required=False, default=list,
+            help_text="The SME declaration: each item of the lot with its maker and the "
+                      "maker's scale. Goods earn the small/micro deduction only when every "
+                      "item is made by a small or micro firm (财库〔2020〕46号 第4条)")
+        consortium_control = serializers.BooleanField(
+            required=False, default=False,
+            help_text="A small/micro consortium member controls or is managed by another "
+                      "member: no consortium deduction (财库〔2020〕46号 第9条)")
         consortium = ConsortiumMemberSerializer(
             many=True, required=False, default=list,
             help_text="A consortium bid: the other members (at most 5)")
@@ -137,7 +163,8 @@ class BidSubmitApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": OpenApiRequest(
-            InputSerializer, encoding={"consortium": JSON_PART, "unit_prices": JSON_PART})},
+            InputSerializer, encoding={"consortium": JSON_PART, "unit_prices": JSON_PART,
+                                       "sme_items": JSON_PART})},
         responses={201: BidReceiptSerializer, 200: BidReceiptSerializer},
         parameters=[OpenApiParameter(
             "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,

@@ -39,6 +39,13 @@ class LotOutputSerializer(serializers.Serializer):
     ceiling_price = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     sme_reservation = serializers.ChoiceField(choices=Lot.Reservation.choices)
     reserved_share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    reserved_small_micro_share = serializers.DecimalField(max_digits=5, decimal_places=2,
+                                                          allow_null=True)
+    not_reserved_reason = serializers.CharField()
+    not_reserved_detail = serializers.CharField()
+    sme_deduction = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    sme_consortium_deduction = serializers.DecimalField(max_digits=5, decimal_places=2,
+                                                        allow_null=True)
     items = serializers.SerializerMethodField(help_text="The demand items this lot procures")
     status = serializers.ChoiceField(choices=Lot.Status.choices)
     actions = serializers.SerializerMethodField(help_text=ACTIONS_HELP)
@@ -99,6 +106,28 @@ class LotInputSerializer(serializers.Serializer):
     reserved_share = StrictDecimalField(max_digits=5, decimal_places=2, required=False,
                                         allow_null=True, default=None,
                                         max_value=Decimal("100"))
+    reserved_small_micro_share = StrictDecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, default=None,
+        min_value=Decimal("0"), max_value=Decimal("100"),
+        help_text="Partial reservation: the share of it for small and micro firms, at "
+                  "least 60 % (财库〔2020〕46号 第8条); left out: 60")
+    sme_deduction = StrictDecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, default=None,
+        min_value=Decimal("0"), max_value=Decimal("100"),
+        help_text="Price deduction for small/micro firms in %: goods and services 10–20, "
+                  "engineering 3–5 (财库〔2022〕19号); left out: the minimum")
+    sme_consortium_deduction = StrictDecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, default=None,
+        min_value=Decimal("0"), max_value=Decimal("100"),
+        help_text="Deduction for a consortium with ≥30 % small/micro share: goods and "
+                  "services 4–6, engineering 1–2; left out: the minimum")
+    not_reserved_reason = serializers.ChoiceField(
+        choices=[c for c in Lot.NotReservedReason.choices
+                 if c[0] != Lot.NotReservedReason.TOO_FEW_SMES],
+        required=False, allow_blank=True, default="",
+        help_text="Why a lot the rules reserve for SMEs is not reserved (财库〔2020〕46号 "
+                  "第6条); required then, with not_reserved_detail")
+    not_reserved_detail = serializers.CharField(required=False, allow_blank=True, default="")
     items = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=DemandItem.objects.all(),
         help_text="The demand items this lot procures (ids). Optional with one lot; with "

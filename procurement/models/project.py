@@ -121,6 +121,26 @@ class Lot(models.Model):
         WHOLE = "whole", _("Reserved wholly for SMEs")
         PARTIAL = "partial", _("Partly reserved for SMEs")
 
+    class NotReservedReason(models.TextChoices):
+        """Why a lot within the reservation limits is not reserved for SMEs: the cases
+        财库〔2020〕46号 第6条 allows (verify), and the re-run of a reserved lot stopped
+        for too few SMEs (第10条). The basis of each: ``procurement.rules``."""
+
+        NON_ENTERPRISE = "non_enterprise", _(
+            "Laws or national policy require or prefer buying from public institutions, "
+            "social organisations or other non-enterprises")
+        ONLY_LARGE = "only_large", _(
+            "Only suppliers other than SMEs can provide it: irreplaceable patents or "
+            "proprietary technology, infrastructure limits, or a specific public service")
+        NO_COMPETITION = "no_competition", _(
+            "Reserving would not ensure sufficient supply and competition, or could defeat "
+            "the aims of the procurement")
+        FRAMEWORK = "framework", _("A framework-agreement procurement")
+        PROVINCIAL = "provincial", _(
+            "Another case set by a finance department at provincial level or above")
+        TOO_FEW_SMES = "too_few_smes", _(
+            "Re-run unreserved: the reserved lot had fewer SME bidders than required")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lots")
     number = models.PositiveSmallIntegerField(_("lot number"))
     title = models.CharField(_("lot name"), max_length=200)
@@ -132,6 +152,23 @@ class Lot(models.Model):
                                        choices=Reservation.choices, default=Reservation.NONE)
     reserved_share = models.DecimalField(_("reserved share (%)"), max_digits=5,
                                          decimal_places=2, null=True, blank=True)
+    # 财库〔2020〕46号 第8条: of a partial reservation, the part for small and micro firms.
+    reserved_small_micro_share = models.DecimalField(
+        _("small and micro share of the reservation (%)"), max_digits=5, decimal_places=2,
+        null=True, blank=True)
+    # Why a lot the rules would reserve is not reserved (46号 第6条), shown to supervision.
+    not_reserved_reason = models.CharField(_("reason for not reserving"), max_length=20,
+                                           choices=NotReservedReason.choices, blank=True)
+    not_reserved_detail = models.TextField(_("explanation for not reserving"), blank=True)
+    # The price deductions the purchaser chose within the ranges of 财库〔2022〕19号,
+    # printed in the tender announcement; NULL on lots drafted before: the minimum.
+    sme_deduction = models.DecimalField(_("price deduction for small and micro firms (%)"),
+                                        max_digits=5, decimal_places=2, null=True, blank=True)
+    sme_consortium_deduction = models.DecimalField(
+        _("price deduction for a consortium with small and micro members (%)"),
+        max_digits=5, decimal_places=2, null=True, blank=True)
+    # Stopped at opening with too few SME bidders (46号 第10条): re-run unreserved.
+    sme_stopped = models.BooleanField(_("stopped for too few SMEs"), default=False)
     # What this lot procures: its share of the demand's items (each item in one lot).
     items = models.ManyToManyField("procurement.DemandItem", verbose_name=_("items"),
                                    related_name="lots", blank=True)
@@ -160,6 +197,11 @@ class Lot(models.Model):
                 condition=Q(status__in=["pending", "bidding", "opened", "evaluating", "awarded",
                                         "failed", "cancelled"]),
                 name="procurement_lot_status_valid"),
+            models.CheckConstraint(
+                condition=Q(not_reserved_reason__in=["", "non_enterprise", "only_large",
+                                                     "no_competition", "framework",
+                                                     "provincial", "too_few_smes"]),
+                name="procurement_lot_not_reserved_reason_valid"),
         ]
 
     def __str__(self):

@@ -20,6 +20,7 @@ from core.exceptions import DomainError, InvalidTransition, PermissionDenied, Ru
 from core.money import words_to_yuan
 from core.refusals import records_refusals
 from core.transitions import transition
+from rules.registry import rule
 
 from .. import sealing, steps, uploads
 from ..methods import policy
@@ -28,6 +29,7 @@ from ..models import Bid, BidFile, DocumentDownload, Invitation, Lot, Project
 LATE_BASIS = "87号令 第33条"
 SUPPLIER_ROLES = (Membership.Role.ADMIN, Membership.Role.OFFICER)
 SME_SCALES = {"medium", "small", "micro"}
+SCALES = {"large", *SME_SCALES}
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _lot_for_bidding(pk: int) -> Lot:
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR SHARE", [pk])
     # SQLite serialises writers already (IMMEDIATE transactions).
-    return Lot.objects.select_related("project").get(pk=pk)
+    return Lot.objects.select_related("project", "project__demand").get(pk=pk)
 
 
 @records_refusals()
@@ -126,17 +128,50 @@ def documents_obtain(*, project: Project, supplier: Organization, user, now=None
     return download
 
 
-def _declaration(sme_scale: str, sme_items_by_smes: bool) -> dict:
+def _sme_items(lot: Lot, sme_items: list[dict]) -> list[dict]:
+    """The 中小企业声明函's rows: each item of the lot once, with its maker (制造商,
+    承建方 or 承接方) and the maker's scale, as 财库〔2020〕46号's form lists them."""
+    items = {item.pk: item for item in lot.items.all()}
+    rows, seen = [], set()
+    for n, row in enumerate(sme_items, start=1):
+        key = row.get("item")
+        pk = int(key) if str(key).isdigit() else None
+        maker = str(row.get("maker") or "").strip()
+        scale = row.get("maker_scale", "")
+        if pk not in items or pk in seen:
+            raise DomainError(_("SME declaration, row %(n)s: name an item of this lot, each "
+                                "once."), params={"n": n}, code="sme_items", field="sme_items")
+        if not maker or scale not in SCALES:
+            raise DomainError(_("SME declaration, row %(n)s: give the maker of the item and "
+                                "the maker's scale."), params={"n": n}, code="sme_items",
+                              field="sme_items")
+        seen.add(pk)
+        rows.append({"item": pk, "name": items[pk].name, "maker": maker[:200],
+                     "maker_scale": scale})
+    missing = [item.name for pk, item in items.items() if pk not in seen]
+    if missing:
+        raise DomainError(_("The SME declaration lists every item of the lot; missing: "
+                            "%(items)s."), params={"items": "、".join(missing)},
+                          code="sme_items", field="sme_items")
+    return rows
+
+
+def _declaration(sme_scale: str, sme_items_by_smes: bool, items: list[dict]) -> dict:
     """The structured 中小企业声明函: the declaration alone proves SME status
-    (财库〔2020〕46号 第11条)."""
-    return {"scale": sme_scale, "all_items_by_smes": bool(sme_items_by_smes)}
+    (财库〔2020〕46号 第11条). With the items listed, whether all are SME-made follows from
+    them; older clients send only the yes/no."""
+    declaration = {"scale": sme_scale, "all_items_by_smes": bool(sme_items_by_smes)}
+    if items:
+        declaration["items"] = items
+        declaration["all_items_by_smes"] = all(i["maker_scale"] in SME_SCALES for i in items)
+    return declaration
 
 
 MAX_CONSORTIUM = 5
 
 
 def _bid_extras(*, price_words: str, lines: list[dict], consortium: list[dict], lot: Lot,
-                sme_scale: str) -> dict:
+                sme_scale: str, consortium_control: bool = False) -> dict:
     """Check the optional parts of a bid; what is sealed is plain JSON (strings)."""
     extra = {}
     price_words = (price_words or "").strip()
@@ -188,9 +223,13 @@ def _bid_extras(*, price_words: str, lines: list[dict], consortium: list[dict], 
             raise RuleViolation(
                 _("This lot is reserved for small and medium-sized enterprises: every "
                   "consortium member must be one."), code="sme_reserved",
-                basis="财库〔2020〕46号 第9条", field="consortium")
+                basis=rule("sme.made_by_sme").basis, field="consortium")
+        # A small/micro member controlled by or managing another: no consortium deduction
+        # (财库〔2020〕46号 第9条), declared by the bidder.
         extra["consortium"] = {"lead_scale": sme_scale, "lead_share": str(100 - shares),
                                "members": members}
+        if consortium_control:
+            extra["consortium"]["control"] = True
     return extra
 
 
@@ -206,6 +245,8 @@ def bid_submit(
     model: str = "",
     sme_scale: str,
     sme_items_by_smes: bool = False,
+    sme_items: list[dict] | None = None,
+    consortium_control: bool = False,
     contact_name: str,
     contact_phone: str,
     files: list[Upload],
@@ -227,7 +268,9 @@ def bid_submit(
     5. an earlier sealed bid of the same supplier for the lot is withdrawn.
     The amount in words, the itemised prices and the consortium members are sealed
     with the price: the committee corrects inconsistent prices (87号令 第59条) and
-    gives a consortium with small/micro members its deduction.
+    gives a consortium with small/micro members its deduction. The SME declaration
+    (中小企业声明函) lists each item of the lot with its maker and the maker's scale
+    (``sme_items``); ``sme_items_by_smes`` alone is what older clients send.
     Everything happens in one transaction under the supplier's lock on the lot: the
     earlier bid is withdrawn only if the new one is sealed. A repeated idempotency key
     (a double-click, a client's retry) returns the first bid and its receipt unchanged,
@@ -260,23 +303,30 @@ def bid_submit(
             _("The price exceeds the lot's ceiling price of %(ceiling)s yuan; such a bid is "
               "invalid."), params={"ceiling": f"{lot.ceiling_price:,.2f}"},
             code="over_ceiling", basis="87号令 第63条", field="price")
-    if sme_scale not in {"large", *SME_SCALES}:
+    if sme_scale not in SCALES:
         raise DomainError(_("Declare the enterprise scale."), field="sme_scale")
+    declaration = _declaration(sme_scale, sme_items_by_smes,
+                               _sme_items(lot, sme_items) if sme_items else [])
+    # Goods count as SME goods only when every item is SME-made (46号 第4条); a works or
+    # services bidder provides them itself, so its own scale decides.
+    goods = project.demand.category == "goods"
     if lot.sme_reservation == Lot.Reservation.WHOLE and (
-            sme_scale not in SME_SCALES or not sme_items_by_smes):
+            sme_scale not in SME_SCALES or (goods and not declaration["all_items_by_smes"])):
         raise RuleViolation(
             _("This lot is reserved for small and medium-sized enterprises: the bidder and the "
               "makers of every item must be SMEs."), code="sme_reserved",
-            basis="财库〔2020〕46号 第9条", field="sme_scale")
+            basis=f"{rule('sme.reserve_all_max_goods').basis}; {rule('sme.made_by_sme').basis}",
+            field="sme_scale")
     extra = _bid_extras(price_words=price_words, lines=lines or [],
-                        consortium=consortium or [], lot=lot, sme_scale=sme_scale)
+                        consortium=consortium or [], lot=lot, sme_scale=sme_scale,
+                        consortium_control=consortium_control)
     if not files:
         raise DomainError(_("Attach the bid documents."), field="files")
     kinds = [uploads.check(f.name, f.data) for f in files]
     documents_obtain(project=project, supplier=supplier, user=user, now=now, ip=ip)
 
     payload = {"price": str(price), "brand": brand.strip(), "model": model.strip(),
-               "sme_declaration": _declaration(sme_scale, sme_items_by_smes), **extra}
+               "sme_declaration": declaration, **extra}
     file_hashes = [sealing.digest(f.data) for f in files]
     bundle = json.dumps({"payload": payload, "files": file_hashes}, sort_keys=True,
                         ensure_ascii=False).encode()

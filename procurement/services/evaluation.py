@@ -20,6 +20,7 @@ from rules.registry import rule
 from .. import scoring, steps
 from ..methods import policy
 from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
+from ..rules import deduction_rules
 from .opening import lot_fail
 from .projects import project_settle
 from .queries import assert_not_invalidated, queries_block_report
@@ -202,28 +203,45 @@ def score_submit(*, bid: Bid, expert, points: dict, now=None, ip=None) -> list[S
     return saved
 
 
-def _deduction_rates(category: str) -> tuple[Decimal, Decimal]:
-    works = category == "engineering"
-    rate = rule("sme.deduction_works" if works else "sme.deduction_goods")
-    consortium = rule("sme.consortium_deduction_works" if works
-                      else "sme.consortium_deduction_goods")
-    return Decimal(rate.amount), Decimal(consortium.amount)
+def _deduction_rates(lot: Lot) -> tuple[Decimal, Decimal]:
+    """The deductions the purchaser chose for the lot (财库〔2022〕19号), printed in its
+    announcement; a lot drafted before they were chosen takes the registry's minimum."""
+    rate, consortium = deduction_rules(lot.project.demand.category)
+    return (lot.sme_deduction if lot.sme_deduction is not None else Decimal(rate.amount),
+            lot.sme_consortium_deduction if lot.sme_consortium_deduction is not None
+            else Decimal(consortium.amount))
 
 
-def _scale_of(payload: dict) -> dict:
-    """The declared scale, and for a consortium the small/micro share of the contract:
-    all members small or micro counts as one small firm; otherwise a share of at least
-    30 % earns the consortium deduction (财库〔2020〕46号 第9条)."""
-    scale = (payload.get("sme_declaration") or {}).get("scale", "")
+def _scale_of(payload: dict, category: str = "goods") -> dict:
+    """What the SME declaration earns, as ``scoring.Offer`` arguments.
+
+    - goods: the makers' scales of the items (财库〔2020〕46号 第4条: SME goods only when
+      made by an SME; a bid mixing SME-made and large-made goods gets nothing). A
+      declaration without items (older clients) has only the yes/no: "no" counts as a
+      large maker; works and services are provided by the bidder itself: no makers;
+    - a consortium: all members small or micro counts as one small firm; otherwise the
+      small/micro share of the contract, for the consortium deduction (第9条), unless a
+      member declared a control relationship.
+    """
+    declaration = payload.get("sme_declaration") or {}
+    scale = declaration.get("scale", "")
+    makers: tuple[str, ...] = ()
+    if category == "goods":
+        if declaration.get("items"):
+            makers = tuple(i.get("maker_scale", "") for i in declaration["items"])
+        elif not declaration.get("all_items_by_smes"):
+            makers = ("unknown",)  # not all SME-made; which are, it does not say
     consortium = payload.get("consortium")
     if not consortium:
-        return {"scale": scale}
+        return {"scale": scale, "makers": makers}
     parties = [(consortium["lead_scale"], Decimal(consortium["lead_share"]))] + [
         (m["scale"], Decimal(m["share"])) for m in consortium["members"]]
     if all(s in scoring.SMALL_MICRO for s, _share in parties):
-        return {"scale": "small"}
-    return {"scale": "", "consortium_small_share": sum(
-        (share for s, share in parties if s in scoring.SMALL_MICRO), Decimal("0"))}
+        return {"scale": "small", "makers": makers}
+    return {"scale": "", "makers": makers,
+            "control_relationship": bool(consortium.get("control")),
+            "consortium_small_share": sum(
+                (share for s, share in parties if s in scoring.SMALL_MICRO), Decimal("0"))}
 
 
 @records_refusals()
@@ -283,9 +301,9 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
                                   code="scores_incomplete")
             other[bid.pk] = (sum(p for _e, p in rows) / len(members)).quantize(Decimal("0.01"))
     price_weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
-    rate, consortium = _deduction_rates(demand.category)
+    rate, consortium = _deduction_rates(lot)
     offers = [scoring.Offer(
-        key=str(b.pk), price=b.price, **_scale_of(b.opened_payload or {}),
+        key=str(b.pk), price=b.price, **_scale_of(b.opened_payload or {}, demand.category),
         brand=(b.opened_payload or {}).get("brand", ""),
         other_scores=other.get(b.pk, Decimal("0"))) for b in passing]
     results = scoring.evaluate(

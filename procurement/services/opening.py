@@ -15,6 +15,7 @@ from core.exceptions import InvalidTransition
 from core.refusals import records_refusals
 from core.transitions import transition
 from notifications.services import notify
+from rules.registry import rule
 
 from .. import sealing, steps
 from ..methods import policy
@@ -60,6 +61,9 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     bidders = {b.supplier for b in bids}
     recipients = _people([project.purchaser, *([project.agency] if project.agency else []),
                           *bidders])
+    if _sme_stop(lot, bids, method, also=(needed, basis), now=now, actor=actor):
+        send_on_commit(lot_opened, sender=Lot, lot=lot)
+        return lot
     if len(bids) < needed:
         with translation.override("zh-hans"):  # an official record, in Chinese
             reason = gettext(
@@ -95,6 +99,32 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
     project_settle(project=project, now=now)
     send_on_commit(lot_opened, sender=Lot, lot=lot)
     return lot
+
+
+def _sme_stop(lot: Lot, bids: list[Bid], method, *, also: tuple[int, str], now,
+              actor) -> bool:
+    """A lot reserved wholly for SMEs with fewer SME bidders than required is stopped
+    and re-run as if not reserved (财库〔2020〕46号 第10条, verify): it fails with that
+    reason, and ``project_retender`` drafts it unreserved. Every bid on such a lot was
+    an SME's (``bid_submit`` refuses the others), so the sealed bids are counted. Too
+    few to open under the method too (``also``: its minimum and basis): both are cited."""
+    if lot.sme_reservation != Lot.Reservation.WHOLE or method.min_to_open_rule is None:
+        return False  # single source names its one supplier: nothing to stop
+    r = rule("sme.reserved_min_bidders")
+    if len(bids) >= int(r.amount):
+        return False
+    basis = r.basis if len(bids) >= also[0] else f"{r.basis}; {also[1]}"
+    with translation.override("zh-hans"):  # an official record, in Chinese
+        reason = gettext(
+            "Only %(n)s small or medium-sized enterprise(s) bid for this lot reserved for "
+            "SMEs; at least %(min)s are needed (%(basis)s). The procurement of the lot is "
+            "stopped and will be run again without the reservation."
+        ) % {"n": len(bids), "min": r.amount, "basis": basis}
+    lot.opened_at, lot.sme_stopped = now, True
+    lot.save(update_fields=["opened_at", "sme_stopped"])
+    lot_fail(lot=lot, reason=reason, basis=basis, detail={"sme_bids": len(bids)}, now=now,
+             actor=actor)
+    return True
 
 
 def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None) -> Lot:

@@ -32,6 +32,7 @@ from ..rules import (
     check_intention,
     check_method,
     check_periods,
+    check_sme_lot,
     clarification_deadline,
 )
 from ..sealing import new_lot_key
@@ -154,6 +155,7 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
     if not lots:
         raise DomainError(_("A project has at least one lot."), field="lots")
     total = Decimal("0")
+    sme_terms = []
     for i, lot in enumerate(lots, start=1):
         budget = Decimal(lot["budget"])
         ceiling = lot.get("ceiling_price")
@@ -164,6 +166,9 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
             raise RuleViolation(_("Lot %(n)s: the ceiling price must be more than zero and at "
                                   "most the lot's budget."), params={"n": i},
                                 code="ceiling_over_budget", basis="87号令 第12条", field="lots")
+        # Reservation and deduction rates (财库〔2020〕46号, 财库〔2022〕19号).
+        sme_terms.append(check_sme_lot(category=demand.category, lot=lot, n=i,
+                                       retender=retender_of is not None))
         total += budget
     allotted = _allot_items(demand, lots, whole=retender_of is None)
     check_budget(demand.budget_line, total)
@@ -177,17 +182,20 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
         method_justification=method_justification.strip(), contact_name=contact_name,
         contact_phone=contact_phone, drafted_by=actor, assistant=assistant,
         retender_of=retender_of)
-    for i, (lot, items) in enumerate(zip(lots, allotted, strict=True), start=1):
+    for i, (lot, items, sme) in enumerate(zip(lots, allotted, sme_terms, strict=True),
+                                          start=1):
         Lot.objects.create(
             project=project, number=i, title=lot["title"], budget=Decimal(lot["budget"]),
             ceiling_price=Decimal(lot["ceiling_price"]) if lot.get("ceiling_price") else None,
-            sme_reservation=lot.get("sme_reservation", Lot.Reservation.NONE),
-            reserved_share=lot.get("reserved_share")).items.set(items)
+            **sme).items.set(items)
     if demand.status != Demand.Status.USED:  # a re-tender uses its demand again
         transition(demand, Demand.Status.USED, table=steps.DEMAND, actor=actor, now=now,
                    reason=project.code, update_fields=["updated_at"])
     audit_record(action="project.create", actor=actor, organization=purchaser, obj=project,
-                 detail={"budget": total, "method": method, "lots": len(lots)}, ip=ip, now=now)
+                 detail={"budget": total, "method": method, "lots": len(lots),
+                         "not_reserved": {i: sme["not_reserved_reason"]
+                                          for i, sme in enumerate(sme_terms, start=1)
+                                          if sme["not_reserved_reason"]}}, ip=ip, now=now)
     return project
 
 
@@ -259,7 +267,11 @@ def project_retender(*, project: Project, actor, method: str = "",
                      method_justification: str = "", now=None, ip=None) -> Project:
     """Procure again what failed (87号令 第43条: re-tender, or change the method with
     its justification): a new draft project from the same demand, with the failed lots
-    and their budgets — which the failure released — to be approved again."""
+    and their budgets — which the failure released — to be approved again.
+
+    A reserved lot stopped for too few SME bidders is re-run as if not reserved
+    (财库〔2020〕46号 第10条), the reason recorded on the new lot; never with the same
+    reservation."""
     now = now or timezone.now()
     project = Project.objects.select_related("purchaser", "agency", "demand").get(
         pk=project.pk)
@@ -276,13 +288,29 @@ def project_retender(*, project: Project, actor, method: str = "",
         contact_phone=project.contact_phone, assistant=project.assistant,
         retender_of=project, now=now, ip=ip,
         lots=[{"title": lot.title, "budget": lot.budget, "ceiling_price": lot.ceiling_price,
-               "sme_reservation": lot.sme_reservation, "reserved_share": lot.reserved_share,
-               "items": list(lot.items.all())}
+               "items": list(lot.items.all()), **_sme_terms_again(lot, project)}
               for lot in failed])
     audit_record(action="project.retender", actor=actor, organization=project.purchaser,
                  obj=new, detail={"of": project.code, "lots": [lot.number for lot in failed]},
                  ip=ip, now=now)
     return new
+
+
+def _sme_terms_again(lot: Lot, project: Project) -> dict:
+    """The SME terms of a failed lot for its re-tender: the same, except that a reserved
+    lot stopped for too few SMEs goes unreserved with that reason (46号 第10条)."""
+    terms = {"sme_reservation": lot.sme_reservation, "reserved_share": lot.reserved_share,
+             "reserved_small_micro_share": lot.reserved_small_micro_share,
+             "not_reserved_reason": lot.not_reserved_reason,
+             "not_reserved_detail": lot.not_reserved_detail,
+             "sme_deduction": lot.sme_deduction,
+             "sme_consortium_deduction": lot.sme_consortium_deduction}
+    if lot.sme_stopped:
+        terms.update(sme_reservation=Lot.Reservation.NONE, reserved_share=None,
+                     reserved_small_micro_share=None,
+                     not_reserved_reason=Lot.NotReservedReason.TOO_FEW_SMES,
+                     not_reserved_detail=f"{project.code}第{lot.number}包：{lot.failure_reason}")
+    return terms
 
 
 @records_refusals()

@@ -65,7 +65,9 @@ CASES = {
         # The page asks a unit price per item of the lot (unit_price_<item id>); the API
         # takes them as one object {item id: unit price}. Both become ``lines`` through
         # selectors.priced_lines, the quantities being the demand's.
-        {"lines": f"unit_price_{ITEM.pk}"},
+        # The SME declaration likewise: maker_<item id> and maker_scale_<item id> on the
+        # page (BidForm.sme_items()), a list of {item, maker, maker_scale} in the API.
+        {"lines": f"unit_price_{ITEM.pk}", "sme_items": f"maker_{ITEM.pk}"},
         {"lines": "unit_prices"},
         {},
     ),

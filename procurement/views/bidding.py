@@ -67,7 +67,8 @@ def bid_create(request, lot_pk):
             bid = services.bid_submit(
                 lot=lot, supplier=org, user=request.user, price=data["price"],
                 brand=data["brand"], model=data["model"], sme_scale=data["sme_scale"],
-                sme_items_by_smes=data["sme_items_by_smes"],
+                sme_items_by_smes=data["sme_items_by_smes"], sme_items=form.sme_items(),
+                consortium_control=data["consortium_control"],
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                 files=[services.Upload(f.name, f.read()) for f in data["files"]],
                 ip=client_ip(request), device_id=data["device_id"],
