@@ -63,6 +63,11 @@ class ProcurementConfig(AppConfig):
             "bid.query_decide": _("Committee decided on a bidder's answer"),
             "project.assistant": _("Procurement assistant named"),
             "project.retender": _("Failed lots procured again"),
+            # The steps the platform takes itself (services.projects._step: project.<to>).
+            "project.opened": _("Project opened"),
+            "project.evaluating": _("Project under evaluation"),
+            "project.awarded": _("Project awarded"),
+            "project.failed": _("Project failed"),
             # Refusals, recorded by core.refusals for every caller (the service's name).
             "budget.line_create_refused": _("Budget line refused"),
             "intention.publish_refused": _("Procurement intention refused"),
