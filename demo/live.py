@@ -124,7 +124,8 @@ def _tender(orgs, spec, title, deadline) -> Project:
     services.project_approve(project=project, actor=approver,
                              now=announced - dt.timedelta(days=2))
     services.project_announce(project=project, actor=officer, documents_from=documents_from,
-                              documents_until=documents_from + dt.timedelta(days=7),
+                              # to the deadline: 5 working days even across a holiday week
+                              documents_until=deadline,
                               bid_deadline=deadline, now=announced)
     lot = project.lots.get()
     for i, (key, price) in enumerate(spec["bids"]):
