@@ -41,7 +41,7 @@ run: $(VENV)/.installed translations
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo "春风政采 is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" TZ=Asia/Shanghai \
 		$(BIN)/honcho -f Procfile.dev start
 
 system-deps:

@@ -1,5 +1,6 @@
 """Reads about organisations and people, scoped to who is asking."""
 
+from django.db import models
 from django.db.models import Count, Q
 
 from .models import Membership, Organization, User
@@ -37,6 +38,26 @@ def organization_members(organization: Organization):
         .select_related("user")
         .order_by("-is_active", "role", "user__real_name")
     )
+
+
+def organization_people(organization: Organization) -> list[dict]:
+    """One row per person — ``{"user", "memberships", "is_active"}`` — with every role
+    they hold here, active first: a person with two roles is listed once."""
+    rows: dict[int, dict] = {}
+    for m in organization_members(organization):
+        row = rows.setdefault(m.user_id, {"user": m.user, "memberships": [],
+                                          "is_active": False})
+        row["memberships"].append(m)
+        row["is_active"] = row["is_active"] or m.is_active
+    return sorted(rows.values(), key=lambda r: not r["is_active"])  # stable: keeps the order
+
+
+def staff_of(organizations) -> "models.QuerySet[User]":
+    """The active people of these organisations, each once (a person may hold several
+    roles, in several of them): the choices where a person is named."""
+    return (User.objects.filter(is_active=True, memberships__organization__in=organizations,
+                                memberships__is_active=True)
+            .distinct().order_by("username"))
 
 
 def organization_counts_by_kind() -> dict[str, int]:

@@ -28,7 +28,7 @@ from .middleware import SESSION_KEY
 from .models import Membership, Organization
 from .permissions import has_role, is_supervisor
 from .selectors import (
-    organization_members,
+    organization_people,
     organization_search,
     organizations_visible_to,
 )
@@ -132,7 +132,7 @@ def organization_detail(request, pk):
     org = _visible_org_or_404(request, pk)
     return render(request, "accounts/organization_detail.html", {
         "org": org,
-        "members": organization_members(org),
+        "members": organization_people(org),
         "is_admin": has_role(request.user, org, Membership.Role.ADMIN),
         "supervising": is_supervisor(request.organization) and org != request.organization,
     })

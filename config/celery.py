@@ -4,15 +4,26 @@ All periodic schedules live in one registry, ``BEAT_SCHEDULE`` below, with
 kebab-case keys; each entry names the task and says why it runs when it does.
 """
 
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("chunfeng")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _django_logging(**_kwargs):
+    """Worker and beat log with Django's LOGGING (one format, Asia/Shanghai time) rather
+    than Celery's own format in the machine's time zone."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
 
 BEAT_SCHEDULE = {
     # Workers prove they are alive; /healthz shows the last beat they handled.

@@ -410,8 +410,12 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
     raise ImproperlyConfigured("SMS_GATEWAY_URL: required when SMS_BACKEND=http.")
 NOTIFY_MAX_ATTEMPTS = _env("NOTIFY_MAX_ATTEMPTS", env.int, 6)
-EMAIL_CONFIG = _env("EMAIL_URL", env.email_url, "consolemail://")
+# Without EMAIL_URL (make run), each e-mail is a file in var/mail/ rather than a whole
+# MIME message on the console next to its SMS line.
+EMAIL_CONFIG = _env("EMAIL_URL", env.email_url, "filemail://")
 globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, … from one URL
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH",
+                          default=EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="春风政采 <noreply@chunfeng.local>")
 
 # --- Clocks -------------------------------------------------------------------
@@ -436,12 +440,25 @@ AUDIT_ANCHOR_KEY = _key32("AUDIT_ANCHOR_KEY",
                           dev_key="ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1hbmNob3ItayE=")
 AUDIT_ANCHOR_DIR = Path(env.str("AUDIT_ANCHOR_DIR", default=str(VAR_DIR / "anchors")))
 
+_TASK_LOG_LEVEL = env.str("TASK_LOG_LEVEL", default="WARNING")
+# One line format and one clock (Asia/Shanghai) for web, worker and beat: Celery applies
+# this same dict instead of its own (config.celery), and the development server's request
+# lines use it too instead of their own date format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"shanghai": {"class": "config.logformat.ShanghaiFormatter",
+                                "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                "datefmt": "%Y-%m-%d %H:%M:%S"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "shanghai"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every PDF step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+                "fontTools": {"level": "WARNING"},
+                "django.server": {"handlers": ["console"], "level": "INFO",
+                                  "propagate": False},
+                # Each minute beat's "received"/"succeeded" and "sending due task" lines
+                # would be sixteen a minute; a failing task still logs at ERROR.
+                **{name: {"level": _TASK_LOG_LEVEL} for name in (
+                    "celery.worker.strategy", "celery.app.trace", "celery.beat")}},
 }

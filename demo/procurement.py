@@ -35,7 +35,7 @@ def seed(orgs: dict) -> None:
                                        budget=budget, expected_month=now.date(),
                                        actor=officer[key], now=now - dt.timedelta(days=40))
     health = orgs["health"]
-    if Project.objects.filter(purchaser=health).exists():
+    if Project.objects.filter(purchaser=health, title="社区卫生服务中心医疗设备采购").exists():
         return
     demand = services.demand_create(
         purchaser=health, actor=officer["health"], budget_line=lines["health"],

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FinancingOffer(models.Model):
@@ -42,7 +43,7 @@ class FinancingOffer(models.Model):
 class FinancingApplication(models.Model):
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied: the bank is reviewing")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("financing status", "Approved")
         REFUSED = "refused", _("Refused")
         DISBURSED = "disbursed", _("Disbursed")
         REPAID = "repaid", _("Repaid")

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
@@ -60,7 +61,8 @@ def timeline(application: FinancingApplication, repayments) -> list[dict]:
                        "detail": a.decision_reason})
         return steps_
     approved = a.decided_at is not None
-    steps_.append({"label": _("Approved"), "at": a.decided_at, "done": approved,
+    steps_.append({"label": pgettext("financing status", "Approved"), "at": a.decided_at,
+                   "done": approved,
                    "detail": _("%(amount)s yuan at %(rate)s %%; collection account %(account)s "
                                "(%(bank)s)") % {"amount": f"{a.approved_amount:,.2f}",
                                                "rate": a.rate, "account": a.collection_account,

@@ -19,9 +19,11 @@ class DeliveryError(Exception):
 
 
 class ConsoleSMSBackend:
+    """One log line per SMS — time (the log format's, Asia/Shanghai), recipient, text —
+    so ``make run``'s console stays readable."""
+
     def send(self, *, to: str, text: str, key: str) -> None:
-        logger.info("SMS to %s [%s]: %s", to, key, text)
-        print(f"[SMS → {to}] {text}", flush=True)
+        logger.info("SMS → %s: %s", to, " ".join(text.split()))
 
 
 class FileSMSBackend:

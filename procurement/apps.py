@@ -75,6 +75,11 @@ class ProcurementConfig(AppConfig):
             "qualification.apply_refused": _("Qualification application refused"),
             "qualification.review_refused": _("Qualification review refused"),
             "invitation.draw_refused": _("Draw of the suppliers to invite refused"),
+            # The steps the platform takes itself (services.projects._step: project.<to>).
+            "project.opened": _("Project opened"),
+            "project.evaluating": _("Project under evaluation"),
+            "project.awarded": _("Project awarded"),
+            "project.failed": _("Project failed"),
             # Refusals, recorded by core.refusals for every caller (the service's name).
             "budget.line_create_refused": _("Budget line refused"),
             "intention.publish_refused": _("Procurement intention refused"),

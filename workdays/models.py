@@ -3,6 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The ``source`` of a year snapshotted from the package (``load_calendar --from-package``)
+# and the words people see for it, on the calendar page, instead of the package's name.
+PACKAGE_SOURCE = "chinese-calendar"
+PACKAGE_LABEL = _("State Council holiday schedule (built in)")
+
 
 class CalendarYear(models.Model):
     """A year of official holidays and adjusted working days, as the State Council
@@ -27,6 +32,10 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    @property
+    def source_label(self) -> str:
+        return PACKAGE_LABEL if self.source == PACKAGE_SOURCE else self.source
 
 
 class CalendarDay(models.Model):

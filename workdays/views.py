@@ -12,7 +12,7 @@ from core.exceptions import DomainError
 from core.forms import add_domain_error
 
 from .forms import CalendarLoadForm
-from .models import CalendarDay, CalendarYear
+from .models import PACKAGE_LABEL, CalendarDay, CalendarYear
 from .notice import parse_notice
 from .services import calendar_year_load, is_year_known
 
@@ -55,5 +55,5 @@ def calendar(request):
     return render(request, "workdays/calendar.html", {
         "form": form, "preview": preview, "may_edit": may_edit, "years": years,
         "loaded": CalendarYear.objects.prefetch_related("days")[:6],
-        "kinds": dict(CalendarDay.Kind.choices),
+        "kinds": dict(CalendarDay.Kind.choices), "package_label": PACKAGE_LABEL,
     })

@@ -12,7 +12,7 @@ from accounts.models import Membership, Organization
 from accounts.permissions import has_role
 from accounts.selectors import (
     organization_counts_by_kind,
-    organization_members,
+    organization_people,
     supplier_counts_by_scale,
 )
 from audit.models import AuditEvent
@@ -75,7 +75,7 @@ def _org_context(request):
     return {
         "org": org,
         "upcoming": _upcoming_deadlines(request),
-        "members": organization_members(org)[:20],
+        "members": organization_people(org)[:20],
         "recent_events": audit_events_for(user=request.user, organization=org)[:10],
         "is_admin": has_role(request.user, org, Membership.Role.ADMIN),
         "role_labels": [Membership.Role(r).label for r in request.roles],

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .bid import private_storage
 
@@ -171,7 +172,7 @@ class BidQuery(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Awaiting the bidder")
         ANSWERED = "answered", _("Answered, awaiting the committee")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("bid query status", "Accepted")
         REJECTED = "rejected", _("Not accepted: bid invalid")
 
     bid = models.ForeignKey("procurement.Bid", on_delete=models.CASCADE, related_name="queries")

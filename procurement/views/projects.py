@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, Organization
 from accounts.permissions import OFFICERS, acting_organization
+from accounts.selectors import staff_of
 from core.exceptions import DomainError
 from core.forms import add_domain_error
 from core.http import client_ip
@@ -113,9 +114,7 @@ def _project_context(request, project, **forms):
         "announce_form": AnnounceForm(), "reason_form": ReasonForm(),
         "clarify_form": ClarifyForm(), "retender_form": RetenderForm(),
         "assistant_form": AssistantForm(),
-        "staff": [m.user for m in Membership.objects.filter(
-            organization__in=parties, is_active=True).select_related("user")
-            .order_by("user__username")],
+        "staff": staff_of(parties),
         "assistant": project.assistant or project.drafted_by,
         "failed_lots": [lot for lot in project.lots.all() if lot.status == Lot.Status.FAILED],
         "retenders": project.retenders.all(), "retender_of": project.retender_of,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Membership, Organization, User
@@ -9,6 +10,7 @@ from core.models import CatalogItem
 from demo import contracts as demo_contracts
 from demo import data
 from demo import financing as demo_financing
+from demo import live as demo_live
 from demo import procurement as demo_procurement
 
 FINANCE_ADMIN_GROUP = "财政局管理员"
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         demo_procurement.seed(orgs)
         demo_financing.seed(orgs)
         demo_contracts.seed(orgs)
+        live = demo_live.seed(orgs)
         self._print_logins()
+        self._print_live(live)
 
     def _organizations(self):
         orgs = {}
@@ -122,3 +126,16 @@ class Command(BaseCommand):
         rows += [(e[0], f"{e[1]} · 评审专家 {e[3]}", "/expert/") for e in data.EXPERTS]
         for username, who, space in rows:
             w(f"  {username:<10} {space:<14} {who}")
+
+    def _print_live(self, live):
+        w = self.stdout.write
+        project, lot = live["live"], live["scoring"]
+        at = timezone.localtime(project.bid_deadline)
+        w(self.style.SUCCESS(f"Live tender: “{project.title}” ({project.code}) closes and "
+                             f"opens by itself at {at:%H:%M} (Asia/Shanghai), with "
+                             f"{project.lots.get().bids.count()} sealed bids — "
+                             "log in as jyj_jb or gys8 to watch it."))
+        names = ", ".join(f"{u.username} ({u.display_name})"
+                          for u in demo_live.committee_of(lot))
+        w(self.style.SUCCESS(f"Waiting for scores: “{lot.project.title}”, committee {names} "
+                             "— their /expert/ page opens the scoring."))

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.exceptions import DomainError
+from workdays.models import PACKAGE_SOURCE
 from workdays.notice import parse_notice
 from workdays.services import calendar_year_load, package_year_days
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
                 days = package_year_days(year)
                 if not days:
                     raise CommandError(f"chinese-calendar has no data for {year}.")
-                source = source or "chinese-calendar"
+                source = source or PACKAGE_SOURCE
             else:
                 days = parse_notice(Path(file).read_text(encoding="utf-8"), year)
             cal = calendar_year_load(year=year, days=days, source=source)
