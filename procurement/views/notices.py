@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from .. import steps
+from ..announcements import notice_rows
 from ..models import Announcement
 from ..selectors import notice_filterset, public_intentions
 
@@ -24,6 +25,7 @@ def notice_detail(request, pk):
                                                                                  "open")
     return render(request, "procurement/notice_detail.html", {
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
+        "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),
         "bidding_open": bidding_open,
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
         if bidding_open else []})
