@@ -243,7 +243,7 @@ def _period_line(p: dict, *, from_label: str = "自") -> str:
 def tender_fields(project: Project) -> dict:
     demand = project.demand
     lots = list(project.lots.prefetch_related("items"))
-    published = project.announced_at or timezone.now()
+    published = timezone.localtime(project.announced_at or timezone.now())
     fields = {
         "project_code": project.code,
         "project_name": project.title,
@@ -345,7 +345,7 @@ def render_tender(project: Project) -> tuple[str, str, dict]:
 def _original_published(project: Project) -> str:
     first = project.announcements.filter(kind=K.TENDER).order_by("published_at").first()
     moment = first.published_at if first else project.announced_at
-    return moment.isoformat() if moment else ""
+    return timezone.localtime(moment).isoformat() if moment else ""
 
 
 def clarification_body(f: dict) -> str:
@@ -365,7 +365,7 @@ def render_clarification(project: Project, text: str, new_deadline, rule_used, n
     fields = {"project_code": project.code, "project_name": project.title,
               "purchaser": _org(project.purchaser), "agency": _org(project.agency),
               "original_published_at": _original_published(project),
-              "published_at": now.isoformat(), "text": text.strip(),
+              "published_at": timezone.localtime(now).isoformat(), "text": text.strip(),
               "new_deadline": new_deadline.isoformat() if new_deadline else None}
     if new_deadline:
         fields["basis"] = rule_used.basis
@@ -418,6 +418,7 @@ def result_fields(*, lot: Lot, bid, amount, now: dt.datetime) -> dict:
     members = (list(lot.committee.members.select_related("expert").order_by("role", "pk"))
                if hasattr(lot, "committee") else [])
     declaration = payload.get("sme_declaration") or {}
+    now = timezone.localtime(now)
     result_period = period("award.result_period", now)
     where = "以书面形式向采购人或采购代理机构提出（地址、联系人、电话见本公告）"
     challenge = _compute_period({
