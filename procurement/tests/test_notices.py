@@ -248,3 +248,10 @@ def test_recomputing_twice_changes_nothing_more(entrusted, alice):
     assert notices_recompute_provisional(year=2027) == 1
     assert notices_recompute_provisional(year=2027) == 0
 
+
+
+@pytest.mark.parametrize("state,kind", [("awarded", K.RESULT), ("failed", K.FAILURE),
+                                        ("announced", K.TENDER)])
+def test_the_factories_notices_are_rendered_as_the_services_render_them(state, kind):
+    project = f.ProjectFactory(**{state: True})
+    complete(Announcement.objects.get(project=project, kind=kind))
