@@ -555,6 +555,8 @@ def notice_rows(announcement: Announcement) -> list[dict]:
         if f.key == "challenge" and value:
             text = (f"公告期限届满之日起{value['text']}内，即{_d(value['end'])}前，"
                     f"{value['where']}（{value['basis']}）")
+        elif f.key in ("amount", "budget") and value:
+            text = _yuan(value)
         elif f.key == "items" and value and announcement.kind == K.RESULT:
             text = "\n".join(_item_line(i).strip(" ·") for i in value)
         else:
