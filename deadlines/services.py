@@ -8,7 +8,7 @@ escalate them to the finance bureau.
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
@@ -193,14 +193,20 @@ def deadline_open(
     start: dt.datetime | None = None,
     responsible_users=(),
     due_at: dt.datetime | None = None,
+    amount: int | None = None,
+    unit: str | None = None,
     actor=None,
     now: dt.datetime | None = None,
 ) -> Deadline:
     """Start the statutory clock ``clock`` on ``subject``.
 
     1. take the rule in force (profile + overrides) and compute the due time
-       on the working-day calendar — or take ``due_at`` where the contract
-       sets the length (e.g. acceptance under the national profile);
+       on the working-day calendar. Where the rule leaves the length to the
+       contract (its amount is None, e.g. acceptance under the national profile),
+       the caller gives the contract's ``amount`` and ``unit``: the clock is computed
+       and stored with them, so it is provisional in a year without a calendar and
+       recomputed when that year is loaded, like any other. ``due_at`` (a fixed
+       time, never recomputed) remains for a duty whose date is set outright;
     2. store the clock with its basis, so it says why wherever it is shown;
     3. tell the responsible people it started, and alert administrators if
        the date is provisional for want of a year's calendar.
@@ -212,6 +218,10 @@ def deadline_open(
     if existing:
         return existing
     the_rule = rule(clock)
+    if amount is not None:
+        if the_rule.amount is not None:
+            raise ValueError(f"{clock}: the rule sets the length; the contract does not")
+        the_rule = replace(the_rule, amount=int(amount), unit=unit or the_rule.unit)
     if due_at is None:
         if the_rule.amount is None:
             raise DomainError(

@@ -12,7 +12,10 @@ class ProcurementConfig(AppConfig):
         from notifications.categories import register_category
         from notifications.selectors import register_sealed_filter as seal_messages
 
+        from . import receivers
         from .selectors import sealed_audit_events, sealed_messages
+
+        receivers.connect()
 
         # Who obtained the documents or bid stays hidden until opening (selectors.py).
         seal_audit_events(sealed_audit_events)
@@ -51,6 +54,7 @@ class ProcurementConfig(AppConfig):
             "project.announce_refused": _("Announcement refused"),
             "project.cancel": _("Project cancelled"),
             "announcement.clarify": _("Clarification published"),
+            "announcement.recompute": _("Notice periods recomputed on the loaded calendar"),
             "documents.obtain": _("Procurement documents obtained (free)"),
             "bid.seal": _("Bid sealed"),
             "bid.withdraw": _("Bid withdrawn"),

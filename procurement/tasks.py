@@ -60,3 +60,11 @@ def open_due_lots() -> int:
     for pk, deadline in near.values_list("pk", "bid_deadline"):
         schedule_opening(pk, deadline, now=now)
     return lots_open_due()
+
+
+@shared_task(ignore_result=True)
+def recompute_provisional_notices(year: int) -> int:
+    """After ``year``'s calendar is loaded (``receivers.notices_on_calendar_loaded``)."""
+    from .services.notices import notices_recompute_provisional
+
+    return notices_recompute_provisional(year=year)

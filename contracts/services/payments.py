@@ -52,13 +52,35 @@ def _performance_date(contract: Contract, value: dt.date, *, field: str, now) ->
                           field=field) from None
 
 
+def payment_clock_open(*, invoice: Invoice, contract: Contract, actor=None, now):
+    """Start the invoice's payment clock when the payment conditions are met: the invoice
+    received and the acceptance passed, from the later of the two (保障中小企业款项支付条例
+    第9条: where payment is conditional on acceptance, the term runs from the day it is
+    passed). An invoice received before acceptance waits — no clock, so no false
+    overdue — and ``payment_clocks_open`` starts it when acceptance passes. None while
+    it waits."""
+    if contract.accepted_at is None:
+        return None
+    start = max(invoice.received_at, contract.accepted_at)
+    return deadline_open(subject=invoice, clock="payment.after_invoice",
+                         organization=contract.purchaser, start=start, now=now, actor=actor)
+
+
+def payment_clocks_open(*, contract: Contract, actor=None, now) -> list:
+    """Acceptance has passed: start the payment clock of each invoice still owed that was
+    waiting for it (called by ``acceptance_record``, inside its transaction)."""
+    return [payment_clock_open(invoice=invoice, contract=contract, actor=actor, now=now)
+            for invoice in contract.invoices.exclude(status=Invoice.Status.PAID)]
+
+
 @records_refusals()
 @transaction.atomic
 def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
                    issued_on: dt.date, file_name: str, file_data: bytes, now=None,
                    ip=None) -> Invoice:
-    """The supplier submits an invoice; the purchaser's payment clock starts on receipt
-    (春风行动 第18条: 2 working days)."""
+    """The supplier submits an invoice; the purchaser's payment clock (春风行动 第18条:
+    2 working days) starts once the payment conditions are met — on receipt when the
+    contract is accepted already, else when acceptance passes (``payment_clock_open``)."""
     now = now or timezone.now()
     contract = locked(contract)
     require_role(actor, contract.supplier, *OFFICERS)
@@ -94,15 +116,18 @@ def invoice_submit(*, contract: Contract, actor, number: str, amount: Decimal,
             invoice.save()
     except IntegrityError:
         raise _duplicate(number) from None
-    deadline_open(subject=invoice, clock="payment.after_invoice",
-                  organization=contract.purchaser, start=now, now=now, actor=actor)
+    clock = payment_clock_open(invoice=invoice, contract=contract, actor=actor, now=now)
     audit_record(action="invoice.submit", actor=actor, organization=contract.supplier,
-                 obj=contract, detail={"invoice": number, "amount": amount}, ip=ip, now=now)
+                 obj=contract, detail={"invoice": number, "amount": amount,
+                                       "clock": "started" if clock else "awaits_acceptance"},
+                 ip=ip, now=now)
     pay = rule("payment.after_invoice")
+    when = (f"请在{pay.display_value()}内付款（{pay.basis}）。" if clock else
+            f"付款期限自验收合格之日起计算：验收合格后{pay.display_value()}内付款"
+            f"（{pay.basis}）。")
     tell(contract, contract.purchaser, key=f"invoice:{invoice.pk}", now=now,
          category="contracts.payment", subject=f"{contract.title}：收到发票",
-         body=f"{contract.supplier.name}提交发票{number}，金额{amount:,.2f}元，"
-              f"请在{pay.display_value()}内付款（{pay.basis}）。")
+         body=f"{contract.supplier.name}提交发票{number}，金额{amount:,.2f}元，{when}")
     # The file last, once every row of this step is written: a refusal above leaves
     # nothing in storage. Its name is ours (Invoice.file's upload_to), never the number.
     try:

@@ -12,13 +12,13 @@ from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from core.refusals import records_refusals
 from core.transitions import transition
-from deadlines.clock import compute_due
 from deadlines.services import deadline_meet, deadline_open
-from rules.registry import rule
+from rules.registry import Unit, rule
 
 from ..models import Acceptance, Contract, Milestone, Supplement
 from ..steps import ACCEPTANCE, CONTRACT, status_before_payment
 from .common import locked, tell
+from .payments import payment_clocks_open
 
 PUBLIC_SERVICE_BASIS = "财库〔2016〕205号"
 C = Contract.Status
@@ -62,18 +62,20 @@ def acceptance_request(*, contract: Contract, actor, note: str = "", now=None,
                                            requested_at=now, request_note=note.strip())
     transition(contract, C.ACCEPTANCE, table=CONTRACT, actor=actor, now=now)
     organise = rule("acceptance.organise")
-    due_at = None
-    if organise.amount is None:
-        due_at = compute_due(start=now, amount=contract.acceptance_term, unit="workdays").at
+    # Where the profile leaves the length to the contract (national: 法 第41条), the
+    # clock runs on the contract's term — computed, provisional and recomputed on the
+    # calendar like any statutory clock (deadlines.services.deadline_open).
+    term = contract.acceptance_term if organise.amount is None else None
     deadline_open(subject=acceptance, clock="acceptance.organise",
-                  organization=contract.purchaser, start=now, due_at=due_at, now=now,
-                  actor=actor)
+                  organization=contract.purchaser, start=now, now=now, actor=actor,
+                  amount=term, unit=Unit.WORKDAYS if term is not None else None)
     audit_record(action="acceptance.request", actor=actor, organization=contract.supplier,
                  obj=contract, detail={"acceptance": acceptance.pk}, ip=ip, now=now)
     tell(contract, contract.purchaser, key=f"acceptance:{acceptance.pk}", now=now,
          category="contracts.payment", subject=f"{contract.title}申请验收",
          body=f"{contract.supplier.name}申请验收“{contract.title}”，"
-              f"请在{organise.display_value()}内组织验收（{organise.basis}）。")
+              f"请在{organise.display_value() if term is None else f'{term}个工作日'}"
+              f"内组织验收（{organise.basis}）。")
     return acceptance
 
 
@@ -125,6 +127,10 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
                    actor=actor, now=now, reason=report.strip(), update_fields=["accepted_at"])
     deadline_meet(subject=acceptance, clock="acceptance.organise", at=now, actor=actor,
                   now=now)
+    if passed:
+        # Invoices received before acceptance were waiting for it: their payment
+        # clocks start now, when the payment conditions are met (payments.py).
+        payment_clocks_open(contract=contract, actor=actor, now=now)
     audit_record(action="acceptance.record", actor=actor, organization=contract.purchaser,
                  obj=contract, detail={"passed": passed, "members": members}, ip=ip, now=now)
     tell(contract, contract.supplier, key=f"accepted:{acceptance.pk}", now=now,

@@ -44,6 +44,15 @@ def sign_both(contract, alice, winner_user, now=T0):
                                   pdf_sha256=contract.pdf_sha256, now=now)
 
 
+def accept(contract, alice, winner_user, now=T0):
+    """Acceptance passed: the payment conditions the invoice's clock waits for."""
+    request = services.acceptance_request(contract=contract, actor=winner_user, now=now)
+    services.acceptance_record(acceptance=request, actor=alice, passed=True, now=now,
+                               items_checked="60台计算机", members=["李爱丽", "韩雪"])
+    contract.refresh_from_db()
+    return contract
+
+
 def clock(code, subject_id=None):
     qs = Deadline.objects.filter(clock=code)
     if subject_id is not None:
@@ -198,7 +207,10 @@ def test_the_advance_payment_counts_towards_the_amount(awarded, alice, winner_us
                             voucher="PZ-9", now=T0 + dt.timedelta(days=1))
     contract.refresh_from_db()
     assert contract.status == "paid"
-    assert clock("payment.after_invoice", invoice.pk).status == "met"
+    # Invoiced and paid before any acceptance: the payment conditions were never met,
+    # so no payment clock ran (contracts/tests/test_payment_clock.py).
+    assert not Deadline.objects.filter(clock="payment.after_invoice",
+                                       subject_id=str(invoice.pk)).exists()
 
 
 def test_supplements_stay_within_ten_percent(awarded, alice, winner_user):
@@ -234,7 +246,7 @@ def test_a_pending_challenge_suspends_signing_and_pauses_its_clock(awarded, alic
 
 
 def test_late_payment_to_an_sme_shows_its_interest(awarded, alice, winner_user):
-    contract = sign_both(draft(awarded, alice), alice, winner_user)
+    contract = accept(sign_both(draft(awarded, alice), alice, winner_user), alice, winner_user)
     invoice = services.invoice_submit(contract=contract, actor=winner_user, number="F1",
                                       amount=Decimal("100000"), issued_on=dt.date(2026, 3, 24),
                                       file_name="fp.pdf", file_data=PDF, now=T0)
@@ -246,7 +258,7 @@ def test_late_payment_to_an_sme_shows_its_interest(awarded, alice, winner_user):
 
 def test_a_late_payment_still_owes_the_interest_of_its_late_days(awarded, alice,
                                                                  winner_user):
-    contract = sign_both(draft(awarded, alice), alice, winner_user)
+    contract = accept(sign_both(draft(awarded, alice), alice, winner_user), alice, winner_user)
     invoice = services.invoice_submit(contract=contract, actor=winner_user, number="F2",
                                       amount=Decimal("100000"), issued_on=dt.date(2026, 3, 24),
                                       file_name="fp.pdf", file_data=PDF, now=T0)

@@ -19,7 +19,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from .. import sealing, steps
-from ..announcements import METHOD_ZH
+from ..announcements import METHOD_ZH, render_result
 from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
 from ..pdf import render_pdf
 from ..signals import award_confirmed
@@ -31,9 +31,6 @@ def assistant_label(project: Project) -> str:
     person = project.assistant or project.drafted_by
     phone = person.mobile or project.contact_phone
     return f"{person.display_name}（{phone}）"
-
-
-SCALE_ZH = {"small": "小型企业", "micro": "微型企业", "medium": "中型企业", "large": "大型企业"}
 
 
 @records_refusals()
@@ -115,33 +112,11 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
             transition(other, Bid.Status.LOST, table=steps.BID, actor=actor, now=now)
     deadline_meet(subject=lot, clock="award.confirm", at=now, actor=actor, now=now)
 
-    members = lot.committee.members.select_related("expert") if hasattr(lot, "committee") \
-        else []
-    declaration = payload.get("sme_declaration") or {}
-    Announcement.objects.create(
-        project=project, kind=Announcement.Kind.RESULT,
-        title=f"{project.title}第{lot.number}包中标（成交）结果公告",
-        body="\n".join([
-            f"项目编号：{project.code}", f"项目名称：{project.title}",
-            f"采购包：第{lot.number}包 {lot.title}", "",
-            f"中标（成交）供应商：{winner.name}", f"地址：{winner.address}",
-            f"中标（成交）金额：{bid.price:,.2f}元", "",
-            f"主要标的：{payload.get('brand', '')} {payload.get('model', '')}",
-            *[f"  · {i.name} {i.quantity.normalize():f}{i.unit}"
-              for i in lot.items.all()],
-            "",
-            f"评审专家：{'、'.join(m.expert.display_name for m in members)}",
-            f"中小企业声明：{winner.name}声明其为{SCALE_ZH.get(declaration.get('scale'), '—')}",
-            f"公告期限：{rule('award.result_period').display_value()}",
-            f"采购人：{project.purchaser.name}；联系人：{project.contact_name}；"
-            f"电话：{project.contact_phone}",
-        ]),
-        fields={"lot": lot.number, "winner": winner.name, "address": winner.address,
-                "amount": str(bid.price), "brand": payload.get("brand", ""),
-                "model": payload.get("model", ""),
-                "experts": [m.expert.display_name for m in members],
-                "sme_declaration": declaration},
-        published_at=now)
+    # The result announcement with the fields of 87号令 第69条 and 条例 第43条
+    # (announcements.REQUIRED_FIELDS): its periods on the working-day calendar.
+    title, body, fields = render_result(lot=lot, bid=bid, amount=bid.price, now=now)
+    Announcement.objects.create(project=project, kind=Announcement.Kind.RESULT, title=title,
+                                body=body, fields=fields, published_at=now)
     _tell_bidders(lot, award, now)
     audit_record(action="award.confirm", actor=actor, organization=project.purchaser,
                  obj=award, detail={"bid": bid.pk, "amount": bid.price,

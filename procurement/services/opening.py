@@ -18,6 +18,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from .. import sealing, steps
+from ..announcements import render_failure
 from ..methods import policy
 from ..models import Announcement, Bid, Lot, Project
 from ..signals import lot_opened
@@ -135,11 +136,9 @@ def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None
     lot.failure_reason = reason
     transition(lot, Lot.Status.FAILED, table=steps.LOT, actor=actor, now=now, reason=reason,
                update_fields=["failure_reason"])
-    Announcement.objects.create(
-        project=project, kind=Announcement.Kind.FAILURE,
-        title=f"{project.title}第{lot.number}包废标公告",
-        body=f"项目编号：{project.code}\n第{lot.number}包 {lot.title}\n废标原因：{reason}",
-        fields={"lot": lot.number, "basis": basis, **detail}, published_at=now)
+    title, body, fields = render_failure(lot=lot, reason=reason, basis=basis, detail=detail)
+    Announcement.objects.create(project=project, kind=Announcement.Kind.FAILURE, title=title,
+                                body=body, fields=fields, published_at=now)
     audit_record(action="lot.fail", actor=actor, organization=project.purchaser, obj=lot,
                  detail={"basis": basis, **detail}, now=now)
     bidders = {b.supplier for b in lot.bids.exclude(status=Bid.Status.WITHDRAWN)

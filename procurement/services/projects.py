@@ -23,7 +23,7 @@ from core.transitions import transition
 from notifications.services import notify
 
 from .. import steps
-from ..announcements import render_clarification, render_tender
+from ..announcements import render_cancellation, render_clarification, render_tender
 from ..models import Announcement, Demand, FairnessPattern, Lot, Project
 from ..rules import (
     SEPARATION_BASIS,
@@ -415,7 +415,8 @@ def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bo
         project.documents_until = max(project.documents_until, new_deadline)
         project.save(update_fields=["bid_deadline", "documents_until"])
         _schedule_opening(project)  # the task for the old deadline will find nothing due
-    title, body, fields = render_clarification(project, text, new_deadline, rule_used)
+    title, body, fields = render_clarification(project, text, new_deadline, rule_used,
+                                               now=now)
     announcement = Announcement.objects.create(
         project=project, kind=Announcement.Kind.CLARIFICATION, title=title, body=body,
         fields=fields, published_at=now, moves_deadline_to=new_deadline)
@@ -454,8 +455,7 @@ def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -
             transition(lot, Lot.Status.CANCELLED, table=steps.LOT, actor=actor, now=now,
                        reason=reason)
     if announced:
-        Announcement.objects.create(
-            project=project, kind=Announcement.Kind.CANCELLATION,
-            title=f"{project.title}终止公告", body=f"项目编号：{project.code}\n终止原因：{reason}",
-            fields={"reason": reason}, published_at=now)
+        title, body, fields = render_cancellation(project=project, reason=reason)
+        Announcement.objects.create(project=project, kind=Announcement.Kind.CANCELLATION,
+                                    title=title, body=body, fields=fields, published_at=now)
     return project

@@ -44,7 +44,7 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from procurement import scoring, sealing
-from procurement.announcements import render_tender
+from procurement.announcements import render_failure, render_result, render_tender
 from procurement.models import (
     Announcement,
     Award,
@@ -476,13 +476,11 @@ seal bids of one's own and ``open_bids``); an evaluating
             return
         target = LOT_OF[lot.project.status]
         if target == L.FAILED:
-            Announcement.objects.create(
-                project=lot.project, kind=Announcement.Kind.FAILURE,
-                title=f"{lot.project.title}第{lot.number}包废标公告",
-                body=f"项目编号：{lot.project.code}\n第{lot.number}包 {lot.title}\n"
-                     f"废标原因：{lot.failure_reason}",
-                fields={"lot": lot.number, "basis": "87号令 第43条", "bids": 0},
-                published_at=lot.opened_at)
+            title, body, fields = render_failure(lot=lot, reason=lot.failure_reason,
+                                                 basis="87号令 第43条", detail={"bids": 0})
+            Announcement.objects.create(project=lot.project, kind=Announcement.Kind.FAILURE,
+                                        title=title, body=body, fields=fields,
+                                        published_at=lot.opened_at)
         if target not in (L.OPENED, L.EVALUATING, L.AWARDED):
             return
         bidders(lot, 3 if extracted is None else extracted, opened=False)
@@ -618,16 +616,7 @@ def _settle_award(award: Award) -> None:
     deadline_open(subject=award, clock="contract.sign", organization=project.purchaser,
                   start=at, now=at,
                   responsible_users=list({u.pk: u for u in [*signers, assistant]}.values()))
-    payload = award.bid.opened_payload or {}
-    Announcement.objects.create(
-        project=project, kind=Announcement.Kind.RESULT,
-        title=f"{project.title}第{lot.number}包中标（成交）结果公告",
-        body=f"项目编号：{project.code}\n中标（成交）供应商：{winner.name}\n"
-             f"中标（成交）金额：{award.amount:,.2f}元",
-        fields={"lot": lot.number, "winner": winner.name, "address": winner.address,
-                "amount": str(award.amount), "brand": payload.get("brand", ""),
-                "model": payload.get("model", ""),
-                "experts": [m.expert.display_name for m in lot.committee.members.all()]
-                if hasattr(lot, "committee") else [],
-                "sme_declaration": payload.get("sme_declaration") or {}},
-        published_at=at)
+    # The result announcement as ``award_confirm`` renders it (announcements.py).
+    title, body, fields = render_result(lot=lot, bid=award.bid, amount=award.amount, now=at)
+    Announcement.objects.create(project=project, kind=Announcement.Kind.RESULT, title=title,
+                                body=body, fields=fields, published_at=at)

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from .. import steps
+from ..announcements import notice_rows
 from ..models import Announcement
 from ..selectors import notice_filterset, public_intentions, supplier_invitation
 
@@ -24,6 +25,7 @@ def notice_detail(request, pk):
                                                                                  "open")
     return render(request, "procurement/notice_detail.html", {
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
+        "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),
         "bidding_open": bidding_open,
         # 邀请招标: the supplier's application, and whether it may bid (法 第34条).
         "invitation": supplier_invitation(project, getattr(request, "organization", None)),
