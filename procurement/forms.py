@@ -130,6 +130,10 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
             is_active=True))
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    supplier_exception = forms.ChoiceField(
+        label=_("Fewer suppliers allowed"), required=False,
+        choices=Project.SupplierException.choices,
+        help_text=_("Only where the rules of the method allow two suppliers."))
 
 
 class LotForm(BootstrapFormMixin, forms.Form):
@@ -187,6 +191,10 @@ class RetenderForm(BootstrapFormMixin, forms.Form):
                     "(87号令 第43条)."))
     method_justification = forms.CharField(label=_("Reason for the method"), required=False,
                                            widget=forms.Textarea(attrs={"rows": 2}))
+    supplier_exception = forms.ChoiceField(
+        label=_("Fewer suppliers allowed"), required=False,
+        choices=Project.SupplierException.choices,
+        help_text=_("Only where the rules of the method allow two suppliers."))
 
 
 class AssistantForm(forms.Form):

@@ -36,7 +36,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.transitions import StateTable, Step
 
-from .models import Bid, BidQuery, Demand, Lot, Project
+from .models import Bid, BidQuery, Demand, Lot, Negotiation, Project
 
 P = Project.Status
 L = Lot.Status
@@ -91,7 +91,17 @@ DEMAND = StateTable("procurement.Demand", [
     Step("use", D.CHECKED, D.USED, _("Draft a project from it")),
 ])
 
-TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND)
+# Negotiation and consultation in rounds (``services.rounds``): the team calls for final
+# quotations; they are opened at their deadline, or once every supplier still in has
+# submitted; too few suppliers left terminates the procedure (74号令 第37条).
+N = Negotiation.Status
+NEGOTIATION = StateTable("procurement.Negotiation", [
+    Step("call", N.ROUNDS, N.FINAL_QUOTES, _("Call for final quotations")),
+    Step("open", N.FINAL_QUOTES, N.CLOSED, _("Open the final quotations")),
+    Step("fail", (N.ROUNDS, N.FINAL_QUOTES), N.FAILED, _("Terminate")),
+])
+
+TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, NEGOTIATION)
 
 # Steps the platform takes by itself: no person presses a button for them.
 AUTOMATIC = {
@@ -100,6 +110,7 @@ AUTOMATIC = {
     BID.model_label: frozenset({"open", "qualify", "reject", "score", "win", "lose"}),
     BID_QUERY.model_label: frozenset(),
     DEMAND.model_label: frozenset({"check", "use"}),
+    NEGOTIATION.model_label: frozenset({"fail"}),
 }
 
 

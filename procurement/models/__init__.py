@@ -19,6 +19,7 @@ from .evaluation import (
 )
 from .method import Invitation
 from .project import Announcement, Lot, Project
+from .rounds import DocumentChange, FinalQuote, Negotiation, NegotiationSession
 
 __all__ = [
     "Announcement",
@@ -31,13 +32,17 @@ __all__ = [
     "CommitteeMember",
     "Demand",
     "DemandItem",
+    "DocumentChange",
     "DocumentDownload",
     "EvaluationCriterion",
     "EvaluationResult",
     "FairnessFinding",
     "FairnessPattern",
+    "FinalQuote",
     "Invitation",
     "Lot",
+    "Negotiation",
+    "NegotiationSession",
     "ProcurementIntention",
     "Project",
     "Review",

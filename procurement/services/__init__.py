@@ -29,6 +29,15 @@ from .queries import (
     correction_of,
     explanation_request,
 )
+from .rounds import (
+    document_change_issue,
+    final_quote_submit,
+    final_quotes_call,
+    final_quotes_open,
+    negotiation_exclude,
+    negotiation_round_next,
+    negotiation_session_record,
+)
 
 __all__ = [
     "Upload",
@@ -48,13 +57,20 @@ __all__ = [
     "demand_create",
     "demand_override_finding",
     "demand_update",
+    "document_change_issue",
     "documents_obtain",
     "eligible_experts",
     "evaluation_complete",
     "explanation_request",
+    "final_quote_submit",
+    "final_quotes_call",
+    "final_quotes_open",
     "intention_publish",
     "lot_open",
     "lots_open_due",
+    "negotiation_exclude",
+    "negotiation_round_next",
+    "negotiation_session_record",
     "opening_table",
     "project_announce",
     "project_approve",
