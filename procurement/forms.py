@@ -359,3 +359,32 @@ class QueryAnswerForm(forms.Form):
     confirm = forms.TypedChoiceField(choices=[("", ""), *YES_NO], coerce=_yes,
                                      empty_value=None, required=False)
     answer = forms.CharField(required=False)
+
+
+# --- negotiation and consultation in rounds (services.rounds) -------------------------
+
+class SessionForm(BootstrapFormMixin, forms.Form):
+    notes = forms.CharField(label=_("Negotiation notes"),
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentChangeForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Written change to the documents"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent in writing to every supplier still in the negotiation "
+                    "(74号令 第32条)."))
+
+
+class ExcludeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for the exclusion"))
+
+
+class FinalCallForm(BootstrapFormMixin, forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Final quotations due"), validators=[validate_plausible_date],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+
+class FinalQuoteForm(BootstrapFormMixin, forms.Form):
+    price = forms.DecimalField(label=_("Final quotation (yuan)"), max_digits=16,
+                               decimal_places=2, min_value=POSITIVE)
