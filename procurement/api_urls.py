@@ -3,7 +3,7 @@ includes them)."""
 
 from django.urls import path
 
-from .apis import bidding, budgets, demands, evaluation, notices, projects, queries
+from .apis import bidding, budgets, demands, evaluation, notices, projects, queries, rounds
 
 urlpatterns = [
     path("budget-lines/", budgets.BudgetLineListApi.as_view(), name="budget-line-list"),
@@ -34,6 +34,21 @@ urlpatterns = [
          name="documents-obtain"),
     path("lots/<int:pk>/bids/", bidding.BidSubmitApi.as_view(), name="bid-submit"),
     path("lots/<int:pk>/opening/", bidding.OpeningApi.as_view(), name="opening"),
+    path("lots/<int:pk>/negotiation/", rounds.NegotiationApi.as_view(), name="negotiation"),
+    path("lots/<int:pk>/negotiation/bids/<int:bid_pk>/session/", rounds.SessionApi.as_view(),
+         name="negotiation-session"),
+    path("lots/<int:pk>/negotiation/bids/<int:bid_pk>/exclude/", rounds.ExcludeApi.as_view(),
+         name="negotiation-exclude"),
+    path("lots/<int:pk>/negotiation/change/", rounds.ChangeApi.as_view(),
+         name="negotiation-change"),
+    path("lots/<int:pk>/negotiation/next-round/", rounds.RoundApi.as_view(),
+         name="negotiation-round"),
+    path("lots/<int:pk>/negotiation/final-call/", rounds.FinalCallApi.as_view(),
+         name="negotiation-call"),
+    path("lots/<int:pk>/negotiation/final-open/", rounds.FinalOpenApi.as_view(),
+         name="negotiation-open"),
+    path("bids/<int:pk>/negotiation/", rounds.BidNegotiationApi.as_view(),
+         name="bid-negotiation"),
     path("lots/<int:pk>/evaluation/", evaluation.EvaluationApi.as_view(), name="evaluation"),
     path("lots/<int:pk>/committee/", evaluation.CommitteeDrawApi.as_view(),
          name="committee-draw"),
