@@ -223,6 +223,6 @@ def check_price_weight_range(*, method: str, demand):
         raise RuleViolation(
             _("The demand's price weight is %(weight)s points; competitive consultation "
               "scores %(category)s with a price weight of %(min)s–%(max)s points."),
-            params={"weight": f"{weight:g}", "category": demand.get_category_display(),
+            params={"weight": f"{weight.normalize():f}", "category": demand.get_category_display(),
                     "min": r.amount, "max": r.maximum},
             code="price_weight", basis=r.basis, field="demand")
