@@ -67,6 +67,7 @@ class ProcurementConfig(AppConfig):
             "negotiation.open": _("Final quotations opened"),
             "final_quote.seal": _("Final quotation sealed"),
             "final_quote.refused": _("Final quotation refused"),
+            "negotiation.refused": _("Negotiation step refused"),
             "bid.final_price": _("Final quotation became the evaluated price"),
             "award.confirm": _("Winner confirmed; award notice issued"),
             "bid.query": _("Bidder asked to correct or explain its price"),

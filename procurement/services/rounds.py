@@ -150,7 +150,7 @@ def _still_in(bid: Bid, lot: Lot) -> Bid:
 
 # --- the team's acts ---------------------------------------------------------------
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def negotiation_session_record(*, lot: Lot, bid: Bid, notes: str, actor, now=None,
                                ip=None) -> NegotiationSession:
@@ -173,7 +173,7 @@ def negotiation_session_record(*, lot: Lot, bid: Bid, notes: str, actor, now=Non
     return session
 
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def document_change_issue(*, lot: Lot, text: str, actor, now=None,
                           ip=None) -> DocumentChange:
@@ -203,7 +203,7 @@ def document_change_issue(*, lot: Lot, text: str, actor, now=None,
     return change
 
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def negotiation_exclude(*, lot: Lot, bid: Bid, reason: str, actor, now=None,
                         ip=None) -> Bid:
@@ -232,7 +232,7 @@ def negotiation_exclude(*, lot: Lot, bid: Bid, reason: str, actor, now=None,
     return bid
 
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def negotiation_round_next(*, lot: Lot, actor, now=None, ip=None) -> Negotiation:
     """The next round, once the team has met every supplier still in."""
@@ -249,7 +249,7 @@ def negotiation_round_next(*, lot: Lot, actor, now=None, ip=None) -> Negotiation
     return negotiation
 
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def final_quotes_call(*, lot: Lot, deadline, actor, now=None, ip=None) -> Negotiation:
     """The team asks every supplier still in for its final quotation by ``deadline``
@@ -347,7 +347,7 @@ def final_quote_submit(*, bid: Bid, price, actor, now=None, ip=None) -> FinalQuo
 
 # --- opening the final quotations ---------------------------------------------------
 
-@records_refusals()
+@records_refusals("negotiation.refused")
 @transaction.atomic
 def final_quotes_open(*, lot: Lot, actor, now=None, ip=None) -> Negotiation:
     """Open the final quotations at their deadline (server clock); the team or the
