@@ -32,6 +32,8 @@ class ProcurementConfig(AppConfig):
                           _("Result of your qualification application"), statutory=True)
         register_category("procurement.invitation",
                           _("Invitation to bid in an invitational tender"), statutory=True)
+        register_category("procurement.negotiation",
+                          _("Negotiation or consultation you take part in"), statutory=True)
         register_category("procurement.query",
                           _("Questions from an evaluation committee about your bid"),
                           statutory=True)
@@ -65,6 +67,16 @@ class ProcurementConfig(AppConfig):
             "bid.review": _("Bid reviewed"),
             "bid.score": _("Bid scored"),
             "evaluation.report": _("Evaluation report submitted"),
+            "negotiation.session": _("Negotiation session recorded"),
+            "negotiation.change": _("Written change to the documents sent"),
+            "negotiation.exclude": _("Supplier excluded from the negotiation"),
+            "negotiation.round": _("Next negotiation round"),
+            "negotiation.call": _("Final quotations called for"),
+            "negotiation.open": _("Final quotations opened"),
+            "final_quote.seal": _("Final quotation sealed"),
+            "final_quote.refused": _("Final quotation refused"),
+            "negotiation.refused": _("Negotiation step refused"),
+            "bid.final_price": _("Final quotation became the evaluated price"),
             "award.confirm": _("Winner confirmed; award notice issued"),
             "bid.query": _("Bidder asked to correct or explain its price"),
             "bid.query_answer": _("Bidder answered the committee"),

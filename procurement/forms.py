@@ -130,6 +130,10 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
             is_active=True))
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    supplier_exception = forms.ChoiceField(
+        label=_("Fewer suppliers allowed"), required=False,
+        choices=Project.SupplierException.choices,
+        help_text=_("Only where the rules of the method allow two suppliers."))
 
 
 class LotForm(BootstrapFormMixin, forms.Form):
@@ -211,6 +215,10 @@ class RetenderForm(BootstrapFormMixin, forms.Form):
                     "(87号令 第43条)."))
     method_justification = forms.CharField(label=_("Reason for the method"), required=False,
                                            widget=forms.Textarea(attrs={"rows": 2}))
+    supplier_exception = forms.ChoiceField(
+        label=_("Fewer suppliers allowed"), required=False,
+        choices=Project.SupplierException.choices,
+        help_text=_("Only where the rules of the method allow two suppliers."))
 
 
 class AssistantForm(forms.Form):
@@ -449,3 +457,32 @@ class QualificationReviewForm(forms.Form):
 class InvitationDrawForm(BootstrapFormMixin, forms.Form):
     count = forms.IntegerField(label=_("Number to draw"), min_value=1, max_value=50,
                                help_text=_("At least 3 (法 第34条)."))
+
+
+# --- negotiation and consultation in rounds (services.rounds) -------------------------
+
+class SessionForm(BootstrapFormMixin, forms.Form):
+    notes = forms.CharField(label=_("Negotiation notes"),
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentChangeForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Written change to the documents"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent in writing to every supplier still in the negotiation "
+                    "(74号令 第32条)."))
+
+
+class ExcludeForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason for the exclusion"))
+
+
+class FinalCallForm(BootstrapFormMixin, forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Final quotations due"), validators=[validate_plausible_date],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+
+
+class FinalQuoteForm(BootstrapFormMixin, forms.Form):
+    price = forms.DecimalField(label=_("Final quotation (yuan)"), max_digits=16,
+                               decimal_places=2, min_value=POSITIVE)

@@ -294,3 +294,53 @@ def clarification_deadline(*, bid_deadline: dt.datetime, now: dt.datetime, metho
     local = timezone.localtime(bid_deadline)
     day = add_days(timezone.localtime(now).date(), int(r.amount))
     return local.replace(year=day.year, month=day.month, day=day.day), r
+
+
+# --- negotiation, quotation, consultation (issue #12) ------------------------
+
+def check_supplier_exception(*, method: str, reason: str, retender_of=None):
+    """A procedure with two suppliers only in the cases its rules name
+    (``methods.MethodPolicy.exceptions``): the reason must be one of the method's, and
+    the change of method after a failed open tender must be the procurement again of
+    that tender (74号令 第27条第2款)."""
+    from .methods import policy
+
+    if not reason:
+        return
+    method_policy = policy(method)
+    allowed = dict(method_policy.exceptions)
+    if reason not in allowed:
+        # The rule the project would break: its method's minimum.
+        basis = rule(method_policy.min_to_open_rule or "opening.min_bidders").basis
+        raise RuleViolation(
+            _("This method has no exception for “%(reason)s”: it needs at least three "
+              "suppliers."), params={"reason": Project.SupplierException(reason).label},
+            code="supplier_exception", basis=basis, field="supplier_exception")
+    if reason == Project.SupplierException.FAILED_TENDER_TWO and (
+            retender_of is None
+            or retender_of.method not in (Project.Method.OPEN, Project.Method.INVITED)):
+        raise RuleViolation(
+            _("Two suppliers are allowed only when a failed open tender is procured again "
+              "by negotiation: use “procure again” on the failed tender."),
+            code="supplier_exception", basis=rule(allowed[reason]).basis,
+            field="supplier_exception")
+
+
+def check_price_weight_range(*, method: str, demand):
+    """Competitive consultation scores with the price weight in its range: goods 30–60 %,
+    services 10–30 % (财库〔2014〕214号 第24条)."""
+    from .methods import policy
+
+    code = policy(method).price_weight_rule(demand.category)
+    if code is None:
+        return
+    r = rule(code)
+    weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
+    if demand.evaluation_method != "scoring" or not (
+            Decimal(r.amount) <= weight <= Decimal(r.maximum)):
+        raise RuleViolation(
+            _("The demand's price weight is %(weight)s points; competitive consultation "
+              "scores %(category)s with a price weight of %(min)s–%(max)s points."),
+            params={"weight": f"{weight.normalize():f}", "category": demand.get_category_display(),
+                    "min": r.amount, "max": r.maximum},
+            code="price_weight", basis=r.basis, field="demand")

@@ -424,3 +424,45 @@ def supplier_invitation(project: Project, organization: Organization | None) -> 
                       and project.status == Project.Status.APPROVED),
         "basis": rule("invitation.min_drawn").basis,
     }
+
+
+# --- negotiation and consultation in rounds (services.rounds) -------------------------
+
+def negotiation_workspace(lot: Lot) -> dict:
+    """The team's view of a lot in rounds: each supplier with its sessions by round,
+    whether it is still in, whether its final quotation arrived — the price only once
+    the quotations are opened — and the written changes."""
+    from .models import FinalQuote, Negotiation, NegotiationSession
+
+    negotiation = Negotiation.objects.filter(lot=lot).first()
+    sessions = list(NegotiationSession.objects.filter(negotiation=negotiation)
+                    .select_related("recorded_by")) if negotiation else []
+    quotes = {q.bid_id: q for q in FinalQuote.objects.filter(negotiation=negotiation)} \
+        if negotiation else {}
+    current = negotiation.round if negotiation else 1
+    rows = []
+    for bid in opened_bids(lot).order_by("pk"):
+        own = [s for s in sessions if s.bid_id == bid.pk]
+        quote = quotes.get(bid.pk)
+        rows.append({"bid": bid, "still_in": bid.status == Bid.Status.OPENED,
+                     "sessions": own,
+                     "met_this_round": any(s.round == current for s in own),
+                     "quote_in": quote is not None,
+                     "final_price": quote.price if quote and quote.opened_at else None,
+                     "first_price": (bid.opened_payload or {}).get("price")})
+    changes = list(negotiation.changes.select_related("issued_by")) if negotiation else []
+    return {"negotiation": negotiation, "round": current, "rows": rows, "changes": changes}
+
+
+def negotiation_for_supplier(bid: Bid) -> dict:
+    """What one supplier sees: the changes sent to it, its own sessions (never
+    another's), and its final quotation's receipt."""
+    from .models import FinalQuote, Negotiation
+
+    negotiation = Negotiation.objects.filter(lot_id=bid.lot_id).first()
+    if negotiation is None:
+        return {"negotiation": None, "changes": [], "sessions": [], "quote": None}
+    return {"negotiation": negotiation,
+            "changes": list(negotiation.changes.filter(recipients=bid.supplier_id)),
+            "sessions": list(negotiation.sessions.filter(bid=bid)),
+            "quote": FinalQuote.objects.filter(bid=bid).first()}

@@ -36,7 +36,15 @@ from django.utils.translation import pgettext_lazy
 
 from core.transitions import StateTable, Step
 
-from .models import Bid, BidQuery, Demand, Lot, Project, QualificationApplication
+from .models import (
+    Bid,
+    BidQuery,
+    Demand,
+    Lot,
+    Negotiation,
+    Project,
+    QualificationApplication,
+)
 
 P = Project.Status
 L = Lot.Status
@@ -99,7 +107,17 @@ QUALIFICATION = StateTable("procurement.QualificationApplication", [
     Step("disqualify", QA.SUBMITTED, QA.NOT_QUALIFIED, _("Not qualified")),
 ])
 
-TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, QUALIFICATION)
+# Negotiation and consultation in rounds (``services.rounds``): the team calls for final
+# quotations; they are opened at their deadline, or once every supplier still in has
+# submitted; too few suppliers left terminates the procedure (74号令 第37条).
+N = Negotiation.Status
+NEGOTIATION = StateTable("procurement.Negotiation", [
+    Step("call", N.ROUNDS, N.FINAL_QUOTES, _("Call for final quotations")),
+    Step("open", N.FINAL_QUOTES, N.CLOSED, _("Open the final quotations")),
+    Step("fail", (N.ROUNDS, N.FINAL_QUOTES), N.FAILED, _("Terminate")),
+])
+
+TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, QUALIFICATION, NEGOTIATION)
 
 # Steps the platform takes by itself: no person presses a button for them.
 AUTOMATIC = {
@@ -109,6 +127,7 @@ AUTOMATIC = {
     BID_QUERY.model_label: frozenset(),
     DEMAND.model_label: frozenset({"check", "use"}),
     QUALIFICATION.model_label: frozenset(),
+    NEGOTIATION.model_label: frozenset({"fail"}),
 }
 
 

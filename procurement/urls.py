@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import bidding, budgets, demands, evaluation, invitations, notices, projects
+from .views import (
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    invitations,
+    notices,
+    projects,
+    rounds,
+)
 
 app_name = "procurement"
 
@@ -50,6 +59,22 @@ urlpatterns = [
     path("procurement/lots/<int:pk>/report/", evaluation.report, name="evaluation-report"),
     path("procurement/lots/<int:pk>/bids/<int:bid_pk>/confirm/", evaluation.confirm,
          name="award-confirm"),
+    # Negotiation and consultation in rounds: the team, and each supplier.
+    path("procurement/lots/<int:pk>/negotiation/", rounds.negotiation, name="negotiation"),
+    path("procurement/lots/<int:pk>/negotiation/bids/<int:bid_pk>/session/",
+         rounds.session_record, name="negotiation-session"),
+    path("procurement/lots/<int:pk>/negotiation/bids/<int:bid_pk>/exclude/", rounds.exclude,
+         name="negotiation-exclude"),
+    path("procurement/lots/<int:pk>/negotiation/change/", rounds.change_issue,
+         name="negotiation-change"),
+    path("procurement/lots/<int:pk>/negotiation/next-round/", rounds.round_next,
+         name="negotiation-round"),
+    path("procurement/lots/<int:pk>/negotiation/final-call/", rounds.final_call,
+         name="negotiation-call"),
+    path("procurement/lots/<int:pk>/negotiation/final-open/", rounds.final_open,
+         name="negotiation-open"),
+    path("procurement/bids/<int:pk>/negotiation/", rounds.bid_negotiation,
+         name="bid-negotiation"),
     # Purchasers and agencies.
     path("procurement/budgets/", budgets.budget_list, name="budget-list"),
     path("procurement/intentions/", budgets.intention_list, name="intention-list"),

@@ -78,6 +78,7 @@ class ProjectOutputSerializer(serializers.Serializer):
     assistant = serializers.IntegerField(source="assistant_id", allow_null=True,
                                          help_text="The procurement assistant (春风行动 第16条)")
     retender_of = serializers.IntegerField(source="retender_of_id", allow_null=True)
+    supplier_exception = serializers.CharField()
     actions = serializers.SerializerMethodField(help_text=ACTIONS_HELP)
 
     class Meta:
@@ -152,6 +153,9 @@ class ProjectListApi(APIView):
         contact_name = serializers.CharField(max_length=50)
         contact_phone = serializers.CharField(max_length=30)
         lots = LotInputSerializer(many=True)
+        supplier_exception = serializers.ChoiceField(
+            choices=Project.SupplierException.choices, required=False, allow_blank=True,
+            default="", help_text="Only where the method's rules allow two suppliers")
 
         class Meta:
             ref_name = "Project"
@@ -261,6 +265,9 @@ class ProjectRetenderApi(APIView):
                                          help_text="Blank: the same method")
         method_justification = serializers.CharField(required=False, allow_blank=True,
                                                      default="")
+        supplier_exception = serializers.ChoiceField(
+            choices=Project.SupplierException.choices, required=False, allow_blank=True,
+            default="", help_text="Only where the method's rules allow two suppliers")
 
         class Meta:
             ref_name = "ProjectRetender"

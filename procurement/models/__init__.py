@@ -25,6 +25,7 @@ from .invitation import (
 )
 from .method import Invitation
 from .project import Announcement, Lot, Project
+from .rounds import DocumentChange, FinalQuote, Negotiation, NegotiationSession
 
 __all__ = [
     "Announcement",
@@ -37,14 +38,18 @@ __all__ = [
     "CommitteeMember",
     "Demand",
     "DemandItem",
+    "DocumentChange",
     "DocumentDownload",
     "EvaluationCriterion",
     "EvaluationResult",
     "FairnessFinding",
     "FairnessPattern",
+    "FinalQuote",
     "Invitation",
     "InvitationDraw",
     "Lot",
+    "Negotiation",
+    "NegotiationSession",
     "Prequalification",
     "ProcurementIntention",
     "Project",

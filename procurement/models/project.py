@@ -28,6 +28,17 @@ class Project(models.Model):
         QUOTATION = "quotation", _("Request for quotations")
         SINGLE_SOURCE = "single_source", _("Single source")
 
+    class SupplierException(models.TextChoices):
+        """The cases where the rules let a procedure go on with two suppliers
+        (``methods.MethodPolicy.exceptions``)."""
+        NONE = "", _("None: at least three suppliers")
+        FAILED_TENDER_TWO = "failed_tender_two", _(
+            "After an open tender in which only two suppliers responded or qualified "
+            "(74号令 第27条)")
+        RESEARCH_TWO = "research_two", _(
+            "Research project without sufficient competition, or a supported transfer of "
+            "scientific results (财库〔2015〕124号)")
+
     code = models.CharField(_("project number"), max_length=30, unique=True)
     title = models.CharField(_("project name"), max_length=200)
     purchaser = models.ForeignKey("accounts.Organization", verbose_name=_("purchaser"),
@@ -46,6 +57,10 @@ class Project(models.Model):
                     "threshold (条例 第23条)."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT)
+    supplier_exception = models.CharField(
+        _("fewer suppliers allowed"), max_length=20, blank=True,
+        choices=SupplierException.choices, default=SupplierException.NONE,
+        help_text=_("Only where the rules of the method allow two suppliers."))
     bid_deadline = models.DateTimeField(_("bid deadline and opening time"), null=True,
                                         blank=True)
     documents_from = models.DateTimeField(_("documents available from"), null=True,
@@ -88,6 +103,9 @@ class Project(models.Model):
                 condition=Q(method__in=["open", "invited", "negotiation", "consultation",
                                         "quotation", "single_source"]),
                 name="procurement_project_method_valid"),
+            models.CheckConstraint(
+                condition=Q(supplier_exception__in=["", "failed_tender_two", "research_two"]),
+                name="procurement_project_supplier_exception_valid"),
             # 不相容岗位分离: whoever drafts may not approve.
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("drafted_by")),

@@ -35,6 +35,15 @@ from .queries import (
     correction_of,
     explanation_request,
 )
+from .rounds import (
+    document_change_issue,
+    final_quote_submit,
+    final_quotes_call,
+    final_quotes_open,
+    negotiation_exclude,
+    negotiation_round_next,
+    negotiation_session_record,
+)
 
 __all__ = [
     "Upload",
@@ -54,14 +63,21 @@ __all__ = [
     "demand_create",
     "demand_override_finding",
     "demand_update",
+    "document_change_issue",
     "documents_obtain",
     "eligible_experts",
     "evaluation_complete",
     "explanation_request",
+    "final_quote_submit",
+    "final_quotes_call",
+    "final_quotes_open",
     "intention_publish",
     "invitation_draw",
     "lot_open",
     "lots_open_due",
+    "negotiation_exclude",
+    "negotiation_round_next",
+    "negotiation_session_record",
     "opening_table",
     "project_announce",
     "project_approve",

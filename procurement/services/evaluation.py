@@ -24,6 +24,7 @@ from ..rules import deduction_rules
 from .opening import lot_fail
 from .projects import project_settle
 from .queries import assert_not_invalidated, queries_block_report
+from .rounds import final_quotes_block_report
 
 # The draw must not be predictable from the outside: the OS's randomness.
 _rng = random.SystemRandom()
@@ -32,7 +33,7 @@ _rng = random.SystemRandom()
 def committee_size(lot: Lot) -> int:
     """Tendering: ≥5, odd; ≥7 when the budget reaches the large-project amount (87号令
     第47条). Other methods: the panel of their policy (``methods``), odd."""
-    panel = policy(lot.project.method).panel_rule
+    panel = policy(lot.project.method).panel_rule_for(lot)  # 74号令 第7条: ≥5 above
     if panel == "committee.min_members":
         large = lot.budget >= int(rule("committee.large_budget").amount)
         panel = "committee.min_members_large" if large else panel
@@ -268,6 +269,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     if committee.report_at:
         raise InvalidTransition(_("The report has been submitted already."))
     queries_block_report(lot)
+    final_quotes_block_report(lot)  # negotiation, consultation: on the final quotations
     bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.OPENED)
                 .prefetch_related("reviews"))
     for bid in bids:
@@ -289,7 +291,10 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
                         f"（{basis}），本包废标。")
         return []
     demand = lot.project.demand
-    scoring_method = demand.evaluation_method == "scoring"
+    # The method decides (methods.py): lowest price for negotiation and quotation,
+    # scoring for consultation, the documents' own method for tendering.
+    scoring_method = method.award_by == "scoring" or (
+        method.award_by == "documents" and demand.evaluation_method == "scoring")
     members = list(committee.members.values_list("expert_id", flat=True))
     other = {}
     if scoring_method:

@@ -32,7 +32,9 @@ from ..rules import (
     check_intention,
     check_method,
     check_periods,
+    check_price_weight_range,
     check_sme_lot,
+    check_supplier_exception,
     clarification_deadline,
 )
 from ..sealing import new_lot_key
@@ -128,7 +130,7 @@ def _may_act(user, project: Project, roles) -> bool:
 def project_create(*, purchaser: Organization, actor, demand: Demand, title: str, method: str,
                    lots: list[dict], contact_name: str, contact_phone: str, agency=None,
                    method_justification: str = "", assistant=None, retender_of=None,
-                   now=None, ip=None) -> Project:
+                   supplier_exception: str = "", now=None, ip=None) -> Project:
     """1. the demand is the purchaser's, checked, with every warning justified;
     2. the lots fit the available budget (春风行动 第11条) and ceilings fit the lots;
     3. another method than open tendering above the threshold carries a reason;
@@ -174,6 +176,9 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
     check_budget(demand.budget_line, total)
     check_method(method=method, category=demand.category, budget=total,
                  justification=method_justification)
+    check_supplier_exception(method=method, reason=supplier_exception or "",
+                             retender_of=retender_of)
+    check_price_weight_range(method=method, demand=demand)  # 214号 第24条
     assistant = assistant or actor
     _check_assistant(assistant, [purchaser, *([agency] if agency else [])])
     project = Project.objects.create(
@@ -181,7 +186,7 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
         demand=demand, budget_line=demand.budget_line, method=method,
         method_justification=method_justification.strip(), contact_name=contact_name,
         contact_phone=contact_phone, drafted_by=actor, assistant=assistant,
-        retender_of=retender_of)
+        retender_of=retender_of, supplier_exception=supplier_exception or "")
     for i, (lot, items, sme) in enumerate(zip(lots, allotted, sme_terms, strict=True),
                                           start=1):
         Lot.objects.create(
@@ -264,7 +269,8 @@ def _allot_items(demand: Demand, lots: list[dict], *, whole: bool) -> list[list]
 @records_refusals()
 @transaction.atomic
 def project_retender(*, project: Project, actor, method: str = "",
-                     method_justification: str = "", now=None, ip=None) -> Project:
+                     method_justification: str = "", supplier_exception: str = "",
+                     now=None, ip=None) -> Project:
     """Procure again what failed (87号令 第43条: re-tender, or change the method with
     its justification): a new draft project from the same demand, with the failed lots
     and their budgets — which the failure released — to be approved again.
@@ -286,7 +292,7 @@ def project_retender(*, project: Project, actor, method: str = "",
         method_justification=method_justification or project.method_justification,
         agency=project.agency, contact_name=project.contact_name,
         contact_phone=project.contact_phone, assistant=project.assistant,
-        retender_of=project, now=now, ip=ip,
+        retender_of=project, supplier_exception=supplier_exception, now=now, ip=ip,
         lots=[{"title": lot.title, "budget": lot.budget, "ceiling_price": lot.ceiling_price,
                "items": list(lot.items.all()), **_sme_terms_again(lot, project)}
               for lot in failed])

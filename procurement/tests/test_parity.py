@@ -26,6 +26,7 @@ from procurement.apis import (
     notices,
     projects,
     queries,
+    rounds,
 )
 
 # Supplied by the caller, never typed: who acts and from where (actor, user, expert, ip),
@@ -184,6 +185,34 @@ CASES = {
     "bid_query_decide": (
         form_fields(forms.QueryDecideForm),
         set(queries.QueryDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    # Negotiation and consultation in rounds: the supplier's bid is in the address of its
+    # page (acted on), the team's lot too.
+    "negotiation_session_record": (
+        form_fields(forms.SessionForm),
+        set(rounds.SessionApi.InputSerializer().fields),
+        {"bid": url("negotiation-session", "bid_pk")}, {"bid": url("negotiation-session",
+                                                                   "bid_pk")}, {},
+    ),
+    "document_change_issue": (
+        form_fields(forms.DocumentChangeForm),
+        set(rounds.ChangeApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "negotiation_exclude": (
+        form_fields(forms.ExcludeForm),
+        set(rounds.ExcludeApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "final_quotes_call": (
+        form_fields(forms.FinalCallForm),
+        set(rounds.FinalCallApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "final_quote_submit": (
+        form_fields(forms.FinalQuoteForm),
+        set(rounds.BidNegotiationApi.InputSerializer().fields),
         {}, {}, {},
     ),
 }

@@ -47,6 +47,14 @@ JOURNEYS = {
     "qualification": {
         "procurement.QualificationApplication": {"qualify", "disqualify"},
     },
+    "negotiation": {
+        "procurement.Negotiation": {"call", "open"},
+        "procurement.Bid": {"reject"},
+    },
+    "negotiation_fails": {
+        "procurement.Negotiation": {"fail"},
+        "procurement.Lot": {"fail"},
+    },
 }
 
 
@@ -225,3 +233,28 @@ def test_the_journeys_take_every_step_of_every_table():
             covered[label] |= names
     for table in steps.TABLES:
         assert covered[table.model_label] == {s.name for s in table.steps}, table.model_label
+
+
+def test_a_negotiation_calls_and_opens_final_quotations():
+    from procurement.tests.test_rounds import _bids, _round, _supplier_user, rounds_lot
+
+    lot, _officer, team = rounds_lot(bids=4)
+    b0, b1, b2, b3 = _bids(lot)
+    services.negotiation_exclude(lot=lot, bid=b3, reason="不满足技术要求", actor=team[0])
+    _round(lot, team[0])
+    from django.utils import timezone
+
+    services.final_quotes_call(lot=lot, deadline=timezone.now() + dt.timedelta(hours=1),
+                               actor=team[0])
+    for bid in (b0, b1, b2):
+        services.final_quote_submit(bid=bid, price="450000", actor=_supplier_user(bid))
+    assert_took("negotiation")
+
+
+def test_a_negotiation_with_too_few_suppliers_is_terminated():
+    from procurement.tests.test_rounds import _bids, rounds_lot
+
+    lot, _officer, team = rounds_lot()
+    services.negotiation_exclude(lot=lot, bid=_bids(lot)[0], reason="不满足资格条件",
+                                 actor=team[0])
+    assert_took("negotiation_fails")

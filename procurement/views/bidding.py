@@ -20,6 +20,7 @@ from core.http import client_ip
 
 from .. import services, steps
 from ..forms import BidForm, QueryAnswerForm
+from ..methods import policy
 from ..models import Award, BidQuery, Lot, Project
 from ..selectors import (
     actions_of,
@@ -105,6 +106,7 @@ def bid_detail(request, pk):
     opening_view = lot_opening(lot, now=now)
     return render(request, "procurement/bid_detail.html", {
         "bid": bid, "lot": lot, "files": bid.files.all(),
+        "rounds": policy(lot.project.method).rounds and bid.opened_at is not None,
         "opening": opening_view, "table": opening_view["rows"],
         # Withdrawn until the deadline by the server clock (87号令 第34条).
         "can_withdraw": steps.BID.can(bid, "withdraw") and now < lot.project.bid_deadline,

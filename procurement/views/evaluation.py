@@ -16,6 +16,7 @@ from core.http import client_ip
 
 from .. import services
 from ..forms import ExplanationForm, QueryDecideForm, ReviewForm, ScoreForm
+from ..methods import policy
 from ..models import BidQuery, CommitteeMember, Lot, Review
 from ..selectors import committee_seat, lot_evaluation, lot_for_organiser, opened_bids
 
@@ -36,14 +37,17 @@ def evaluation(request, pk):
     """The organiser's page (purchaser, agency; supervision reads)."""
     lot = _lot_for_organiser(request, pk)
     return render(request, "procurement/evaluation.html",
-                  {**lot_evaluation(lot), "organiser": True})
+                  {**lot_evaluation(lot), "organiser": True,
+                   "rounds": policy(lot.project.method).rounds})
 
 
 @login_required
 def evaluation_member(request, pk):
     """The committee member's page, from the expert workspace."""
     lot, seat = _lot_for_member(request, pk)
-    return render(request, "procurement/evaluation.html", lot_evaluation(lot, seat=seat))
+    return render(request, "procurement/evaluation.html",
+                  {**lot_evaluation(lot, seat=seat),
+                   "rounds": policy(lot.project.method).rounds})
 
 
 def _done(request, target, call, success):
