@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from .models import Project
-from .services import lots_open_due, project_open_due
+from .services import final_quotes_open_due, lots_open_due, project_open_due
 
 # Well under a Redis broker's visibility timeout (an hour by default).
 OPENING_HORIZON = dt.timedelta(minutes=10)
@@ -53,12 +53,15 @@ def schedule_opening(project_id: int, deadline, *, now=None) -> bool:
 @shared_task(ignore_result=True)
 def open_due_lots() -> int:
     """Each minute: send the opening task of each deadline coming within the horizon,
-    and open every lot past its deadline and still bidding (the backstop)."""
+    and open every lot past its deadline and still bidding (the backstop), and every
+    call for final quotations past its deadline."""
     now = timezone.now()
     near = Project.objects.filter(status=Project.Status.ANNOUNCED, bid_deadline__gt=now,
                                   bid_deadline__lte=now + OPENING_HORIZON)
     for pk, deadline in near.values_list("pk", "bid_deadline"):
         schedule_opening(pk, deadline, now=now)
+    # Final quotations of a negotiation or consultation open at their deadline too.
+    final_quotes_open_due(now=now)
     return lots_open_due()
 
 

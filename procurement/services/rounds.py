@@ -367,6 +367,26 @@ def final_quotes_open(*, lot: Lot, actor, now=None, ip=None) -> Negotiation:
     return negotiation
 
 
+def final_quotes_open_due(*, now=None) -> int:
+    """Open every call for final quotations whose deadline has passed — the platform
+    does it (the minute beat, ``tasks.open_due_lots``), as it opens bids at their
+    deadline, so no one has to press a button. Each in its own transaction; one
+    already opened (by a person, or at once when all had submitted) is left as it is."""
+    now = now or timezone.now()
+    due = list(Negotiation.objects.filter(status=NS.FINAL_QUOTES, final_deadline__lte=now)
+               .values_list("lot_id", flat=True)[:200])
+    opened = 0
+    for lot_id in due:
+        with transaction.atomic():
+            lot = _locked_lot(Lot(pk=lot_id))
+            negotiation = Negotiation.objects.select_for_update().get(lot=lot)
+            if negotiation.status != NS.FINAL_QUOTES:
+                continue
+            _open(negotiation, lot, now=now, actor=None, opening_at=negotiation.final_deadline)
+            opened += 1
+    return opened
+
+
 def _open(negotiation: Negotiation, lot: Lot, *, now, actor, opening_at) -> None:
     """Unseal each final quotation; it becomes the bid's price, the first sealed price
     staying in ``opened_payload``; a supplier without one is out."""

@@ -129,6 +129,26 @@ def test_a_supplier_without_a_final_quote_is_out_at_the_deadline():
     assert Negotiation.objects.get(lot=lot).status == Negotiation.Status.CLOSED
 
 
+def test_the_platform_opens_the_final_quotes_at_their_deadline():
+    """No one presses a button: the minute beat opens them once the deadline passed."""
+    lot, _officer, team = rounds_lot(bids=4)
+    chair = team[0]
+    b0, b1, b2, _b3 = _bids(lot)
+    _round(lot, chair)
+    start = timezone.now()
+    services.final_quotes_call(lot=lot, deadline=start + dt.timedelta(hours=1), actor=chair,
+                               now=start)
+    for bid, price in ((b0, "490000"), (b1, "491000"), (b2, "492000")):
+        services.final_quote_submit(bid=bid, price=price, actor=_supplier_user(bid), now=start)
+    assert services.final_quotes_open_due(now=start + dt.timedelta(minutes=59)) == 0
+    assert Negotiation.objects.get(lot=lot).status == Negotiation.Status.FINAL_QUOTES
+    assert services.final_quotes_open_due(now=start + dt.timedelta(hours=1)) == 1
+    assert Negotiation.objects.get(lot=lot).status == Negotiation.Status.CLOSED
+    b0.refresh_from_db()
+    assert b0.price == Decimal("490000.00")
+    assert services.final_quotes_open_due(now=start + dt.timedelta(hours=2)) == 0
+
+
 # --- refusals: each cites its basis and saves nothing ---------------------------------
 
 def test_a_late_final_quote_is_refused_by_the_server_clock():
