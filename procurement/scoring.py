@@ -40,6 +40,7 @@ class Offer:
     brand: str = ""                     # brand of the core product
     consortium_small_share: Decimal | None = None  # % of the contract for small/micro firms
     other_scores: Decimal = Decimal("0")  # technical + commercial, averaged over experts
+    technical: Decimal = Decimal("0")     # the technical part of it, for a tie-break
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,8 @@ def evaluate(offers: list[Offer], *, scoring: bool, price_weight: Decimal = Deci
                               evaluated_price=priced[offer.key], deduction=rates[offer.key],
                               price_score=scores[offer.key], total=total,
                               abnormally_low=offer.key in low))
-    others = {o.key: o.other_scores for o in offers}
-    ordered = _order(results, scoring, tie_break=tie_break, seed=seed, others=others)
+    technical = {o.key: o.technical for o in offers}
+    ordered = _order(results, scoring, tie_break=tie_break, seed=seed, others=technical)
     # Same brand: only the best-placed bidder of a brand keeps the candidacy.
     by_brand = defaultdict(list)
     for r in ordered:

@@ -374,7 +374,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     demand = lot.project.demand
     scoring_method = demand.evaluation_method == "scoring"
     members = list(committee.members.values_list("expert_id", flat=True))
-    other = {}
+    other, technical = {}, {}
     if scoring_method:
         factors = demand.criteria.exclude(kind="price").count()
         for bid in passing:
@@ -383,12 +383,16 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
                 raise DomainError(_("Every member must score every qualified bid."),
                                   code="scores_incomplete")
             other[bid.pk] = (sum(p for _e, p in rows) / len(members)).quantize(Decimal("0.01"))
+            technical[bid.pk] = (sum(Score.objects.filter(
+                bid=bid, criterion__kind="technical").values_list("points", flat=True),
+                Decimal("0")) / len(members)).quantize(Decimal("0.01"))
     price_weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
     rate, consortium = _deduction_rates(demand.category)
     offers = [scoring.Offer(
         key=str(b.pk), price=b.price, **_scale_of(b.opened_payload or {}),
         brand=(b.opened_payload or {}).get("brand", ""),
-        other_scores=other.get(b.pk, Decimal("0"))) for b in passing]
+        other_scores=other.get(b.pk, Decimal("0")),
+        technical=technical.get(b.pk, Decimal("0"))) for b in passing]
     # A tie is settled as the documents say, else by a draw: the seed is drawn here and
     # recorded, so that anyone can replay the draw (87号令 第56、57条).
     seed = secrets.randbits(63)

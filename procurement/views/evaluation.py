@@ -4,7 +4,7 @@ the committee reviews compliance and scores, the chair reports, the purchaser co
 Both pages show ``selectors.lot_evaluation`` — the model the evaluation API returns —
 and each POST checks its form and calls one service."""
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -88,7 +88,7 @@ def bid_read(request, pk):
 @login_required
 @require_GET
 @xframe_options_sameorigin
-@csp_update({"frame-ancestors": ["'self'"]})
+@csp_replace({"frame-ancestors": ["'self'"]})
 def bid_file(request, pk, file_pk):
     """One file of an opened bid, decrypted — shown in the page's viewer (same origin
     only), or downloaded with ``?download=1``. Each access is recorded."""
