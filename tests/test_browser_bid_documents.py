@@ -18,9 +18,9 @@ from tests.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-BIDDERS = [("许昌华信科技有限公司", "希沃", "372000.00"),
-           ("河南明远教育装备有限公司", "鸿合", "380000.00"),
-           ("河南智慧校园网络工程有限公司", "皓丽", "385000.00")]
+BIDDERS = [("许昌华信科技有限公司", "希沃", "372000.00", "Seewo"),
+           ("河南明远教育装备有限公司", "鸿合", "380000.00", "Hite"),
+           ("河南智慧校园网络工程有限公司", "皓丽", "385000.00", "Horion")]
 
 
 def _seal_file(bid, name: str, data: bytes) -> BidFile:
@@ -39,14 +39,15 @@ def test_an_expert_scores_with_the_bid_documents_open(live_server, page, screens
     restore_reference_data()
     lot = factories.LotFactory(bidding=True)
     bids = []
-    for name, brand, price in BIDDERS:
+    for name, brand, price, latin in BIDDERS:
         org = factories.SupplierFactory(name=name)
         factories.member(org, "admin")
         bid = factories.BidFactory(lot=lot, supplier=org, amount=Decimal(price), files=False,
                                    extra={"brand": brand, "model": "86寸交互平板", "lines": [
                                        {"item": "交互式智能平板", "quantity": "20",
                                         "unit_price": str(Decimal(price) / 20)}]})
-        _seal_file(bid, "技术方案.pdf", factories.simple_pdf(f"Technical offer: {brand}"))
+        _seal_file(bid, "技术方案.pdf",
+                   factories.simple_pdf(f"Technical offer of {latin}: 20 interactive panels"))
         bids.append(bid)
     first = bids[0]
     record = first.files.get()
