@@ -133,7 +133,9 @@ def _evaluate_and_award(lot, spec, orgs, officer, moment):
     for bid in Bid.objects.filter(lot=lot, status="opened").select_related("supplier"):
         services.bid_review(bid=bid, stage="qualification", passed=True, actor=officer,
                             now=moment)
-        services.bid_review(bid=bid, stage="compliance", passed=True, actor=chair, now=moment)
+        for expert in experts:  # each member's own compliance verdict
+            services.bid_review(bid=bid, stage="compliance", passed=True, actor=expert,
+                                now=moment)
         technical, commercial = points[bid.supplier_id]
         for expert in experts:
             services.score_submit(bid=bid, expert=expert, now=moment, points={

@@ -11,13 +11,21 @@
   scores benchmark / its evaluated price × the price weight. No bid is
   dropped, highest or lowest.
 - Ranking: higher total first; on equal totals, lower evaluated price first
-  (87号令 第56条); under lowest evaluated price, lower evaluated price first.
+  (87号令 第57条); under lowest evaluated price, lower evaluated price first
+  (第56条). Equal total and equal price — or equal price under lowest price —
+  is a tie (并列): settled as the procurement documents say (``tie_break``),
+  or by a random draw reproducible from its recorded seed. Never by the order
+  of submission nor a row id.
 - Same brand (87号令 第31条): bidders offering the same brand of the core
-  product count as one; only the best of them keeps the candidacy.
+  product count as one — toward the minimum number of qualified bidders
+  (``bidders_counted``) and for the candidacy: only the best keeps it.
+- Majority (87号令 第61条, verify): where the
+  members disagree, the conclusion follows the majority; the dissent is kept.
 - Abnormally low (87号令 第60条): a price this far below the mean of the
   others is flagged; the committee must ask for a written explanation.
 """
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +47,7 @@ class Offer:
     makers: tuple[str, ...] = ()
     control_relationship: bool = False  # a consortium member controls or manages another
     other_scores: Decimal = Decimal("0")  # technical + commercial, averaged over experts
+    technical: Decimal = Decimal("0")     # the technical part of it, for a tie-break
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,15 @@ class Result:
     rank: int = 0
     candidate: bool = True
     abnormally_low: bool = False
+    tied: bool = False                  # 并列 with another, settled by ``tie_break``
+    drawn: bool = False                 # settled by the random draw
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# How the procurement documents settle a tie (87号令 第56、57条).
+TIE_DRAW = "draw"                       # a random draw, its seed recorded
+TIE_TECHNICAL = "technical"             # higher technical (non-price) score first, then a draw
+TIE_BREAKS = (TIE_DRAW, TIE_TECHNICAL)
 
 
 def evaluated_price(offer: Offer, *, deduction_rate: Decimal, consortium_rate: Decimal,
@@ -94,17 +111,81 @@ def abnormally_low(prices: dict[str, Decimal], threshold_percent: Decimal) -> se
     return flagged
 
 
-def _order(results: list[Result], scoring: bool) -> list[Result]:
-    if scoring:
-        return sorted(results, key=lambda r: (-r.total, r.evaluated_price, r.key))
-    return sorted(results, key=lambda r: (r.evaluated_price, r.key))
+def _tie_key(r: Result, scoring: bool):
+    """Results with the same key are tied (并列)."""
+    return (r.total, r.evaluated_price) if scoring else (r.evaluated_price,)
+
+
+def _order(results: list[Result], scoring: bool, *, tie_break: str, seed: int | None,
+           others: dict[str, Decimal]) -> list[Result]:
+    """Rank order: by the statutory key, ties settled by the documents' rule or a draw.
+
+    The draw shuffles the tied keys, listed in a canonical order first (sorted), with
+    ``random.Random(seed)``: anyone holding the recorded seed gets the same order."""
+    groups = defaultdict(list)
+    for r in results:
+        groups[_tie_key(r, scoring)].append(r)
+    # Reproducible on purpose: the seed itself comes from ``secrets`` and is recorded.
+    rng = random.Random(seed)  # noqa: S311
+    ordered = []
+    for key in sorted(groups, key=lambda k: (-k[0], *k[1:]) if scoring else k):
+        group = sorted(groups[key], key=lambda r: r.key)
+        if len(group) == 1:
+            ordered.extend(group)
+            continue
+        if seed is None:
+            raise ValueError("a tie needs the seed of its draw")
+        rng.shuffle(group)  # the draw: a canonical list, shuffled by the recorded seed
+        drawn = True
+        if tie_break == TIE_TECHNICAL and scoring:
+            # sorted() is stable: equal technical scores keep the drawn order.
+            group.sort(key=lambda r: -others[r.key])
+            drawn = len({others[r.key] for r in group}) < len(group)
+        ordered.extend(replace(r, tied=True, drawn=drawn) for r in group)
+    return ordered
+
+
+def bidders_counted(brands: dict[str, str]) -> int:
+    """How many bidders count toward the minimum (87号令 第31条): those offering the
+    same brand of the core product count as one; a bid with no brand counts alone."""
+    named = {b.strip().lower() for b in brands.values() if b.strip()}
+    return len(named) + sum(1 for b in brands.values() if not b.strip())
+
+
+@dataclass(frozen=True)
+class Vote:
+    member: str
+    passed: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool | None                  # None: members still to give theirs
+    reasons: tuple[str, ...] = ()        # the majority's reasons, when it fails the bid
+    dissent: tuple[Vote, ...] = ()
+
+
+def majority(votes: list[Vote], members: int) -> Verdict:
+    """The committee's conclusion once every member has given a verdict: the majority
+    (a committee is odd, so there is one); the minority is the dissent, kept with its
+    reasons for the report."""
+    if members <= 0 or len(votes) < members:
+        return Verdict(None)
+    passed = sum(1 for v in votes if v.passed) * 2 > len(votes)
+    reasons = () if passed else tuple(dict.fromkeys(
+        v.reason for v in votes if not v.passed and v.reason))
+    return Verdict(passed, reasons, tuple(v for v in votes if v.passed != passed))
 
 
 def evaluate(offers: list[Offer], *, scoring: bool, price_weight: Decimal = Decimal("100"),
              deduction_rate: Decimal = Decimal("10"), consortium_rate: Decimal = Decimal("4"),
-             reserved: bool = False, abnormal_threshold: Decimal = Decimal("40")
-             ) -> list[Result]:
-    """Rank the compliant offers of one lot. Returns results in rank order."""
+             reserved: bool = False, abnormal_threshold: Decimal = Decimal("40"),
+             tie_break: str = TIE_DRAW, seed: int | None = None) -> list[Result]:
+    """Rank the compliant offers of one lot. Returns results in rank order.
+
+    A tie is settled by ``tie_break`` and, where that leaves it, by the draw from
+    ``seed`` (required when there is a tie: the caller records it)."""
     priced = {}
     rates = {}
     for offer in offers:
@@ -120,7 +201,8 @@ def evaluate(offers: list[Offer], *, scoring: bool, price_weight: Decimal = Deci
                               evaluated_price=priced[offer.key], deduction=rates[offer.key],
                               price_score=scores[offer.key], total=total,
                               abnormally_low=offer.key in low))
-    ordered = _order(results, scoring)
+    technical = {o.key: o.technical for o in offers}
+    ordered = _order(results, scoring, tie_break=tie_break, seed=seed, others=technical)
     # Same brand: only the best-placed bidder of a brand keeps the candidacy.
     by_brand = defaultdict(list)
     for r in ordered:
@@ -137,5 +219,10 @@ def evaluate(offers: list[Offer], *, scoring: bool, price_weight: Decimal = Deci
                                                   "(87号令 第31条)")))
             continue
         rank += 1
+        if r.tied:
+            how = (f"random draw, seed {seed}" if r.drawn
+                   else "higher technical score first, as the documents say")
+            r = replace(r, notes=(*r.notes, f"tied (并列), settled by {how} "
+                                             "(87号令 第56、57条)"))
         final.append(replace(r, rank=rank))
     return [r for r in final if r.candidate] + [r for r in final if not r.candidate]

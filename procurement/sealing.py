@@ -8,7 +8,9 @@ associated data, so a ciphertext cannot be moved to another bid or lot
 unnoticed.
 
 ``unseal`` refuses before the opening time, whoever calls it: it is the
-one place plaintext comes from, and only the opening service calls it.
+one place plaintext comes from. The opening service calls it for the price and
+declarations; after opening, ``services.evaluation.bid_file_access`` calls it
+for a file the committee or the organiser reads (each access audited).
 """
 
 import base64

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -158,7 +159,10 @@ def bid_outcome(bid: Bid) -> dict:
     lot = bid.lot
     if lot.status not in (Lot.Status.AWARDED, Lot.Status.FAILED) or bid.opened_at is None:
         return {}
-    outcome = {"reviews": list(bid.reviews.all()),
+    from .services.verdicts import bid_verdicts
+
+    # The committee's conclusions with their reasons, not each member's verdict.
+    outcome = {"reviews": [v for v in bid_verdicts(bid).values() if v.passed is not None],
                "result": EvaluationResult.objects.filter(bid=bid).first()}
     award = Award.objects.filter(bid=bid).first()
     if award is not None:
@@ -264,9 +268,11 @@ def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
     cheapest first; ``seat`` is the caller's committee seat, whose own scores are shown.
     """
     from .services.queries import abnormally_low_bids
+    from .services.verdicts import lot_verdicts
 
     committee = getattr(lot, "committee", None)
-    bids = list(opened_bids(lot).prefetch_related("reviews").order_by("price", "pk"))
+    bids = list(opened_bids(lot).order_by("price", "pk"))
+    verdicts = lot_verdicts(lot, bids)
     criteria = list(lot.project.demand.criteria.exclude(kind="price"))
     mine = None
     if seat is not None:
@@ -278,12 +284,19 @@ def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
     asked = {q.bid_id for q in queries if q.kind == BidQuery.Kind.ABNORMALLY_LOW}
     low = abnormally_low_bids(lot) if committee and not committee.report_at else set()
     rows = []
+    is_chair = seat is not None and seat.role == CommitteeMember.Role.CHAIR
     for bid in bids:
-        reviews = {r.stage: r for r in bid.reviews.all()}
+        stages = verdicts[bid.pk]
+        compliance = stages[Review.Stage.COMPLIANCE]
         rows.append({
-            "bid": bid, "reviews": list(bid.reviews.all()),
-            "qualification": reviews.get(Review.Stage.QUALIFICATION),
-            "compliance": reviews.get(Review.Stage.COMPLIANCE),
+            "bid": bid, "reviews": list(stages.values()),
+            "qualification": stages[Review.Stage.QUALIFICATION],
+            "compliance": compliance,
+            # A member sees and sets their own verdict; the chair sees everyone's.
+            "my_compliance": next((r for r in compliance.votes
+                                   if seat is not None and r.reviewer_id == seat.expert_id),
+                                  None),
+            "votes": compliance.votes if is_chair else [],
             "low": bid.pk in low, "asked": bid.pk in asked,
             "points": [(c, (mine or {}).get((bid.pk, c.pk), "")) for c in criteria],
             "my_scores": None if mine is None else {
@@ -298,7 +311,46 @@ def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
         # The committee is drawn once the lot is opened, before its evaluation starts.
         "may_draw": committee is None and steps.LOT.can(lot, "evaluate"),
         "as_member": seat is not None,
-        "is_chair": seat is not None and seat.role == CommitteeMember.Role.CHAIR,
+        "is_chair": is_chair,
+        "report": (committee.report or {}) if committee and committee.report_at else {},
+    }
+
+
+def bid_reader(*, pk: int, user) -> tuple[Bid, str]:
+    """An opened bid the person may read — on the lot's committee, or an officer of the
+    purchaser or its agency — and as which ("member", "organiser"); 404 for everyone
+    else, and for everyone before the bid is opened."""
+    from .services.evaluation import bid_reader_role
+
+    bid = get_object_or_404(Bid.objects.select_related("lot__project", "supplier")
+                            .exclude(status__in=HIDDEN_BID_STATUSES)
+                            .filter(opened_at__isnull=False), pk=pk)
+    role = bid_reader_role(user, bid)
+    if not role:
+        raise Http404
+    return bid, role
+
+
+def bid_documents(bid: Bid) -> dict:
+    """An opened bid as the committee reads it: its files (decrypted on download), the
+    itemised prices, the declarations as sealed."""
+    payload = bid.opened_payload or {}
+    lines = []
+    for line in payload.get("lines") or []:
+        quantity, unit_price = Decimal(line["quantity"]), Decimal(line["unit_price"])
+        lines.append({"item": line.get("item", ""), "quantity": quantity,
+                      "unit_price": unit_price,
+                      "amount": (quantity * unit_price).quantize(Decimal("0.01"))})
+    declaration = payload.get("sme_declaration") or {}
+    return {
+        "bid": bid, "files": list(bid.files.all()), "lines": lines,
+        "lines_total": sum((line["amount"] for line in lines), Decimal("0")),
+        "price": bid.price, "price_as_sealed": Decimal(payload["price"]) if payload else None,
+        "price_words": payload.get("price_words", ""),
+        "brand": payload.get("brand", ""), "model": payload.get("model", ""),
+        "scale": _scale_label(declaration.get("scale")),
+        "all_items_by_smes": bool(declaration.get("all_items_by_smes")),
+        "consortium": payload.get("consortium"),
     }
 
 

@@ -45,6 +45,10 @@ urlpatterns = [
          name="award-notice"),
     # Evaluation: organisers and committee members.
     path("procurement/lots/<int:pk>/evaluation/", evaluation.evaluation, name="evaluation"),
+    # The committee and the organiser read an opened bid: documents, prices, declarations.
+    path("procurement/bids/<int:pk>/documents/", evaluation.bid_read, name="bid-read"),
+    path("procurement/bids/<int:pk>/files/<int:file_pk>/", evaluation.bid_file,
+         name="bid-file"),
     path("procurement/lots/<int:pk>/committee/", evaluation.evaluation_member,
          name="evaluation-member"),
     path("procurement/lots/<int:pk>/draw/", evaluation.committee_draw, name="committee-draw"),

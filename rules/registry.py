@@ -138,6 +138,18 @@ NATIONAL = [
     R("price.abnormally_low", E,
       _("Flag a bid this far below the mean of the others as abnormally low"), 40, PCT,
       "87号令 第60条; 财库〔2026〕2号", verify=True),
+    R("bid.over_budget", E,
+      _("A price above the budget, or the ceiling price when set, makes the bid invalid"),
+      True, FLAG, "87号令 第63条"),
+    R("bid.same_brand", E,
+      _("Bidders offering the same brand of the core product count as one bidder"), True,
+      FLAG, "87号令 第31条"),
+    R("evaluation.majority", E,
+      _("The committee decides disputed joint findings by majority; dissent is recorded "
+        "with its reasons"), True, FLAG, "87号令 第61条", verify=True),
+    R("evaluation.tie", E,
+      _("Equal score and equal price are tied, settled as the procurement documents say"),
+      True, FLAG, "87号令 第56、57条"),
     # Other methods
     R("negotiation.min_response", M, _("Competitive negotiation: documents to first response"),
       3, WD, "74号令"),

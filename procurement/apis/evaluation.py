@@ -8,9 +8,10 @@ through their seat. A bid still sealed or withdrawn is invisible here: before op
 nothing about the bids is returned.
 """
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -26,7 +27,9 @@ from .. import services
 from ..models import Award, CommitteeMember, Lot, Review
 from ..selectors import (
     award_notice_visible_to,
+    bid_documents,
     bid_outcome,
+    bid_reader,
     committee_seat,
     evaluation_results,
     lot_evaluation,
@@ -75,10 +78,48 @@ class ReviewSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Review.Stage.choices)
     passed = serializers.BooleanField()
     reason = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
         ref_name = "Review"
+
+
+class VoteSerializer(serializers.Serializer):
+    member = serializers.CharField(source="reviewer.display_name")
+    passed = serializers.BooleanField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "ReviewVote"
+
+
+class VerdictSerializer(serializers.Serializer):
+    """The committee's conclusion of one stage: the organiser's qualification verdict, or
+    the majority of the members' compliance verdicts (87号令 第61条)."""
+
+    bid = serializers.IntegerField(source="bid_id")
+    stage = serializers.ChoiceField(choices=Review.Stage.choices)
+    passed = serializers.BooleanField(allow_null=True,
+                                      help_text="Null until every verdict is given")
+    reason = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+    verdicts_given = serializers.SerializerMethodField()
+    verdicts_needed = serializers.IntegerField(source="members")
+    dissent = serializers.SerializerMethodField(
+        help_text="The minority's verdicts with their reasons (the chair and organisers)")
+
+    class Meta:
+        ref_name = "Verdict"
+
+    def get_verdicts_given(self, obj) -> int:
+        return len(obj.votes)
+
+    @extend_schema_field(VoteSerializer(many=True))
+    def get_dissent(self, obj):
+        if not self.context.get("sees_votes"):
+            return []
+        return VoteSerializer(obj.dissent, many=True).data
 
 
 class ScoringFactorSerializer(serializers.Serializer):
@@ -100,12 +141,31 @@ class EvaluatedBidSerializer(serializers.Serializer):
     status = serializers.CharField(source="bid.status")
     abnormally_low = serializers.BooleanField(
         source="low", help_text="Far below the others during evaluation (87号令 第60条)")
-    reviews = ReviewSerializer(many=True)
+    reviews = serializers.SerializerMethodField(
+        help_text="Each stage's conclusion (qualification, compliance)")
+    my_review = serializers.SerializerMethodField(
+        help_text="Committee members: the caller's own compliance verdict, or null")
+    votes = serializers.SerializerMethodField(
+        help_text="The chair: every member's compliance verdict")
     my_scores = serializers.SerializerMethodField(
         help_text="Committee members: factor id → the caller's points; null for organisers")
 
     class Meta:
         ref_name = "EvaluatedBid"
+
+    @extend_schema_field(VerdictSerializer(many=True))
+    def get_reviews(self, row):
+        return VerdictSerializer(row["reviews"], many=True, context=self.context).data
+
+    @extend_schema_field(VoteSerializer(allow_null=True))
+    def get_my_review(self, row):
+        mine = row.get("my_compliance")
+        return VoteSerializer(mine).data if mine else None
+
+    @extend_schema_field(VoteSerializer(many=True))
+    def get_votes(self, row):
+        return VoteSerializer(row["votes"], many=True).data if self.context.get(
+            "sees_votes") else []
 
     @extend_schema_field(serializers.DictField(child=_points(), allow_null=True))
     def get_my_scores(self, row):
@@ -126,6 +186,8 @@ class ResultSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     candidate = serializers.BooleanField(help_text="False: lost the candidacy (same brand)")
     abnormally_low = serializers.BooleanField()
+    tied = serializers.BooleanField(help_text="Tied (并列): settled as the documents say or "
+                                              "by the recorded draw (87号令 第56、57条)")
     notes = serializers.ListField(child=serializers.CharField())
 
     class Meta:
@@ -169,6 +231,9 @@ class EvaluationApi(APIView):
         award = AwardSerializer(allow_null=True)
         queries = BidQuerySerializer(many=True,
                                      help_text="Questions to bidders (87号令 第51、59、60条)")
+        report = serializers.JSONField(
+            help_text="Once reported: invalid bids with reasons, dissents with reasons "
+                      "(87号令 第61条), ties and the draw's seed")
 
         class Meta:
             ref_name = "Evaluation"
@@ -179,7 +244,10 @@ class EvaluationApi(APIView):
     def get(self, request, pk):
         seat = committee_seat(lot_pk=pk, user=request.user)
         lot = seat.committee.lot if seat else organiser_lot(request, pk)
-        return Response(self.OutputSerializer(lot_evaluation(lot, seat=seat)).data)
+        data = lot_evaluation(lot, seat=seat)
+        # The chair sees every member's verdict; organisers see the dissent once reported.
+        sees = data["is_chair"] or (seat is None and bool(data["report"]))
+        return Response(self.OutputSerializer(data, context={"sees_votes": sees}).data)
 
 
 # --- the steps ------------------------------------------------------------------------
@@ -317,6 +385,81 @@ class AwardNoticeApi(APIView):
         return FileResponse(award.notice_pdf.open("rb"), content_type="application/pdf",
                             as_attachment=True,
                             filename=f"中标通知书-{project.code}-{award.lot.number}.pdf")
+
+
+# --- the committee reads the bids ------------------------------------------------------
+
+class BidDocumentsApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        class FileSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            name = serializers.CharField()
+            kind = serializers.CharField()
+            size = serializers.IntegerField()
+            sha256 = serializers.CharField()
+            url = serializers.SerializerMethodField()
+
+            class Meta:
+                ref_name = "BidDocumentFile"
+
+            def get_url(self, obj) -> str:
+                return reverse("api:bid-file", args=[obj.bid_id, obj.pk])
+
+        class LineSerializer(serializers.Serializer):
+            item = serializers.CharField()
+            quantity = serializers.DecimalField(max_digits=12, decimal_places=2)
+            unit_price = serializers.DecimalField(max_digits=16, decimal_places=2)
+            amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+            class Meta:
+                ref_name = "BidDocumentLine"
+
+        bid = serializers.IntegerField(source="bid.pk")
+        lot = serializers.IntegerField(source="bid.lot_id")
+        supplier = serializers.CharField(source="bid.supplier.name")
+        price = serializers.DecimalField(max_digits=16, decimal_places=2,
+                                         help_text="After a confirmed correction (第59条)")
+        price_as_sealed = serializers.DecimalField(max_digits=16, decimal_places=2)
+        price_words = serializers.CharField()
+        brand = serializers.CharField()
+        model = serializers.CharField()
+        scale = serializers.CharField()
+        all_items_by_smes = serializers.BooleanField()
+        consortium = serializers.JSONField(allow_null=True)
+        lines = LineSerializer(many=True)
+        files = FileSerializer(many=True)
+
+        class Meta:
+            ref_name = "BidDocuments"
+
+    @extend_schema(responses=OutputSerializer,
+                   summary="An opened bid's itemised prices, declarations and files, for its "
+                           "committee and organiser (each access recorded; 404 to others and "
+                           "before opening)")
+    def get(self, request, pk):
+        bid, _role = bid_reader(pk=pk, user=request.user)
+        services.bid_file_access(bid=bid, actor=request.user, ip=client_ip(request))
+        return Response(self.OutputSerializer(bid_documents(bid)).data)
+
+
+class BidFileApi(APIView):
+    def perform_content_negotiation(self, request, force=False):
+        # The file is not rendered by DRF; errors fall back to JSON whatever is accepted.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   operation_id="bids_file_retrieve",
+                   summary="One file of an opened bid, decrypted (its committee and organiser; "
+                           "each access recorded; 404 to others and before opening)")
+    def get(self, request, pk, file_pk):
+        bid, _role = bid_reader(pk=pk, user=request.user)
+        record = get_object_or_404(bid.files, pk=file_pk)
+        data = services.bid_file_access(bid=bid, actor=request.user, bid_file=record,
+                                        ip=client_ip(request))
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, record.name)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 # --- the bidder's own result ---------------------------------------------------------

@@ -40,6 +40,11 @@ class Demand(models.Model):
         LOWEST_PRICE = "lowest_price", _("Lowest evaluated price")
         SCORING = "scoring", _("Comprehensive scoring")
 
+    class TieBreak(models.TextChoices):
+        # 87号令 第56、57条: a tie is settled as the procurement documents say.
+        DRAW = "draw", _("Random draw (seed recorded)")
+        TECHNICAL = "technical", _("Higher technical score first, then a draw")
+
     class Category(models.TextChoices):
         GOODS = "goods", _("Goods")
         SERVICE = "service", _("Services")
@@ -61,6 +66,8 @@ class Demand(models.Model):
                                                 blank=True)
     evaluation_method = models.CharField(_("evaluation method"), max_length=15,
                                          choices=Method.choices, default=Method.SCORING)
+    tie_break = models.CharField(_("tie-break"), max_length=10, choices=TieBreak.choices,
+                                 default=TieBreak.DRAW)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
@@ -76,6 +83,8 @@ class Demand(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=["draft", "checked", "used"]),
                                    name="procurement_demand_status_valid"),
+            models.CheckConstraint(condition=Q(tie_break__in=["draw", "technical"]),
+                                   name="procurement_demand_tie_break_valid"),
         ]
 
     def __str__(self):

@@ -18,6 +18,11 @@ class Committee(models.Model):
     pool_size = models.PositiveIntegerField(_("eligible experts in the pool"))
     excluded = models.JSONField(_("excluded for conflicts"), default=list)
     report_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
+    # What the report records besides the ranking: the invalid bids with their reasons,
+    # each member's dissent from a joint finding with its reasons (87号令 第61条), and
+    # the ties with how they were settled (the draw's seed). Written once, by
+    # ``evaluation_complete``.
+    report = models.JSONField(_("report findings"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("evaluation committee")
@@ -54,8 +59,13 @@ class CommitteeMember(models.Model):
 
 
 class Review(models.Model):
-    """Qualification (by the purchaser or agency) and compliance (by the committee) review
-    of one bid, with the reason a bidder is told when it fails (87号令 第44、69条)."""
+    """One reviewer's verdict on one bid at one stage, with the reason a bidder is told
+    when it fails (87号令 第44、69条).
+
+    Qualification is the purchaser's or agency's (87号令 第44条): one verdict per bid,
+    whoever of its officers records it. Compliance is the committee's: each member gives
+    a verdict of their own, and the conclusion is the majority once all have given
+    theirs (87号令 第61条; ``services.verdicts``)."""
 
     class Stage(models.TextChoices):
         QUALIFICATION = "qualification", _("Qualification review")
@@ -73,7 +83,11 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
-            models.UniqueConstraint(fields=["bid", "stage"], name="procurement_review_once"),
+            models.UniqueConstraint(fields=["bid", "stage", "reviewer"],
+                                    name="procurement_review_once_per_reviewer"),
+            models.UniqueConstraint(fields=["bid", "stage"],
+                                    condition=Q(stage="qualification"),
+                                    name="procurement_review_one_qualification"),
             models.CheckConstraint(condition=Q(stage__in=["qualification", "compliance"]),
                                    name="procurement_review_stage_valid"),
             models.CheckConstraint(condition=Q(passed=True) | ~Q(reason=""),
@@ -121,6 +135,7 @@ class EvaluationResult(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     candidate = models.BooleanField(_("keeps the candidacy"), default=True)
     abnormally_low = models.BooleanField(_("abnormally low price"), default=False)
+    tied = models.BooleanField(_("tied (并列)"), default=False)
     notes = models.JSONField(_("notes"), default=list)
 
     class Meta:

@@ -3,6 +3,8 @@ from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
 from .evaluation import (
+    bid_file_access,
+    bid_reader_role,
     bid_review,
     committee_draw,
     committee_size,
@@ -45,16 +47,20 @@ from .rounds import (
     negotiation_round_next,
     negotiation_session_record,
 )
+from .verdicts import bid_verdicts, lot_verdicts
 
 __all__ = [
     "Upload",
     "abnormally_low_bids",
     "announcement_clarify",
     "award_confirm",
+    "bid_file_access",
     "bid_query_answer",
     "bid_query_decide",
+    "bid_reader_role",
     "bid_review",
     "bid_submit",
+    "bid_verdicts",
     "bid_withdraw",
     "budget_line_create",
     "committee_draw",
@@ -76,6 +82,7 @@ __all__ = [
     "intention_publish",
     "invitation_draw",
     "lot_open",
+    "lot_verdicts",
     "lots_open_due",
     "negotiation_exclude",
     "negotiation_round_next",

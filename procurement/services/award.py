@@ -24,6 +24,8 @@ from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, 
 from ..pdf import render_pdf
 from ..signals import award_confirmed
 from .projects import project_settle
+from .verdicts import failed as failed_stages
+from .verdicts import lot_verdicts
 
 
 def assistant_label(project: Project) -> str:
@@ -128,8 +130,10 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
 
 def _tell_bidders(lot: Lot, award: Award, now) -> None:
     project = lot.project
-    for bid in Bid.objects.filter(lot=lot).exclude(status=Bid.Status.WITHDRAWN).select_related(
-            "supplier"):
+    bids = list(Bid.objects.filter(lot=lot).exclude(status=Bid.Status.WITHDRAWN)
+                .select_related("supplier"))
+    verdicts = lot_verdicts(lot, [b for b in bids if b.opened_at is not None])
+    for bid in bids:
         people = [m.user for m in bid.supplier.memberships.filter(is_active=True)
                   .select_related("user")]
         if bid.pk == award.bid_id:
@@ -139,9 +143,11 @@ def _tell_bidders(lot: Lot, award: Award, now) -> None:
                     f"{assistant_label(project)}，签约、验收、付款各环节可随时咨询。")
         else:
             result = getattr(bid, "result", None)
-            failed = [r for r in bid.reviews.all() if not r.passed]
+            # The committee's conclusions, with their reasons (87号令 第69条).
+            failed = failed_stages(verdicts.get(bid.pk, {}))
             if failed:
-                why = "；".join(f"{r.get_stage_display()}未通过：{r.reason}" for r in failed)
+                with translation.override("zh-hans"):
+                    why = "；".join(f"{r.get_stage_display()}未通过：{r.reason}" for r in failed)
                 body = (f"【春风政采】“{project.title}”第{lot.number}包结果已公布，贵单位未中标。"
                         f"原因：{why}（春风行动 第17条）。")
             elif result is not None:

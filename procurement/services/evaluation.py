@@ -1,6 +1,7 @@
 """The evaluation committee: drawn at random from the expert pool, without conflicts."""
 
 import random
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -17,14 +18,24 @@ from deadlines.services import deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import scoring, steps
+from .. import scoring, sealing, steps
 from ..methods import policy
-from ..models import Bid, Committee, CommitteeMember, EvaluationResult, Lot, Review, Score
+from ..models import (
+    Bid,
+    BidFile,
+    Committee,
+    CommitteeMember,
+    EvaluationResult,
+    Lot,
+    Review,
+    Score,
+)
 from ..rules import deduction_rules
 from .opening import lot_fail
 from .projects import project_settle
 from .queries import assert_not_invalidated, queries_block_report
 from .rounds import final_quotes_block_report
+from .verdicts import decided, failed, lot_verdicts
 
 # The draw must not be predictable from the outside: the OS's randomness.
 _rng = random.SystemRandom()
@@ -138,8 +149,10 @@ def _is_organiser(user, lot: Lot) -> bool:
 @transaction.atomic
 def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, now=None,
                ip=None) -> Review:
-    """Record a review. Qualification is the purchaser's or agency's (87号令 第44条);
-    compliance the committee's. A failure states its reason, which the bidder sees."""
+    """Record a verdict. Qualification is the purchaser's or agency's, one per bid
+    (87号令 第44条); compliance is each committee member's own, the committee's
+    conclusion the majority of them (第61条, ``verdicts``). A failure states its
+    reason: the bidder is told it, and a dissent carries it into the report."""
     now = now or timezone.now()
     if stage not in Review.Stage.values:
         raise DomainError(_("Unknown review stage."), field="stage")
@@ -159,9 +172,16 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
     if not passed and len(reason) < 5:
         raise DomainError(_("State the reason: the bidder is told why it failed."),
                           code="reason_required", field="reason", basis="87号令 第69条")
-    review, _created = Review.objects.update_or_create(
-        bid=bid, stage=stage,
-        defaults={"passed": passed, "reason": reason, "reviewer": actor, "at": now})
+    if stage == Review.Stage.QUALIFICATION:
+        # The organiser's one verdict, whichever of its officers records it (第44条).
+        review, _created = Review.objects.update_or_create(
+            bid=bid, stage=stage,
+            defaults={"passed": passed, "reason": reason, "reviewer": actor, "at": now})
+    else:
+        # Each member's own verdict; the committee concludes by majority (第61条).
+        review, _created = Review.objects.update_or_create(
+            bid=bid, stage=stage, reviewer=actor,
+            defaults={"passed": passed, "reason": reason, "at": now})
     if lot.status == Lot.Status.OPENED:  # the first review starts the evaluation
         transition(lot, Lot.Status.EVALUATING, table=steps.LOT, actor=actor, now=now)
         project_settle(project=lot.project, now=now, actor=actor)
@@ -169,6 +189,56 @@ def bid_review(*, bid: Bid, stage: str, passed: bool, reason: str = "", actor, n
                  obj=bid, detail={"stage": stage, "passed": passed, "reason": reason},
                  ip=ip, now=now)
     return review
+
+
+def bid_reader_role(user, bid: Bid) -> str:
+    """Who may read an opened bid's documents: "member" of the lot's committee,
+    "organiser" (an officer of the purchaser or its agency), or "" — nobody else, and
+    nobody at all before the bid is opened."""
+    if bid.opened_at is None or bid.status in (Bid.Status.SEALED, Bid.Status.WITHDRAWN):
+        return ""
+    if _is_member(user, bid.lot):
+        return "member"
+    return "organiser" if _is_organiser(user, bid.lot) else ""
+
+
+@records_refusals()
+@transaction.atomic
+def bid_file_access(*, bid: Bid, actor, bid_file: BidFile | None = None, now=None,
+                    ip=None) -> bytes | None:
+    """The committee and the organiser read an opened bid: its itemised prices and
+    declarations (``bid_file`` None) or one of its files, decrypted. Each access is
+    recorded. Before opening nobody can: ``sealing.unseal`` refuses before the opening
+    time, and a bid not yet opened is refused here first.
+
+    1. only the lot's committee members and the purchaser's or agency's officers;
+    2. the file is decrypted with the lot's key and checked against the SHA-256 of the
+       receipt — a file swapped on disk fails;
+    3. the access is audited (who, which bid, which file, as member or organiser)."""
+    now = now or timezone.now()
+    bid = Bid.objects.select_related("lot__project").get(pk=bid.pk)
+    lot = bid.lot
+    role = bid_reader_role(actor, bid)
+    if not role:
+        raise PermissionDenied(_("Only the committee and the organiser read a bid, after "
+                                 "the opening."))
+    data = None
+    if bid_file is not None:
+        if bid_file.bid_id != bid.pk:
+            raise PermissionDenied(_("This file is not part of the bid."))
+        with bid_file.blob.open("rb") as fh:
+            sealed = fh.read()
+        data = sealing.unseal(lot.wrapped_key, sealed, bid.aad + bid_file.sha256.encode(),
+                              opening_at=lot.project.bid_deadline, now=now)
+        if sealing.digest(data) != bid_file.sha256:
+            raise DomainError(_("A sealed bid failed its integrity check."),
+                              code="seal_broken")
+    audit_record(action="bid.file_access", actor=actor, organization=lot.project.purchaser,
+                 obj=bid, detail={"as": role, "file": bid_file.pk if bid_file else None,
+                                  "name": bid_file.name if bid_file else "",
+                                  "sha256": bid_file.sha256 if bid_file else ""},
+                 ip=ip, now=now)
+    return data
 
 
 @records_refusals()
@@ -202,6 +272,32 @@ def score_submit(*, bid: Bid, expert, points: dict, now=None, ip=None) -> list[S
                  detail={"points": {str(k): str(v) for k, v in points.items()}}, ip=ip,
                  now=now)
     return saved
+
+
+def _findings(bids: list[Bid], verdicts: dict) -> dict:
+    """What the report records besides the ranking: each invalid bid with its reasons,
+    and each dissent from a committee's conclusion with the member's reasons."""
+    names = {b.pk: b.supplier.name for b in bids}
+    invalid, dissents = [], []
+    for bid in bids:
+        for verdict in verdicts[bid.pk].values():
+            if verdict.passed is False:
+                invalid.append({"bid": bid.pk, "supplier": names[bid.pk],
+                                "stage": verdict.stage, "reason": verdict.reason,
+                                "basis": verdict.basis})
+            for review in verdict.dissent:
+                dissents.append({"bid": bid.pk, "supplier": names[bid.pk],
+                                 "stage": verdict.stage, "conclusion": verdict.passed,
+                                 "member": review.reviewer.display_name,
+                                 "member_id": review.reviewer_id, "passed": review.passed,
+                                 "reason": review.reason})
+    return {"invalid": invalid, "dissents": dissents,
+            "majority_basis": rule("evaluation.majority").basis}
+
+
+def _audit_report(lot, actor, findings, ranking, ip, now) -> None:
+    audit_record(action="evaluation.report", actor=actor, organization=lot.project.purchaser,
+                 obj=lot, detail={"ranking": ranking, **findings}, ip=ip, now=now)
 
 
 def _deduction_rates(lot: Lot) -> tuple[Decimal, Decimal]:
@@ -252,10 +348,15 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
 
     0. every question to a bidder is settled, and every abnormally low price still in
        the running has an accepted explanation (87号令 第51、59、60条);
-    1. every opened bid has both reviews; fewer than 3 passing fails the lot
-       (87号令 第44条);
+    1. every opened bid is decided: the organiser's qualification verdict and every
+       member's compliance verdict, concluded by majority (87号令 第61条) — or invalid
+       whatever the votes: above the budget or ceiling price (第63条), or on a question
+       to the bidder; fewer qualified than the method needs fails the lot (第44条),
+       bidders of the same brand of the core product counting as one (第31条);
     2. under comprehensive scoring every member has scored every passing bid;
-    3. the results are computed (procurement.scoring) and stored with ranks;
+    3. the results are computed (procurement.scoring) and stored with ranks; a tie is
+       settled by the documents' rule or a random draw whose seed is recorded;
+       the report keeps the invalid bids, the dissents and the ties (``report``);
     4. the purchaser's clock to confirm the winner in ranking order starts
        (条例 第43条: 5 working days).
     """
@@ -270,25 +371,34 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
         raise InvalidTransition(_("The report has been submitted already."))
     queries_block_report(lot)
     final_quotes_block_report(lot)  # negotiation, consultation: on the final quotations
-    bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.OPENED)
-                .prefetch_related("reviews"))
-    for bid in bids:
-        if {r.stage for r in bid.reviews.all()} != set(Review.Stage.values):
-            raise DomainError(_("Review every bid (qualification and compliance) first."),
-                              code="reviews_incomplete")
-    passing = [b for b in bids if all(r.passed for r in b.reviews.all())]
+    bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.OPENED).select_related("supplier"))
+    verdicts = lot_verdicts(lot, bids)
+    if not all(decided(verdicts[b.pk]) for b in bids):
+        raise DomainError(_("Every bid needs its qualification review and every member's "
+                            "compliance verdict first."), code="reviews_incomplete")
+    passing = [b for b in bids if not failed(verdicts[b.pk])]
     for bid in bids:
         transition(bid, Bid.Status.QUALIFIED if bid in passing else Bid.Status.REJECTED,
                    table=steps.BID, actor=actor, now=now)
+    findings = _findings(bids, verdicts)
     method = policy(lot.project.method)
     needed, basis = method.min_qualified(lot), method.basis(method.min_qualified_rule)
-    if len(passing) < needed:
+    # Same brand of the core product: one bidder toward the minimum (87号令 第31条).
+    counted = scoring.bidders_counted(
+        {str(b.pk): (b.opened_payload or {}).get("brand", "") for b in passing})
+    if counted < needed:
         committee.report_at = now
-        committee.save(update_fields=["report_at"])
-        lot_fail(lot=lot, basis=basis, detail={"qualified": len(passing)}, now=now,
-                 actor=actor,
-                 reason=f"资格审查和符合性审查后合格的投标人不足{needed}家"
+        committee.report = findings
+        committee.save(update_fields=["report_at", "report"])
+        brand = ""
+        if counted < len(passing):
+            brand = (f"（其中提供相同品牌核心产品的投标人计为一家，"
+                     f"依{rule('bid.same_brand').basis}，合格投标人计{counted}家）")
+        lot_fail(lot=lot, basis=basis, detail={"qualified": len(passing), "counted": counted},
+                 now=now, actor=actor,
+                 reason=f"资格审查和符合性审查后合格的投标人不足{needed}家{brand}"
                         f"（{basis}），本包废标。")
+        _audit_report(lot, actor, findings, [], ip, now)
         return []
     demand = lot.project.demand
     # The method decides (methods.py): lowest price for negotiation and quotation,
@@ -296,7 +406,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     scoring_method = method.award_by == "scoring" or (
         method.award_by == "documents" and demand.evaluation_method == "scoring")
     members = list(committee.members.values_list("expert_id", flat=True))
-    other = {}
+    other, technical = {}, {}
     if scoring_method:
         factors = demand.criteria.exclude(kind="price").count()
         for bid in passing:
@@ -305,17 +415,31 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
                 raise DomainError(_("Every member must score every qualified bid."),
                                   code="scores_incomplete")
             other[bid.pk] = (sum(p for _e, p in rows) / len(members)).quantize(Decimal("0.01"))
+            technical[bid.pk] = (sum(Score.objects.filter(
+                bid=bid, criterion__kind="technical").values_list("points", flat=True),
+                Decimal("0")) / len(members)).quantize(Decimal("0.01"))
     price_weight = sum((c.weight for c in demand.criteria.filter(kind="price")), Decimal("0"))
     rate, consortium = _deduction_rates(lot)
     offers = [scoring.Offer(
         key=str(b.pk), price=b.price, **_scale_of(b.opened_payload or {}, demand.category),
         brand=(b.opened_payload or {}).get("brand", ""),
-        other_scores=other.get(b.pk, Decimal("0"))) for b in passing]
+        other_scores=other.get(b.pk, Decimal("0")),
+        technical=technical.get(b.pk, Decimal("0"))) for b in passing]
+    # A tie is settled as the documents say, else by a draw: the seed is drawn here and
+    # recorded, so that anyone can replay the draw (87号令 第56、57条).
+    seed = secrets.randbits(63)
     results = scoring.evaluate(
         offers, scoring=scoring_method, price_weight=price_weight or Decimal("100"),
         deduction_rate=rate, consortium_rate=consortium,
         reserved=lot.sme_reservation == Lot.Reservation.WHOLE,
-        abnormal_threshold=Decimal(rule("price.abnormally_low").amount))
+        abnormal_threshold=Decimal(rule("price.abnormally_low").amount),
+        tie_break=demand.tie_break, seed=seed)
+    tied = [r for r in results if r.tied]
+    if tied:
+        findings["ties"] = {"tie_break": demand.tie_break,
+                            "seed": str(seed) if any(r.drawn for r in tied) else "",
+                            "bids": [int(r.key) for r in tied],
+                            "basis": rule("evaluation.tie").basis}
     stored = []
     for r in results:
         bid = next(b for b in passing if str(b.pk) == r.key)
@@ -323,13 +447,12 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
             bid=bid, evaluated_price=r.evaluated_price, deduction=r.deduction,
             price_score=r.price_score, other_score=other.get(bid.pk, Decimal("0")),
             total=r.total, rank=r.rank or None, candidate=r.candidate,
-            abnormally_low=r.abnormally_low, notes=list(r.notes)))
+            abnormally_low=r.abnormally_low, tied=r.tied, notes=list(r.notes)))
         transition(bid, Bid.Status.SCORED, table=steps.BID, actor=actor, now=now)
     committee.report_at = now
-    committee.save(update_fields=["report_at"])
-    audit_record(action="evaluation.report", actor=actor, organization=lot.project.purchaser,
-                 obj=lot, detail={"ranking": [r.key for r in results if r.candidate]}, ip=ip,
-                 now=now)
+    committee.report = findings
+    committee.save(update_fields=["report_at", "report"])
+    _audit_report(lot, actor, findings, [r.key for r in results if r.candidate], ip, now)
     # The report is on the platform at once (条例 第43条: within 2 working days), so
     # that clock is met on opening; the purchaser's confirmation clock starts now.
     deadline_open(subject=lot, clock="award.confirm", organization=lot.project.purchaser,

@@ -3,8 +3,8 @@ and explanations of an abnormally low price (第60条).
 
 Every question blocks the evaluation report until it is settled; a bidder that
 does not confirm a corrected price, or cannot explain an abnormally low one,
-has an invalid bid — recorded as a failed compliance review with the reason,
-which the bidder sees (87号令 第69条).
+has an invalid bid: the rejected question fails its compliance review, with the
+reason, which the bidder sees (87号令 第69条; ``verdicts.invalid_reason``).
 """
 
 from decimal import Decimal
@@ -24,6 +24,7 @@ from rules.registry import rule
 from .. import pricing, scoring, steps
 from ..models import Bid, BidQuery, Committee, CommitteeMember, Lot, Review
 from .bidding import SUPPLIER_ROLES
+from .verdicts import failed, lot_verdicts
 
 Q = BidQuery
 
@@ -44,13 +45,6 @@ def _tell_bidder(query: BidQuery, body: str, now) -> None:
 def _report_open(lot: Lot) -> None:
     if Committee.objects.filter(lot=lot, report_at__isnull=False).exists():
         raise InvalidTransition(_("The evaluation report is submitted; questions are closed."))
-
-
-def _invalidate(query: BidQuery, *, reviewer, reason: str, now) -> None:
-    """The bid fails its compliance review with the reason the bidder is told."""
-    Review.objects.update_or_create(
-        bid=query.bid, stage=Review.Stage.COMPLIANCE,
-        defaults={"passed": False, "reason": reason, "reviewer": reviewer, "at": now})
 
 
 # --- price corrections (第59条) ------------------------------------------------------
@@ -95,10 +89,10 @@ def price_corrections_raise(*, lot: Lot, now) -> list[BidQuery]:
 def abnormally_low_bids(lot: Lot) -> set[int]:
     """Bids whose price is far below the others still in the running (not failed in
     review): the committee must ask them for an explanation before the report."""
-    bids = Bid.objects.filter(lot=lot, opened_at__isnull=False).exclude(
-        status__in=[Bid.Status.WITHDRAWN, Bid.Status.REJECTED]).exclude(
-        reviews__passed=False)
-    prices = {str(b.pk): b.price for b in bids}
+    bids = list(Bid.objects.filter(lot=lot, opened_at__isnull=False).exclude(
+        status__in=[Bid.Status.WITHDRAWN, Bid.Status.REJECTED]))
+    verdicts = lot_verdicts(lot, bids)
+    prices = {str(b.pk): b.price for b in bids if not failed(verdicts[b.pk])}
     threshold = Decimal(rule("price.abnormally_low").amount)
     return {int(k) for k in scoring.abnormally_low(prices, threshold)}
 
@@ -170,10 +164,6 @@ def bid_query_answer(*, query: BidQuery, user, answer: str = "", confirm: bool |
                               "decided_by"])
     if query.kind == Q.Kind.PRICE_CORRECTION and confirm:
         Bid.objects.filter(pk=bid.pk).update(price=query.corrected_price)
-    elif query.kind == Q.Kind.PRICE_CORRECTION:
-        _invalidate(query, reviewer=user, now=now,
-                    reason=f"投标人不确认修正后的报价（{query.corrected_price:,.2f}元），"
-                           "投标无效（87号令 第59条第2款）。")
     audit_record(action="bid.query_answer", actor=user, organization=bid.supplier, obj=bid,
                  detail={"kind": query.kind, "status": query.status}, ip=ip, now=now)
     if query.kind == Q.Kind.ABNORMALLY_LOW:
@@ -213,9 +203,6 @@ def bid_query_decide(*, query: BidQuery, actor, accepted: bool, reason: str = ""
     transition(query, Q.Status.ACCEPTED if accepted else Q.Status.REJECTED,
                table=steps.BID_QUERY, actor=actor, now=now, reason=reason,
                update_fields=["decided_by", "decided_at", "decision_reason"])
-    if not accepted:
-        basis = "87号令 第60条" if query.kind == Q.Kind.ABNORMALLY_LOW else "87号令 第59条第2款"
-        _invalidate(query, reviewer=actor, now=now, reason=f"{reason}（{basis}）")
     audit_record(action="bid.query_decide", actor=actor, organization=bid.lot.project.purchaser,
                  obj=bid, detail={"kind": query.kind, "accepted": accepted, "reason": reason},
                  ip=ip, now=now)

@@ -316,7 +316,7 @@ def evaluate(lot: Lot, *, at: dt.datetime = REPORTED_AT, points=Decimal("10")) -
     Review.objects.bulk_create(
         Review(bid=bid, stage=stage, passed=True, reviewer=reviewer, at=at)
         for bid in bids for stage, reviewer in (("qualification", officer),
-                                                ("compliance", people[0])))
+                                                *(("compliance", p) for p in people)))
     Score.objects.bulk_create(Score(bid=bid, expert=expert, criterion=c, points=points)
                               for bid in bids for expert in people for c in criteria)
     other = (points * len(criteria)).quantize(Decimal("0.01"))

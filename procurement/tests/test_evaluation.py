@@ -22,8 +22,9 @@ def review_all(lot, alice, members, failing=()):
     for bid in Bid.objects.filter(lot=lot, status="opened"):
         services.bid_review(bid=bid, stage="qualification", passed=True, actor=alice)
         ok = bid.supplier.name not in failing
-        services.bid_review(bid=bid, stage="compliance", passed=ok,
-                            reason="" if ok else "技术参数第3项不满足实质性要求", actor=members[0])
+        for member in members:
+            services.bid_review(bid=bid, stage="compliance", passed=ok,
+                                reason="" if ok else "技术参数第3项不满足实质性要求", actor=member)
 
 
 def test_the_committee_ranks_and_the_purchasers_clock_starts(committee, alice):
@@ -69,7 +70,8 @@ def test_fewer_than_three_qualified_fails_the_lot(committee, alice):
     assert services.evaluation_complete(lot=lot, actor=chair) == []
     lot.refresh_from_db()
     assert lot.status == Lot.Status.FAILED and "87号令 第44条" in lot.failure_reason
-    assert Review.objects.filter(passed=False).count() == 1
+    assert Review.objects.filter(passed=False).count() == 5  # one per member
+    assert Bid.objects.filter(lot=lot, status="rejected").count() == 1
     # The same consequences as a failure at opening: a public notice, everyone told,
     # and the project follows its only lot.
     from notifications.models import Message

@@ -215,6 +215,12 @@ CASES = {
         set(rounds.BidNegotiationApi.InputSerializer().fields),
         {}, {}, {},
     ),
+    "bid_file_access": (
+        set(), set(),  # a GET: the file is in the address, page and API alike
+        {"bid_file": url("bid-file", "file_pk")},
+        {"bid_file": url("bid-file", "file_pk")},
+        {},
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from core.money import words_to_yuan, yuan_in_words
 from deadlines.models import Deadline
 from notifications.models import Message
 from procurement import pricing, services
-from procurement.models import Bid, BidQuery, EvaluationResult, Lot, Project, Review
+from procurement.models import Bid, BidQuery, EvaluationResult, Lot, Project
 from procurement.rules import budget_available
 from procurement.tests.fixtures import DEADLINE, NOW, PDF, pool
 
@@ -92,10 +92,10 @@ def review_and_score(lot, alice, committee):
     criteria = list(lot.project.demand.criteria.exclude(kind="price"))
     for bid in Bid.objects.filter(lot=lot, status="opened"):
         services.bid_review(bid=bid, stage="qualification", passed=True, actor=alice)
-        if not bid.reviews.filter(stage="compliance").exists():
-            services.bid_review(bid=bid, stage="compliance", passed=True, actor=members[0])
-        if bid.reviews.filter(passed=False).exists():
-            continue
+        if services.bid_verdicts(bid)["compliance"].passed is False:
+            continue  # invalid on a question to the bidder
+        for member in members:
+            services.bid_review(bid=bid, stage="compliance", passed=True, actor=member)
         for expert in members:
             services.score_submit(bid=bid, expert=expert,
                                   points={c.pk: Decimal("10") for c in criteria})
@@ -145,8 +145,8 @@ def test_a_bidder_that_declines_the_correction_has_an_invalid_bid(demand, alice,
     bid = bid_of(lot, "投标人0")
     query = BidQuery.objects.get(bid=bid)
     services.bid_query_answer(query=query, user=user_of(bid), confirm=False)
-    review = Review.objects.get(bid=bid, stage="compliance")
-    assert not review.passed and "87号令 第59条第2款" in review.reason
+    verdict = services.bid_verdicts(bid)["compliance"]
+    assert verdict.passed is False and "87号令 第59条第2款" in verdict.reason
     with pytest.raises(DomainError):  # and no member can pass it again
         services.bid_review(bid=bid, stage="compliance", passed=True,
                             actor=committee.members.first().expert)
@@ -215,7 +215,7 @@ def test_an_unexplained_low_price_makes_the_bid_invalid_and_the_lot_can_be_procu
     assert exc.value.code == "reason_required"
     services.bid_query_decide(query=query, actor=chair, accepted=False,
                               reason="投标人未在规定时间内提供书面说明")
-    assert "87号令 第60条" in Review.objects.get(bid=low, stage="compliance").reason
+    assert "87号令 第60条" in services.bid_verdicts(low)["compliance"].reason
     assert Message.objects.filter(recipient=user_of(low), category="procurement.query",
                                   body__contains="投标无效").exists()
     review_and_score(lot, alice, committee)

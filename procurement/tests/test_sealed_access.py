@@ -69,6 +69,93 @@ def _urls(bid):
     ]
 
 
+def _file_urls(bid):
+    """Where the committee and the organiser read an opened bid: the page with its
+    documents, prices and declarations, each file, and the same through the API."""
+    record = bid.files.get()
+    return [
+        reverse("procurement:bid-read", args=[bid.pk]),
+        reverse("procurement:bid-file", args=[bid.pk, record.pk]),
+        reverse("procurement:bid-file", args=[bid.pk, record.pk]) + "?download=1",
+        reverse("api:bid-documents", args=[bid.pk]),
+        reverse("api:bid-file", args=[bid.pk, record.pk]),
+    ]
+
+
+@pytest.mark.parametrize("role", ["purchaser", "agency", "finance", "superuser", "bidder",
+                                  "other-supplier"])
+def test_before_opening_every_bid_file_route_is_404_for_every_role(sealed, supervisor, bob,
+                                                                    charlie, role):
+    from audit.models import AuditEvent
+
+    people = _people(sealed.lot.project, supervisor) | {"bidder": bob,
+                                                         "other-supplier": charlie}
+    client = Client()
+    client.force_login(people[role])
+    events = AuditEvent.objects.count()
+    for url in _file_urls(sealed):
+        response = client.get(url)
+        assert response.status_code == 404, (role, url)
+        assert b"the technical offer" not in response.content, (role, url)
+    assert not AuditEvent.objects.filter(action="bid.file_access").exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_after_opening_the_committee_and_organiser_read_the_bids_and_nobody_else(
+        sealed, supervisor, bob, charlie, alice):
+    from audit.models import AuditEvent
+    from procurement.models import Project
+    from procurement.tests.fixtures import pool
+
+    lot = sealed.lot
+    for i in range(2):
+        org = SupplierFactory(name=f"另一家公司{i}")
+        user = UserFactory()
+        MembershipFactory(user=user, organization=org, role=Membership.Role.ADMIN)
+        services.bid_submit(lot=lot, supplier=org, user=user, price="560000", sme_scale="micro",
+                            sme_items_by_smes=True, contact_name="李", contact_phone="1",
+                            files=[Upload("a.pdf", PDF)],
+                            now=timezone.now() + dt.timedelta(seconds=3))
+    Project.objects.filter(pk=lot.project_id).update(
+        bid_deadline=timezone.now() - dt.timedelta(seconds=1))
+    services.lot_open(lot=lot)
+    pool(5)
+    committee = services.committee_draw(lot=lot, actor=alice)
+    people = _people(lot.project, supervisor) | {
+        "member": committee.members.exclude(role="chair").first().expert,
+        "chair": committee.members.get(role="chair").expert,
+        "bidder": bob, "other-supplier": charlie}
+    readers = {"purchaser", "agency", "member", "chair"}
+    for role, user in people.items():
+        client = Client()
+        client.force_login(user)
+        before = AuditEvent.objects.filter(action="bid.file_access").count()
+        for url in _file_urls(sealed):
+            response = client.get(url)
+            if role in readers:
+                assert response.status_code == 200, (role, url)
+            else:
+                assert response.status_code == 404, (role, url)
+                assert b"the technical offer" not in response.content
+        accesses = AuditEvent.objects.filter(action="bid.file_access").count() - before
+        assert accesses == (len(_file_urls(sealed)) if role in readers else 0), role
+        if role in readers:
+            # The file decrypted, exactly what was sealed; shown in the page's viewer.
+            record = sealed.files.get()
+            inline = client.get(reverse("procurement:bid-file", args=[sealed.pk, record.pk]))
+            assert inline.content == PDF and inline["Content-Type"] == "application/pdf"
+            assert inline["Content-Disposition"].startswith("inline")
+            assert inline["X-Frame-Options"] == "SAMEORIGIN"
+            assert "frame-ancestors 'self';" in inline["Content-Security-Policy"]
+            body = client.get(reverse("procurement:bid-read", args=[sealed.pk])).content
+            assert "秘密品牌" in body.decode() and b"<iframe" in body
+            data = client.get(reverse("api:bid-documents", args=[sealed.pk])).json()
+            assert data["brand"] == "秘密品牌" and data["price"] == SECRET_PRICE
+    event = [e for e in AuditEvent.objects.filter(action="bid.file_access").order_by("id")
+             if e.detail["file"]][-1]
+    assert event.detail["sha256"] == sealed.files.get().sha256 and event.object_id
+
+
 @pytest.mark.parametrize("role", ["purchaser", "agency", "finance", "superuser"])
 def test_nobody_reads_a_price_or_file_before_opening(sealed, supervisor, role):
     user = _people(sealed.lot.project, supervisor)[role]

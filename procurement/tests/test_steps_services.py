@@ -124,8 +124,9 @@ def test_a_tender_to_its_award(demand, alice, approver, django_capture_on_commit
         for bid in Bid.objects.filter(lot=lot):
             ok = bid.supplier.name != "投标人3"
             services.bid_review(bid=bid, stage="qualification", passed=True, actor=alice)
-            services.bid_review(bid=bid, stage="compliance", passed=ok, actor=members[0],
-                                reason="" if ok else "技术参数第3项不满足实质性要求")
+            for member in members:
+                services.bid_review(bid=bid, stage="compliance", passed=ok, actor=member,
+                                    reason="" if ok else "技术参数第3项不满足实质性要求")
             for expert in members if ok else []:
                 services.score_submit(bid=bid, expert=expert,
                                       points={c.pk: Decimal("10") for c in criteria})

@@ -4,12 +4,15 @@ the committee reviews compliance and scores, the chair reports, the purchaser co
 Both pages show ``selectors.lot_evaluation`` — the model the evaluation API returns —
 and each POST checks its form and calls one service."""
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import DomainError
 from core.http import client_ip
@@ -18,7 +21,14 @@ from .. import services
 from ..forms import ExplanationForm, QueryDecideForm, ReviewForm, ScoreForm
 from ..methods import policy
 from ..models import BidQuery, CommitteeMember, Lot, Review
-from ..selectors import committee_seat, lot_evaluation, lot_for_organiser, opened_bids
+from ..selectors import (
+    bid_documents,
+    bid_reader,
+    committee_seat,
+    lot_evaluation,
+    lot_for_organiser,
+    opened_bids,
+)
 
 
 def _lot_for_organiser(request, pk) -> Lot:
@@ -48,6 +58,61 @@ def evaluation_member(request, pk):
     return render(request, "procurement/evaluation.html",
                   {**lot_evaluation(lot, seat=seat),
                    "rounds": policy(lot.project.method).rounds})
+
+
+# Shown in the page's viewer; anything else is downloaded.
+INLINE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+@login_required
+@require_GET
+def bid_read(request, pk):
+    """An opened bid as the committee reads it: its documents in a viewer, the itemised
+    prices and declarations — and, for a member, the compliance verdict and the scoring
+    form beside them. The committee and the organiser only; 404 to everyone else, and to
+    everyone before opening. The reading is recorded (``bid_file_access``)."""
+    bid, role = bid_reader(pk=pk, user=request.user)
+    lot = bid.lot
+    services.bid_file_access(bid=bid, actor=request.user, ip=client_ip(request))
+    context = {**bid_documents(bid), "lot": lot, "project": lot.project, "role": role,
+               "as_member": role == "member"}
+    files = context["files"]
+    shown = next((f for f in files if str(f.pk) == request.GET.get("file")), None) or next(
+        (f for f in files if f.kind in INLINE_TYPES), None)
+    context.update(shown=shown, inline_types=INLINE_TYPES)
+    if role == "member":
+        seat = committee_seat(lot_pk=lot.pk, user=request.user)
+        evaluation_ = lot_evaluation(lot, seat=seat)
+        context.update(row=next(r for r in evaluation_["rows"] if r["bid"].pk == bid.pk),
+                       committee=evaluation_["committee"], criteria=evaluation_["criteria"],
+                       is_chair=evaluation_["is_chair"])
+    return render(request, "procurement/evaluation_bid.html", context)
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def bid_file(request, pk, file_pk):
+    """One file of an opened bid, decrypted — shown in the page's viewer (same origin
+    only), or downloaded with ``?download=1``. Each access is recorded."""
+    bid, _role = bid_reader(pk=pk, user=request.user)
+    record = get_object_or_404(bid.files, pk=file_pk)
+    data = services.bid_file_access(bid=bid, actor=request.user, bid_file=record,
+                                    ip=client_ip(request))
+    inline = record.kind in INLINE_TYPES and not request.GET.get("download")
+    response = HttpResponse(data, content_type=INLINE_TYPES.get(record.kind,
+                                                                 "application/octet-stream"))
+    response["Content-Disposition"] = content_disposition_header(not inline, record.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _back(request, lot, bid):
+    """A member acting from the bid's page goes back to it; else to the committee page."""
+    if request.POST.get("back") == "bid":
+        return ("procurement:bid-read", bid.pk)
+    return ("procurement:evaluation-member", lot.pk)
 
 
 def _done(request, target, call, success):
@@ -87,8 +152,9 @@ def review(request, pk, bid_pk, stage):
         target = ("procurement:evaluation", lot.pk)
     else:
         lot, _seat = _lot_for_member(request, pk)
-        target = ("procurement:evaluation-member", lot.pk)
+        target = None
     bid = get_object_or_404(opened_bids(lot), pk=bid_pk)
+    target = target or _back(request, lot, bid)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form, target)
@@ -102,7 +168,7 @@ def review(request, pk, bid_pk, stage):
 def score(request, pk, bid_pk):
     lot, _seat = _lot_for_member(request, pk)
     bid = get_object_or_404(opened_bids(lot), pk=bid_pk)
-    target = ("procurement:evaluation-member", lot.pk)
+    target = _back(request, lot, bid)
     form = ScoreForm(request.POST, criteria=lot.project.demand.criteria.exclude(kind="price"))
     if not form.is_valid():
         return _invalid(request, form, target)
