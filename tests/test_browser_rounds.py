@@ -91,16 +91,19 @@ def _reviews(page, live_server, lot, officer, chair, *, fail=None):
     for bid in bids:
         _click(page, f"review-qualification-{bid.pk}")
         _ok(page)
-    logout(page)
-    login(page, live_server, chair.username, PASSWORD)
-    page.goto(f"{url}/procurement/lots/{lot.pk}/committee/")
-    for bid in bids:
-        form = page.get_by_test_id(f"review-compliance-{bid.pk}").locator("xpath=..")
-        if bid == fail:
-            form.locator("select[name=passed]").select_option("no")
-            form.locator("input[name=reason]").fill("技术参数不满足采购需求第3项要求")
-        _click(page, f"review-compliance-{bid.pk}")
-        _ok(page)
+    # Every member gives a verdict; the committee concludes by majority (the chair last).
+    team = [m.expert for m in lot.committee.members.order_by("role", "id")]
+    for member in sorted(team, key=lambda m: m == chair):
+        logout(page)
+        login(page, live_server, member.username, PASSWORD)
+        page.goto(f"{url}/procurement/lots/{lot.pk}/committee/")
+        for bid in bids:
+            form = page.get_by_test_id(f"review-compliance-{bid.pk}").locator("xpath=..")
+            if bid == fail:
+                form.locator("select[name=passed]").select_option("no")
+                form.locator("input[name=reason]").fill("技术参数不满足采购需求第3项要求")
+            _click(page, f"review-compliance-{bid.pk}")
+            _ok(page)
 
 
 def _confirm(page, live_server, lot, officer):

@@ -62,10 +62,17 @@ def _round(lot, member, note="就交货期和售后服务进行了谈判"):
                                             actor=member)
 
 
+def _team(lot):
+    return [m.expert for m in lot.committee.members.order_by("role", "id")]
+
+
 def _review_all(lot, officer, member):
+    """The organiser's qualification review; every member's compliance verdict (the
+    committee concludes by majority once all have given theirs)."""
     for bid in Bid.objects.filter(lot=lot, status=Bid.Status.OPENED):
         services.bid_review(bid=bid, stage="qualification", passed=True, actor=officer)
-        services.bid_review(bid=bid, stage="compliance", passed=True, actor=member)
+        for expert in _team(lot):
+            services.bid_review(bid=bid, stage="compliance", passed=True, actor=expert)
 
 
 def _refusals(action):
@@ -202,10 +209,12 @@ def test_request_for_quotations_awards_the_lowest_compliant_price():
     b0, b1, b2, b3 = _bids(lot)
     for bid in (b1, b2, b3):
         services.bid_review(bid=bid, stage="qualification", passed=True, actor=officer)
-        services.bid_review(bid=bid, stage="compliance", passed=True, actor=team[0])
+        for expert in team:
+            services.bid_review(bid=bid, stage="compliance", passed=True, actor=expert)
     services.bid_review(bid=b0, stage="qualification", passed=True, actor=officer)
-    services.bid_review(bid=b0, stage="compliance", passed=False, reason="技术参数不满足要求",
-                        actor=team[0])
+    for expert in team:
+        services.bid_review(bid=b0, stage="compliance", passed=False,
+                            reason="技术参数不满足要求", actor=expert)
     results = services.evaluation_complete(lot=lot, actor=team[0])
     assert [r.bid_id for r in sorted(results, key=lambda r: r.rank)] == [b1.pk, b2.pk, b3.pk]
     assert services.award_confirm(lot=lot, bid=b1, actor=officer).amount == b1.price
