@@ -363,3 +363,22 @@ def sealed_messages() -> Q:
     for pk in set(notices):
         sealed |= Q(idempotency_key__startswith=f"clarification:{pk}:")
     return Q(category="procurement.clarification") & sealed
+
+
+# --- the finance bureau's approvals of methods; single source ---------------------------
+
+def method_approvals(*, status: str | None = "pending"):
+    """The finance bureau's queue (``status=None``: every request), oldest first."""
+    from .models import MethodApproval
+
+    qs = MethodApproval.objects.select_related("project", "project__purchaser",
+                                               "requested_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("requested_at", "id")
+
+
+def single_source_publicities():
+    """Projects whose single-source publicity is published (anyone may read and object)."""
+    return Project.objects.filter(single_source__publicity_from__isnull=False).select_related(
+        "single_source", "single_source__supplier", "purchaser")

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import bidding, budgets, demands, evaluation, notices, projects
+from .views import (
+    approvals,
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    notices,
+    projects,
+    single_source,
+)
 
 app_name = "procurement"
 
@@ -47,6 +56,26 @@ urlpatterns = [
     path("procurement/projects/", projects.project_list, name="project-list"),
     path("procurement/projects/create/", projects.project_create, name="project-create"),
     path("procurement/projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    # The finance bureau's approvals of methods (法 第27条; 条例 第23条).
+    path("procurement/approvals/", approvals.approval_list, name="approval-list"),
+    path("procurement/approvals/<int:pk>/", approvals.approval_detail, name="approval-detail"),
+    path("procurement/approvals/<int:pk>/decide/", approvals.approval_decide,
+         name="approval-decide"),
+    path("procurement/projects/<int:pk>/attachments/", approvals.attachment_add,
+         name="method-attachment-add"),
+    path("procurement/projects/<int:pk>/attachments/<int:file_pk>/",
+         approvals.attachment_download, name="method-attachment"),
+    # Single source: the publicity and objections, the negotiation (条例 第38条; 74号令).
+    path("procurement/projects/<int:pk>/publicity/", single_source.publicity,
+         name="publicity"),
+    path("procurement/objections/<int:pk>/decide/", single_source.objection_decide,
+         name="objection-decide"),
+    path("procurement/lots/<int:pk>/negotiation/", single_source.negotiation,
+         name="negotiation"),
+    path("procurement/lots/<int:pk>/negotiation/record/", single_source.negotiation_record,
+         name="negotiation-record"),
+    path("procurement/lots/<int:pk>/negotiation/sign/", single_source.negotiation_sign,
+         name="negotiation-sign"),
     path("procurement/projects/<int:pk>/<slug:action>/", projects.project_action,
          name="project-action"),
 ]

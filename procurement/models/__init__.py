@@ -1,3 +1,4 @@
+from .approval import MethodApproval, MethodAttachment
 from .bid import Bid, BidFile, DocumentDownload
 from .budget import BudgetLine, Threshold
 from .demand import (
@@ -19,6 +20,7 @@ from .evaluation import (
 )
 from .method import Invitation
 from .project import Announcement, Lot, Project
+from .single_source import Negotiation, NegotiationSignature, Objection, SingleSource
 
 __all__ = [
     "Announcement",
@@ -38,9 +40,15 @@ __all__ = [
     "FairnessPattern",
     "Invitation",
     "Lot",
+    "MethodApproval",
+    "MethodAttachment",
+    "Negotiation",
+    "NegotiationSignature",
+    "Objection",
     "ProcurementIntention",
     "Project",
     "Review",
     "Score",
+    "SingleSource",
     "Threshold",
 ]

@@ -1,3 +1,4 @@
+from .approvals import method_approval_decide, method_attachment_add
 from .award import award_confirm
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
@@ -29,6 +30,12 @@ from .queries import (
     correction_of,
     explanation_request,
 )
+from .single_source import (
+    negotiation_record,
+    negotiation_sign,
+    objection_decide,
+    objection_file,
+)
 
 __all__ = [
     "Upload",
@@ -55,6 +62,12 @@ __all__ = [
     "intention_publish",
     "lot_open",
     "lots_open_due",
+    "method_approval_decide",
+    "method_attachment_add",
+    "negotiation_record",
+    "negotiation_sign",
+    "objection_decide",
+    "objection_file",
     "opening_table",
     "project_announce",
     "project_approve",
