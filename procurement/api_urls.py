@@ -3,7 +3,17 @@ includes them)."""
 
 from django.urls import path
 
-from .apis import bidding, budgets, demands, evaluation, notices, projects, queries
+from .apis import (
+    approvals,
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    notices,
+    projects,
+    queries,
+    single_source,
+)
 
 urlpatterns = [
     path("budget-lines/", budgets.BudgetLineListApi.as_view(), name="budget-line-list"),
@@ -56,6 +66,20 @@ urlpatterns = [
          queries.ExplanationRequestApi.as_view(), name="explanation-request"),
     path("lots/<int:pk>/queries/<int:query_pk>/decide/", queries.QueryDecideApi.as_view(),
          name="bid-query-decide"),
+    # The finance bureau's approvals of methods; single source.
+    path("approvals/", approvals.ApprovalListApi.as_view(), name="approval-list"),
+    path("approvals/<int:pk>/decide/", approvals.ApprovalDecideApi.as_view(),
+         name="approval-decide"),
+    path("projects/<int:pk>/attachments/", approvals.MethodAttachmentApi.as_view(),
+         name="method-attachment-add"),
+    path("projects/<int:pk>/objections/", single_source.ObjectionFileApi.as_view(),
+         name="objection-file"),
+    path("objections/<int:pk>/decide/", single_source.ObjectionDecideApi.as_view(),
+         name="objection-decide"),
+    path("lots/<int:pk>/negotiation/", single_source.NegotiationApi.as_view(),
+         name="negotiation"),
+    path("lots/<int:pk>/negotiation/sign/", single_source.NegotiationSignApi.as_view(),
+         name="negotiation-sign"),
     path("notices/", notices.NoticeListApi.as_view(), name="notice-list"),
     path("notices/<int:pk>/", notices.NoticeDetailApi.as_view(), name="notice-detail"),
 ]

@@ -17,7 +17,17 @@ import pytest
 
 from procurement import forms, services
 from procurement import urls as page_urls
-from procurement.apis import bidding, budgets, demands, evaluation, notices, projects, queries
+from procurement.apis import (
+    approvals,
+    bidding,
+    budgets,
+    demands,
+    evaluation,
+    notices,
+    projects,
+    queries,
+    single_source,
+)
 
 # Supplied by the caller, never typed: who acts and from where (actor, user, expert, ip),
 # when (now), for which organisation (purchaser, supplier), the object acted on (in the
@@ -25,7 +35,8 @@ from procurement.apis import bidding, budgets, demands, evaluation, notices, pro
 # the API).
 CONTEXT = {"actor", "user", "expert", "ip", "now", "purchaser", "supplier",
            "idempotency_key"}
-ACTED_ON = {"project", "lot", "bid", "query", "finding"}
+ACTED_ON = {"project", "lot", "bid", "query", "finding", "approval", "objection",
+            "negotiation"}
 # ...except where that name is the person's choice: the winner confirmed is a bid of the
 # lot acted on.
 CHOSEN = {"award_confirm": {"bid"}}
@@ -153,6 +164,36 @@ CASES = {
     "bid_query_decide": (
         form_fields(forms.QueryDecideForm),
         set(queries.QueryDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "method_approval_decide": (
+        form_fields(forms.MethodDecisionForm),
+        set(approvals.ApprovalDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "method_attachment_add": (
+        form_fields(forms.MethodAttachmentForm),
+        set(approvals.MethodAttachmentApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "objection_file": (
+        form_fields(forms.ObjectionForm),
+        set(single_source.ObjectionFileApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "objection_decide": (
+        form_fields(forms.ObjectionDecideForm),
+        set(single_source.ObjectionDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "negotiation_record": (
+        form_fields(forms.NegotiationForm),
+        set(single_source.NegotiationApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "negotiation_sign": (
+        form_fields(forms.SignForm),
+        set(single_source.NegotiationSignApi.InputSerializer().fields),
         {}, {}, {},
     ),
 }
