@@ -122,7 +122,8 @@ def test_single_source_with_its_publicity_and_negotiation_to_an_award(
     page.set_input_files("#id_attachment", files=[{
         "name": "异议说明.pdf", "mimeType": "application/pdf", "buffer": simple_pdf()}])
     _click(page, "objection-submit")
-    assert page.get_by_test_id("my-objection-status").inner_text() == "待处理"
+    assert page.get_by_test_id("my-objection").is_visible()
+    assert project.objections.get().status == "pending"
     screenshot("04-objection-filed")
     logout(page)
 
