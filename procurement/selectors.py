@@ -375,6 +375,8 @@ def method_approvals(*, status: str | None = "pending"):
                                                "requested_by", "decided_by")
     if status:
         qs = qs.filter(status=status)
+    if status == "pending":  # a project cancelled meanwhile no longer waits
+        qs = qs.filter(project__status=Project.Status.BUREAU_REVIEW)
     return qs.order_by("requested_at", "id")
 
 

@@ -21,6 +21,7 @@ from core.exceptions import DomainError, InvalidTransition, PermissionDenied, Ru
 from core.refusals import records_refusals
 from core.transitions import transition
 from notifications.services import notify
+from rules.registry import rule
 
 from .. import steps, uploads
 from ..models import MethodApproval, MethodAttachment, Project
@@ -46,6 +47,16 @@ def bureau_wait_refusal(project: Project) -> RuleViolation:
     basis = approval.basis if approval else bureau_approval_needed(project)[1].basis
     return RuleViolation(_("The finance bureau approves this method: the project waits for "
                            "its decision."), code="awaits_finance_bureau", basis=basis)
+
+
+def check_change_reason(project: Project, method: str, justification: str) -> None:
+    """A change of method after a failed tender gives its reasons, which the finance
+    bureau decides on (87号令 第43条)."""
+    if method != project.method and not (justification or "").strip():
+        raise RuleViolation(_("Give the reasons for changing the method: the finance bureau "
+                              "decides on them."), code="method_needs_reason",
+                            basis=rule("method.change_approval").basis,
+                            field="method_justification")
 
 
 def bureau_refer(*, project: Project, actor, now, ip=None) -> MethodApproval | None:

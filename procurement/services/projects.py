@@ -275,9 +275,11 @@ def project_retender(*, project: Project, actor, method: str = "",
         raise InvalidTransition(_("Only a failed lot can be procured again."))
     if project.retenders.exclude(status__in=[P.FAILED, P.CANCELLED]).exists():
         raise InvalidTransition(_("This project is being procured again already."))
+    from .approvals import check_change_reason
     from .single_source import check_retender
 
     check_retender(project, method or project.method)
+    check_change_reason(project, method or project.method, method_justification)
     new = project_create(
         purchaser=project.purchaser, actor=actor, demand=project.demand,
         title=project.title, method=method or project.method,
@@ -435,7 +437,7 @@ def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -
                  Membership.Role.ADMIN)
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Give the reason for cancelling."), field="reason")
-    announced = project.status not in (P.DRAFT, P.SUBMITTED, P.APPROVED)
+    announced = project.status not in (P.DRAFT, P.SUBMITTED, P.BUREAU_REVIEW, P.APPROVED)
     project.cancel_reason = reason
     _step(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip,
           update_fields=["cancel_reason"])

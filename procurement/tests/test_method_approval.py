@@ -188,3 +188,23 @@ def test_no_attachment_after_approval(approved, alice):
                                        upload=Upload("a.pdf", simple_pdf()),
                                        now=NOW + dt.timedelta(hours=1))
     assert not MethodAttachment.objects.exists()
+
+
+def test_a_change_of_method_without_reasons_is_refused(approved, alice):
+    Lot.objects.filter(project=approved).update(status=Lot.Status.FAILED)
+    Project.objects.filter(pk=approved.pk).update(status=P.FAILED)
+    with pytest.raises(RuleViolation) as exc:
+        services.project_retender(project=approved, actor=alice, method="negotiation",
+                                  now=NOW)
+    assert exc.value.field == "method_justification" and "87号令 第43条" in exc.value.basis
+    assert not Project.objects.filter(retender_of=approved).exists()
+
+
+def test_a_project_cancelled_while_waiting_leaves_the_queue(waiting, approver):
+    services.project_cancel(project=waiting, actor=approver, reason="采购需求发生重大变化",
+                            now=NOW)
+    waiting.refresh_from_db()
+    assert waiting.status == P.CANCELLED and not waiting.announcements.exists()
+    from procurement.selectors import method_approvals
+
+    assert not method_approvals(status="pending").exists()
