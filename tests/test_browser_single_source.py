@@ -175,7 +175,7 @@ def test_single_source_with_its_publicity_and_negotiation_to_an_award(
     members.sort(key=lambda m: m.role != "chair")
     for n, member in enumerate(members):
         login(page, live_server, member.expert.username, PASSWORD)
-        page.goto(f"{url}/procurement/lots/{lot.pk}/negotiation/")
+        page.goto(f"{url}/procurement/lots/{lot.pk}/single-source/")
         if n == 0:
             page.fill("#id_points", "供应商提供了升级工作量测算和同类合同价格；协商后同意降价。")
             page.fill("#id_agreed_price", "600000.01")

@@ -81,7 +81,7 @@ class ObjectionDecideApi(APIView):
         return Response(ObjectionSerializer(objection).data)
 
 
-class NegotiationSerializer(serializers.Serializer):
+class SingleSourceNegotiationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     lot = serializers.IntegerField(source="lot_id")
     points = serializers.CharField()
@@ -92,7 +92,7 @@ class NegotiationSerializer(serializers.Serializer):
     signatures = serializers.SerializerMethodField()
 
     class Meta:
-        ref_name = "Negotiation"
+        ref_name = "SingleSourceNegotiation"
 
     def get_signatures(self, negotiation) -> list[dict]:
         return [{"expert": s.expert.display_name, "signed_at": s.signed_at,
@@ -109,51 +109,51 @@ def _panel_lot(request, pk) -> Lot:
     return lot
 
 
-class NegotiationApi(APIView):
+class SingleSourceNegotiationApi(APIView):
     class InputSerializer(serializers.Serializer):
         points = serializers.CharField()
         agreed_price = money_field()
 
         class Meta:
-            ref_name = "NegotiationRecord"
+            ref_name = "SingleSourceNegotiationRecord"
 
-    @extend_schema(responses=NegotiationSerializer, summary="The negotiation record")
+    @extend_schema(responses=SingleSourceNegotiationSerializer, summary="The negotiation record")
     def get(self, request, pk):
         lot = _panel_lot(request, pk)
-        if not hasattr(lot, "negotiation"):
+        if not hasattr(lot, "single_source_negotiation"):
             raise Http404
-        return Response(NegotiationSerializer(lot.negotiation).data)
+        return Response(SingleSourceNegotiationSerializer(lot.single_source_negotiation).data)
 
-    @extend_schema(request=InputSerializer, responses=NegotiationSerializer,
+    @extend_schema(request=InputSerializer, responses=SingleSourceNegotiationSerializer,
                    summary="The chair writes the record: points and the agreed price within "
                            "the budget (74号令 第42–43条)")
     def post(self, request, pk):
         lot = _panel_lot(request, pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        negotiation = services.negotiation_record(lot=lot, actor=request.user,
+        negotiation = services.single_source_negotiate(lot=lot, actor=request.user,
                                                   ip=client_ip(request),
                                                   **serializer.validated_data)
-        return Response(NegotiationSerializer(negotiation).data)
+        return Response(SingleSourceNegotiationSerializer(negotiation).data)
 
 
-class NegotiationSignApi(APIView):
+class SingleSourceSignApi(APIView):
     class InputSerializer(serializers.Serializer):
         dissent = serializers.CharField(required=False, allow_blank=True, default="")
 
         class Meta:
-            ref_name = "NegotiationSign"
+            ref_name = "SingleSourceSign"
 
-    @extend_schema(request=InputSerializer, responses={201: NegotiationSerializer},
+    @extend_schema(request=InputSerializer, responses={201: SingleSourceNegotiationSerializer},
                    summary="A member of the panel signs the record (74号令 第42条)")
     def post(self, request, pk):
         lot = _panel_lot(request, pk)
-        if not hasattr(lot, "negotiation"):
+        if not hasattr(lot, "single_source_negotiation"):
             raise Http404
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.negotiation_sign(negotiation=lot.negotiation, expert=request.user,
+        services.single_source_sign(negotiation=lot.single_source_negotiation, expert=request.user,
                                   ip=client_ip(request), **serializer.validated_data)
-        lot.negotiation.refresh_from_db()
-        return Response(NegotiationSerializer(lot.negotiation).data,
+        lot.single_source_negotiation.refresh_from_db()
+        return Response(SingleSourceNegotiationSerializer(lot.single_source_negotiation).data,
                         status=status.HTTP_201_CREATED)

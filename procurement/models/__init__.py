@@ -20,7 +20,7 @@ from .evaluation import (
 )
 from .method import Invitation
 from .project import Announcement, Lot, Project
-from .single_source import Negotiation, NegotiationSignature, Objection, SingleSource
+from .single_source import Objection, SingleSource, SingleSourceNegotiation, SingleSourceSignature
 
 __all__ = [
     "Announcement",
@@ -42,13 +42,13 @@ __all__ = [
     "Lot",
     "MethodApproval",
     "MethodAttachment",
-    "Negotiation",
-    "NegotiationSignature",
     "Objection",
     "ProcurementIntention",
     "Project",
     "Review",
     "Score",
     "SingleSource",
+    "SingleSourceNegotiation",
+    "SingleSourceSignature",
     "Threshold",
 ]

@@ -87,14 +87,14 @@ class Objection(models.Model):
         return f"{self.project.code} · {self.supplier}"
 
 
-class Negotiation(models.Model):
+class SingleSourceNegotiation(models.Model):
     """The record of the panel's negotiation with the single supplier (74号令 第42条):
     the points negotiated and the agreed price; final once every member has signed."""
 
     lot = models.OneToOneField("procurement.Lot", on_delete=models.PROTECT,
-                               related_name="negotiation")
+                               related_name="single_source_negotiation")
     bid = models.OneToOneField("procurement.Bid", on_delete=models.PROTECT,
-                               related_name="negotiation")
+                               related_name="single_source_negotiation")
     points = models.TextField(_("points negotiated"))
     agreed_price = models.DecimalField(_("agreed price (yuan)"), max_digits=16,
                                        decimal_places=2)
@@ -112,17 +112,17 @@ class Negotiation(models.Model):
         verbose_name_plural = _("negotiation records")
         constraints = [
             models.CheckConstraint(condition=Q(agreed_price__gt=0),
-                                   name="procurement_negotiation_price_positive"),
+                                   name="procurement_ssnegotiation_price_positive"),
         ]
 
     def __str__(self):
         return f"{self.lot} · {self.agreed_price}"
 
 
-class NegotiationSignature(models.Model):
+class SingleSourceSignature(models.Model):
     """One member's signature on the record, with its time (and dissent, if any)."""
 
-    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE,
+    negotiation = models.ForeignKey(SingleSourceNegotiation, on_delete=models.CASCADE,
                                     related_name="signatures")
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                related_name="+")
@@ -135,7 +135,7 @@ class NegotiationSignature(models.Model):
         ordering = ["signed_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["negotiation", "expert"],
-                                    name="procurement_negotiationsignature_once"),
+                                    name="procurement_sssignature_once"),
         ]
 
     def __str__(self):

@@ -31,10 +31,10 @@ from .queries import (
     explanation_request,
 )
 from .single_source import (
-    negotiation_record,
-    negotiation_sign,
     objection_decide,
     objection_file,
+    single_source_negotiate,
+    single_source_sign,
 )
 
 __all__ = [
@@ -64,8 +64,6 @@ __all__ = [
     "lots_open_due",
     "method_approval_decide",
     "method_attachment_add",
-    "negotiation_record",
-    "negotiation_sign",
     "objection_decide",
     "objection_file",
     "opening_table",
@@ -79,4 +77,6 @@ __all__ = [
     "project_return",
     "project_submit",
     "score_submit",
+    "single_source_negotiate",
+    "single_source_sign",
 ]

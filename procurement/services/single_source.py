@@ -12,9 +12,9 @@
    it goes on. The objector is told.
 4. The named supplier's response is the sealed bid, opened at the deadline (one
    suffices); the panel (协商小组) is drawn as committees are (``committee_draw``).
-5. ``negotiation_record``: the chair writes the record — the points negotiated and the
+5. ``single_source_negotiate``: the chair writes the record — the points negotiated and the
    agreed price, within the lot's budget (74号令 第43条) — once the publicity has ended
-   and every objection is decided (条例 第38条). ``negotiation_sign``: each member signs
+   and every objection is decided (条例 第38条). ``single_source_sign``: each member signs
    (74号令 第42条; a member who disagrees signs with its dissent). The last signature
    concludes: the agreed price becomes the bid's price — the award amount of
    ``award_confirm`` — the sealed price kept on the record and in the result's notes;
@@ -50,11 +50,11 @@ from ..models import (
     EvaluationResult,
     Invitation,
     Lot,
-    Negotiation,
-    NegotiationSignature,
     Objection,
     Project,
     SingleSource,
+    SingleSourceNegotiation,
+    SingleSourceSignature,
 )
 from .bidding import Upload
 from .opening import lot_fail
@@ -302,10 +302,10 @@ def _check_negotiation_may_start(project: Project, now) -> None:
                             code="objections_pending", basis=basis)
 
 
-@records_refusals()
+@records_refusals("single_source.negotiate_refused")
 @transaction.atomic
-def negotiation_record(*, lot: Lot, actor, points: str, agreed_price: Decimal, now=None,
-                       ip=None) -> Negotiation:
+def single_source_negotiate(*, lot: Lot, actor, points: str, agreed_price: Decimal, now=None,
+                       ip=None) -> SingleSourceNegotiation:
     """The panel's chair writes the record: the points negotiated and the agreed price
     (74号令 第42条); rewritten until someone has signed."""
     now = now or timezone.now()
@@ -334,28 +334,28 @@ def negotiation_record(*, lot: Lot, actor, points: str, agreed_price: Decimal, n
         raise RuleViolation(_("The agreed price must be more than zero and at most the lot's "
                               "budget (%(limit)s yuan)."), params={"limit": f"{limit:,.2f}"},
                             code="over_budget", basis=within.basis, field="agreed_price")
-    negotiation = Negotiation.objects.filter(lot=lot).first()
+    negotiation = SingleSourceNegotiation.objects.filter(lot=lot).first()
     if negotiation and negotiation.signatures.exists():
         raise InvalidTransition(_("The record has been signed: it cannot be changed."))
     if negotiation is None:
-        negotiation = Negotiation(lot=lot, bid=bid, sealed_price=bid.price)
+        negotiation = SingleSourceNegotiation(lot=lot, bid=bid, sealed_price=bid.price)
     negotiation.points, negotiation.agreed_price = points.strip(), agreed_price
     negotiation.recorded_by, negotiation.recorded_at = actor, now
     negotiation.save()
-    audit_record(action="negotiation.record", actor=actor, organization=project.purchaser,
+    audit_record(action="single_source.record", actor=actor, organization=project.purchaser,
                  obj=lot, detail={"agreed_price": agreed_price, "sealed_price": bid.price},
                  ip=ip, now=now)
     return negotiation
 
 
-@records_refusals()
+@records_refusals("single_source.sign_refused")
 @transaction.atomic
-def negotiation_sign(*, negotiation: Negotiation, expert, dissent: str = "", now=None,
-                     ip=None) -> NegotiationSignature:
+def single_source_sign(*, negotiation: SingleSourceNegotiation, expert, dissent: str = "",
+                       now=None, ip=None) -> SingleSourceSignature:
     """A member of the panel signs the record (74号令 第42条: one who disagrees signs its
     dissent with reasons). The last signature concludes the negotiation."""
     now = now or timezone.now()
-    negotiation = Negotiation.objects.select_for_update().select_related(
+    negotiation = SingleSourceNegotiation.objects.select_for_update().select_related(
         "lot", "lot__project", "bid").get(pk=negotiation.pk)
     lot = negotiation.lot
     members = set(CommitteeMember.objects.filter(committee__lot=lot)
@@ -364,16 +364,16 @@ def negotiation_sign(*, negotiation: Negotiation, expert, dissent: str = "", now
         raise PermissionDenied(_("Only the panel's members sign the record."))
     if negotiation.concluded_at or negotiation.signatures.filter(expert=expert).exists():
         raise InvalidTransition(_("You have signed this record already."))
-    signature = NegotiationSignature.objects.create(negotiation=negotiation, expert=expert,
+    signature = SingleSourceSignature.objects.create(negotiation=negotiation, expert=expert,
                                                     signed_at=now, dissent=dissent.strip())
-    audit_record(action="negotiation.sign", actor=expert, organization=lot.project.purchaser,
+    audit_record(action="single_source.sign", actor=expert, organization=lot.project.purchaser,
                  obj=lot, detail={"dissent": bool(dissent.strip())}, ip=ip, now=now)
     if set(negotiation.signatures.values_list("expert_id", flat=True)) >= members:
         _conclude(negotiation, actor=expert, now=now)
     return signature
 
 
-def _conclude(negotiation: Negotiation, *, actor, now) -> None:
+def _conclude(negotiation: SingleSourceNegotiation, *, actor, now) -> None:
     """Every member has signed: the agreed price is the bid's price (the award amount),
     the bid first-ranked, the lot under evaluation, the purchaser's clock started."""
     lot, bid = negotiation.lot, Bid.objects.select_for_update().get(pk=negotiation.bid_id)
@@ -392,7 +392,7 @@ def _conclude(negotiation: Negotiation, *, actor, now) -> None:
         candidate=True, notes=[f"单一来源协商成交价{negotiation.agreed_price}元，"
                                f"响应报价{negotiation.sealed_price}元（{basis}）"])
     Committee.objects.filter(lot=lot).update(report_at=now)
-    audit_record(action="negotiation.conclude", actor=actor, organization=project.purchaser,
+    audit_record(action="single_source.conclude", actor=actor, organization=project.purchaser,
                  obj=lot, detail={"agreed_price": negotiation.agreed_price}, now=now)
     deadline_open(subject=lot, clock="award.confirm", organization=project.purchaser,
                   start=now, now=now, actor=actor)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from procurement.models import MethodApproval, MethodAttachment, Negotiation, Objection
+from procurement.models import MethodApproval, MethodAttachment, Objection, SingleSourceNegotiation
 from procurement.tests.factories import simple_pdf
 from procurement.tests.test_method_approval import big_demand, waiting  # noqa: F401
 from procurement.tests.test_single_source import (  # noqa: F401
@@ -130,20 +130,20 @@ def test_an_objection_through_the_page_and_a_late_one_through_the_api(client, pu
 
 def test_the_negotiation_through_the_api(panel, opened_ss, client, charlie):
     chair = _chair(panel)
-    url = reverse("api:negotiation", args=[opened_ss.pk])
+    url = reverse("api:single-source-negotiation", args=[opened_ss.pk])
     over = api(chair).post(url, {"points": "成本构成与同类合同价格说明。",
                                  "agreed_price": "600000.01"}, format="json")
     assert over.status_code == 400 and "74号令 第43条" in over.json()["basis"]
-    assert not Negotiation.objects.exists()
+    assert not SingleSourceNegotiation.objects.exists()
     client.force_login(charlie)
-    assert client.get(reverse("procurement:negotiation", args=[opened_ss.pk])).status_code == 404
+    assert client.get(reverse("procurement:single-source-negotiation", args=[opened_ss.pk])).status_code == 404
     ok = api(chair).post(url, {"points": "成本构成与同类合同价格说明。",
                                "agreed_price": "550000"}, format="json")
     assert ok.status_code == 200, ok.json()
     for member in panel.members.all():
-        signed = api(member.expert).post(reverse("api:negotiation-sign", args=[opened_ss.pk]),
+        signed = api(member.expert).post(reverse("api:single-source-sign", args=[opened_ss.pk]),
                                          {}, format="json")
         assert signed.status_code == 201
     assert signed.json()["concluded_at"] and signed.json()["agreed_price"] == "550000.00"
-    assert Negotiation.objects.get().bid.price == Decimal("550000.00")
+    assert SingleSourceNegotiation.objects.get().bid.price == Decimal("550000.00")
 

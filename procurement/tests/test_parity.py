@@ -186,14 +186,14 @@ CASES = {
         set(single_source.ObjectionDecideApi.InputSerializer().fields),
         {}, {}, {},
     ),
-    "negotiation_record": (
+    "single_source_negotiate": (
         form_fields(forms.NegotiationForm),
-        set(single_source.NegotiationApi.InputSerializer().fields),
+        set(single_source.SingleSourceNegotiationApi.InputSerializer().fields),
         {}, {}, {},
     ),
-    "negotiation_sign": (
+    "single_source_sign": (
         form_fields(forms.SignForm),
-        set(single_source.NegotiationSignApi.InputSerializer().fields),
+        set(single_source.SingleSourceSignApi.InputSerializer().fields),
         {}, {}, {},
     ),
 }

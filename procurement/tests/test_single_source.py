@@ -18,10 +18,10 @@ from procurement.models import (
     EvaluationResult,
     Invitation,
     Lot,
-    Negotiation,
     Objection,
     Project,
     SingleSource,
+    SingleSourceNegotiation,
 )
 from procurement.services.bidding import Upload
 from procurement.tests import factories
@@ -223,42 +223,43 @@ def test_no_negotiation_while_an_objection_waits(panel, opened_ss, charlie):
     Objection.objects.create(project=opened_ss.project, supplier=org, filed_by=charlie,
                              filed_at=NOW, reasons="有异议，理由如下。")
     with pytest.raises(RuleViolation) as exc:
-        services.negotiation_record(lot=opened_ss, actor=_chair(panel),
+        services.single_source_negotiate(lot=opened_ss, actor=_chair(panel),
                                     points="成本构成与同类合同价格。",
                                     agreed_price=Decimal("550000"), now=DEADLINE)
     assert exc.value.code == "objections_pending" and "条例 第38条" in exc.value.basis
-    assert not Negotiation.objects.exists()
+    assert not SingleSourceNegotiation.objects.exists()
 
 
 def test_an_agreed_price_over_the_budget_is_refused(panel, opened_ss):
     with pytest.raises(RuleViolation) as exc:
-        services.negotiation_record(lot=opened_ss, actor=_chair(panel),
+        services.single_source_negotiate(lot=opened_ss, actor=_chair(panel),
                                     points="成本构成与同类合同价格。",
                                     agreed_price=Decimal("590000"), now=DEADLINE)
     assert exc.value.field == "agreed_price" and "74号令 第43条" in exc.value.basis
-    assert not Negotiation.objects.exists()
+    assert not SingleSourceNegotiation.objects.exists()
 
 
 def test_only_the_chair_writes_and_only_members_sign(panel, opened_ss, alice):
     with pytest.raises(PermissionDenied):
-        services.negotiation_record(lot=opened_ss, actor=alice, points="成本构成与同类合同价格。",
-                                    agreed_price=Decimal("550000"), now=DEADLINE)
-    negotiation = services.negotiation_record(
+        services.single_source_negotiate(lot=opened_ss, actor=alice,
+                                         points="成本构成与同类合同价格。",
+                                         agreed_price=Decimal("550000"), now=DEADLINE)
+    negotiation = services.single_source_negotiate(
         lot=opened_ss, actor=_chair(panel), points="成本构成与同类合同价格。",
         agreed_price=Decimal("550000"), now=DEADLINE)
     with pytest.raises(PermissionDenied):
-        services.negotiation_sign(negotiation=negotiation, expert=alice, now=DEADLINE)
+        services.single_source_sign(negotiation=negotiation, expert=alice, now=DEADLINE)
     assert not negotiation.signatures.exists()
 
 
 def test_signed_by_all_the_agreed_price_is_awarded(panel, opened_ss, alice, named):
-    negotiation = services.negotiation_record(
+    negotiation = services.single_source_negotiate(
         lot=opened_ss, actor=_chair(panel), points="供应商提供了成本构成和同类合同价格，"
                                                   "协商后同意降价。",
         agreed_price=Decimal("548000.00"), now=DEADLINE)
     members = [m.expert for m in panel.members.all()]
     for n, expert in enumerate(members):
-        services.negotiation_sign(negotiation=negotiation, expert=expert,
+        services.single_source_sign(negotiation=negotiation, expert=expert,
                                   now=DEADLINE + dt.timedelta(minutes=n))
         opened_ss.refresh_from_db()
         assert (opened_ss.status == Lot.Status.EVALUATING) is (n == len(members) - 1)
@@ -269,7 +270,7 @@ def test_signed_by_all_the_agreed_price_is_awarded(panel, opened_ss, alice, name
     assert bid.price == Decimal("548000.00") and result.rank == 1
     assert "560000" in result.notes[0]
     with pytest.raises(DomainError):  # signed: it cannot be rewritten
-        services.negotiation_record(lot=opened_ss, actor=members[0], points="改一改记录内容。",
+        services.single_source_negotiate(lot=opened_ss, actor=members[0], points="改一改记录内容。",
                                     agreed_price=Decimal("1000"), now=DEADLINE)
     award = services.award_confirm(lot=opened_ss, bid=bid, actor=alice,
                                    now=DEADLINE + dt.timedelta(hours=2))

@@ -115,11 +115,11 @@ def _negotiation_lot(request, pk) -> Lot:
 
 
 def _negotiation_page(request, lot, form=None, sign_form=None, status=200):
-    negotiation = getattr(lot, "negotiation", None)
+    negotiation = getattr(lot, "single_source_negotiation", None)
     members = list(CommitteeMember.objects.filter(committee__lot=lot).select_related("expert"))
     signed = {s.expert_id: s for s in negotiation.signatures.all()} if negotiation else {}
     me = next((m for m in members if m.expert_id == request.user.pk), None)
-    return render(request, "procurement/negotiation.html", {
+    return render(request, "procurement/single_source_negotiation.html", {
         "lot": lot, "project": lot.project, "record": lot.project.single_source,
         "negotiation": negotiation, "bid": lot.bids.filter(
             supplier=lot.project.single_source.supplier).exclude(status="withdrawn").first(),
@@ -140,36 +140,36 @@ def negotiation(request, pk):
 
 @login_required
 @require_POST
-def negotiation_record(request, pk):
+def single_source_negotiate(request, pk):
     lot = _negotiation_lot(request, pk)
     form = NegotiationForm(request.POST)
     if form.is_valid():
         try:
-            services.negotiation_record(lot=lot, actor=request.user, ip=client_ip(request),
+            services.single_source_negotiate(lot=lot, actor=request.user, ip=client_ip(request),
                                         **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("The record is written: each member signs it."))
-            return redirect("procurement:negotiation", pk=lot.pk)
+            return redirect("procurement:single-source-negotiation", pk=lot.pk)
     return _negotiation_page(request, lot, form=form, status=400)
 
 
 @login_required
 @require_POST
-def negotiation_sign(request, pk):
+def single_source_sign(request, pk):
     lot = _negotiation_lot(request, pk)
-    negotiation = getattr(lot, "negotiation", None)
+    negotiation = getattr(lot, "single_source_negotiation", None)
     if negotiation is None:
         raise Http404
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            services.negotiation_sign(negotiation=negotiation, expert=request.user,
+            services.single_source_sign(negotiation=negotiation, expert=request.user,
                                       ip=client_ip(request), **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
             messages.success(request, _("You have signed the record."))
-            return redirect("procurement:negotiation", pk=lot.pk)
+            return redirect("procurement:single-source-negotiation", pk=lot.pk)
     return _negotiation_page(request, lot, sign_form=form, status=400)
