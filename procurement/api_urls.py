@@ -4,6 +4,7 @@ includes them)."""
 from django.urls import path
 
 from .apis import (
+    approvals,
     bidding,
     budgets,
     demands,
@@ -13,6 +14,7 @@ from .apis import (
     projects,
     queries,
     rounds,
+    single_source,
 )
 
 urlpatterns = [
@@ -95,6 +97,20 @@ urlpatterns = [
          queries.ExplanationRequestApi.as_view(), name="explanation-request"),
     path("lots/<int:pk>/queries/<int:query_pk>/decide/", queries.QueryDecideApi.as_view(),
          name="bid-query-decide"),
+    # The finance bureau's approvals of methods; single source.
+    path("approvals/", approvals.ApprovalListApi.as_view(), name="approval-list"),
+    path("approvals/<int:pk>/decide/", approvals.ApprovalDecideApi.as_view(),
+         name="approval-decide"),
+    path("projects/<int:pk>/attachments/", approvals.MethodAttachmentApi.as_view(),
+         name="method-attachment-add"),
+    path("projects/<int:pk>/objections/", single_source.ObjectionFileApi.as_view(),
+         name="objection-file"),
+    path("objections/<int:pk>/decide/", single_source.ObjectionDecideApi.as_view(),
+         name="objection-decide"),
+    path("lots/<int:pk>/single-source/", single_source.SingleSourceNegotiationApi.as_view(),
+         name="single-source-negotiation"),
+    path("lots/<int:pk>/single-source/sign/", single_source.SingleSourceSignApi.as_view(),
+         name="single-source-sign"),
     path("notices/", notices.NoticeListApi.as_view(), name="notice-list"),
     path("notices/<int:pk>/", notices.NoticeDetailApi.as_view(), name="notice-detail"),
 ]

@@ -37,6 +37,11 @@ class ProcurementConfig(AppConfig):
         register_category("procurement.query",
                           _("Questions from an evaluation committee about your bid"),
                           statutory=True)
+        register_category("procurement.method_approval",
+                          _("The finance bureau's approval of a procurement method"),
+                          statutory=True)
+        register_category("procurement.objection",
+                          _("Objections to a single-source publicity"), statutory=True)
 
         register_actions({
             "budget.create": _("Budget line recorded"),
@@ -120,4 +125,21 @@ class ProcurementConfig(AppConfig):
             "bid.query_answer_refused": _("Answer to the committee refused"),
             "bid.query_decide_refused": _("Decision on a bidder's answer refused"),
             "award.confirm_refused": _("Confirmation of the winner refused"),
+            # The finance bureau's approval of methods; single source.
+            "method_approval.request": _("Method referred to the finance bureau"),
+            "method_approval.approve": _("Method approved by the finance bureau"),
+            "method_approval.refuse": _("Method refused by the finance bureau"),
+            "method_approval.decide_refused": _("Decision on a method refused"),
+            "method_attachment.add": _("File added for the method"),
+            "method_attachment.add_refused": _("File for the method refused"),
+            "objection.file": _("Objection to a single source filed"),
+            "objection.file_refused": _("Objection refused"),
+            "objection.upheld": _("Objection upheld: the single source stops"),
+            "objection.dismissed": _("Objection dismissed"),
+            "objection.decide_refused": _("Decision on an objection refused"),
+            "single_source.record": _("Negotiation record written"),
+            "single_source.negotiate_refused": _("Negotiation record refused"),
+            "single_source.sign": _("Negotiation record signed"),
+            "single_source.sign_refused": _("Signature refused"),
+            "single_source.conclude": _("Negotiation concluded: the agreed price stands"),
         })

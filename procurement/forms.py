@@ -14,7 +14,17 @@ from core.validators import (
     validate_plausible_year,
 )
 
-from .models import BudgetLine, Demand, EvaluationCriterion, Lot, ProcurementIntention, Project
+from .models import (
+    BudgetLine,
+    Demand,
+    EvaluationCriterion,
+    Lot,
+    MethodAttachment,
+    Objection,
+    ProcurementIntention,
+    Project,
+    SingleSource,
+)
 
 POSITIVE = Decimal("0.01")
 
@@ -134,6 +144,18 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         label=_("Fewer suppliers allowed"), required=False,
         choices=Project.SupplierException.choices,
         help_text=_("Only where the rules of the method allow two suppliers."))
+    # 单一来源 only (法 第31条; 条例 第38条): services.single_source.
+    single_source_supplier = forms.ModelChoiceField(
+        label=_("Single source: the supplier"), required=False,
+        queryset=Organization.objects.filter(kind=Organization.Kind.SUPPLIER, is_active=True))
+    single_source_case = forms.ChoiceField(
+        label=_("Single source: the case of 法 第31条"), required=False,
+        choices=[("", "—"), *SingleSource.Case.choices])
+    experts = forms.CharField(label=_("Single source: the experts (names, employers, titles)"),
+                              required=False, max_length=300)
+    experts_opinion = forms.CharField(
+        label=_("Single source: the experts' opinion"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class LotForm(BootstrapFormMixin, forms.Form):
@@ -486,3 +508,51 @@ class FinalCallForm(BootstrapFormMixin, forms.Form):
 class FinalQuoteForm(BootstrapFormMixin, forms.Form):
     price = forms.DecimalField(label=_("Final quotation (yuan)"), max_digits=16,
                                decimal_places=2, min_value=POSITIVE)
+
+
+# --- the finance bureau's approval of a method; single source --------------------------
+
+class MethodDecisionForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("Approve the method")),
+                                          ("refuse", _("Refuse, with the reason"))])
+    reason = forms.CharField(label=_("Reason"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required for a refusal: the purchaser reads it."))
+
+
+class MethodAttachmentForm(BootstrapFormMixin, forms.Form):
+    purpose = forms.ChoiceField(label=_("What the file is"),
+                                choices=MethodAttachment.Purpose.choices)
+    upload = forms.FileField(label=_("File (PDF or image)"))
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    reasons = forms.CharField(label=_("Your objection and its reasons"),
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(label=_("Attachment (PDF or image, optional)"),
+                                 required=False)
+
+
+class ObjectionDecideForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[(Objection.Status.DISMISSED, _("Dismiss")),
+                                          (Objection.Status.UPHELD,
+                                           _("Uphold: the single source stops"))])
+    reason = forms.CharField(label=_("Written decision"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NegotiationForm(BootstrapFormMixin, forms.Form):
+    points = forms.CharField(label=_("Points negotiated"), widget=forms.Textarea(
+        attrs={"rows": 4}), help_text=_("Costs, prices of similar contracts, patents, the "
+                                        "main terms of the contract and the price agreed."))
+    agreed_price = forms.DecimalField(label=_("Agreed price (yuan)"), max_digits=16,
+                                      decimal_places=2, min_value=POSITIVE)
+
+
+class SignForm(BootstrapFormMixin, forms.Form):
+    dissent = forms.CharField(label=_("Dissenting opinion (optional)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text=_("A member who disagrees signs with the reasons."))
+

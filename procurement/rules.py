@@ -78,6 +78,24 @@ def check_method(*, method: str, category: str, budget: Decimal, justification: 
             basis="条例 第23条; " + limit.basis, field="method_justification")
 
 
+def bureau_approval_needed(project: Project):
+    """The finance bureau's approval the project's method needs before the procurement
+    starts, as ``(kind, rule)``; ``None`` when the purchaser's approver suffices.
+
+    - a re-tender with another method than the failed project's (87号令 第43条; 法 第27条);
+    - another method than open tendering when the budget reaches the open-tender threshold
+      (法 第27条; 条例 第23条)."""
+    previous = project.retender_of
+    if previous is not None and previous.method != project.method:
+        return "change", rule("method.change_approval")
+    if project.method == Project.Method.OPEN:
+        return None
+    limit = threshold(Threshold.Kind.OPEN_TENDER, project.demand.category)
+    if limit and project.budget >= limit.amount:
+        return "method", rule("method.bureau_approval")
+    return None
+
+
 def suggest_sme_reservation(*, category: str, budget: Decimal) -> tuple[str, Decimal | None]:
     """财库〔2020〕46号 第7、8条 (verify): wholly reserved from the purchasing threshold up
     to 200万 (400万 works), else ≥30%."""

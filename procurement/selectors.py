@@ -518,3 +518,24 @@ def negotiation_for_supplier(bid: Bid) -> dict:
             "changes": list(negotiation.changes.filter(recipients=bid.supplier_id)),
             "sessions": list(negotiation.sessions.filter(bid=bid)),
             "quote": FinalQuote.objects.filter(bid=bid).first()}
+
+
+# --- the finance bureau's approvals of methods; single source ---------------------------
+
+def method_approvals(*, status: str | None = "pending"):
+    """The finance bureau's queue (``status=None``: every request), oldest first."""
+    from .models import MethodApproval
+
+    qs = MethodApproval.objects.select_related("project", "project__purchaser",
+                                               "requested_by", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    if status == "pending":  # a project cancelled meanwhile no longer waits
+        qs = qs.filter(project__status=Project.Status.BUREAU_REVIEW)
+    return qs.order_by("requested_at", "id")
+
+
+def single_source_publicities():
+    """Projects whose single-source publicity is published (anyone may read and object)."""
+    return Project.objects.filter(single_source__publicity_from__isnull=False).select_related(
+        "single_source", "single_source__supplier", "purchaser")

@@ -14,7 +14,9 @@ that a page does not draw a button for them (``manual_actions``).
 
 Which service takes which step:
 
-- PROJECT: submit, approve, return, announce, cancel (``services.projects``);
+- PROJECT: submit, approve (or refer, when the finance bureau must approve the
+  method), return, announce, cancel (``services.projects``); bureau_approve,
+  bureau_refuse (``services.approvals``);
   open, evaluate, award, fail (``project_settle``, following the lots).
 - LOT: announce (``project_announce``), open (``lot_open``), evaluate (the
   first ``bid_review``), award (``award_confirm``), fail (``lot_fail``: too few
@@ -57,13 +59,19 @@ PROJECT = StateTable("procurement.Project", [
     Step("submit", P.DRAFT, P.SUBMITTED, _("Submit for approval")),
     Step("approve", P.SUBMITTED, P.APPROVED, _("Approve")),
     Step("return", P.SUBMITTED, P.DRAFT, _("Return to the drafter")),
+    # 法 第27条; 条例 第23条: the approver's approval refers the method to the finance
+    # bureau (``project_approve``), which approves or refuses it (``services.approvals``).
+    Step("refer", P.SUBMITTED, P.BUREAU_REVIEW, _("Refer the method to the finance bureau")),
+    Step("bureau_approve", P.BUREAU_REVIEW, P.APPROVED, _("Approve the method")),
+    Step("bureau_refuse", P.BUREAU_REVIEW, P.DRAFT, _("Refuse the method")),
     Step("announce", P.APPROVED, P.ANNOUNCED, _("Publish the tender announcement")),
     Step("open", P.ANNOUNCED, P.OPENED, pgettext_lazy("step", "Open")),
     Step("evaluate", P.OPENED, P.EVALUATING, _("Start the evaluation")),
     Step("award", P.EVALUATING, P.AWARDED, pgettext_lazy("step", "Award")),
     Step("fail", (P.ANNOUNCED, P.OPENED, P.EVALUATING), P.FAILED,
          pgettext_lazy("step", "Fail")),
-    Step("cancel", (P.DRAFT, P.SUBMITTED, P.APPROVED, P.ANNOUNCED, P.OPENED, P.EVALUATING),
+    Step("cancel", (P.DRAFT, P.SUBMITTED, P.BUREAU_REVIEW, P.APPROVED, P.ANNOUNCED,
+                    P.OPENED, P.EVALUATING),
          P.CANCELLED, _("Cancel the project")),
 ])
 
@@ -121,7 +129,7 @@ TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, QUALIFICATION, NEGOTIATION)
 
 # Steps the platform takes by itself: no person presses a button for them.
 AUTOMATIC = {
-    PROJECT.model_label: frozenset({"open", "evaluate", "award", "fail"}),
+    PROJECT.model_label: frozenset({"open", "evaluate", "award", "fail", "refer"}),
     LOT.model_label: frozenset({"announce", "open", "evaluate", "fail", "cancel"}),
     BID.model_label: frozenset({"open", "qualify", "reject", "score", "win", "lose"}),
     BID_QUERY.model_label: frozenset(),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    approvals,
     bidding,
     budgets,
     demands,
@@ -9,6 +10,7 @@ from .views import (
     notices,
     projects,
     rounds,
+    single_source,
 )
 
 app_name = "procurement"
@@ -90,6 +92,26 @@ urlpatterns = [
     path("procurement/projects/", projects.project_list, name="project-list"),
     path("procurement/projects/create/", projects.project_create, name="project-create"),
     path("procurement/projects/<int:pk>/", projects.project_detail, name="project-detail"),
+    # The finance bureau's approvals of methods (法 第27条; 条例 第23条).
+    path("procurement/approvals/", approvals.approval_list, name="approval-list"),
+    path("procurement/approvals/<int:pk>/", approvals.approval_detail, name="approval-detail"),
+    path("procurement/approvals/<int:pk>/decide/", approvals.approval_decide,
+         name="approval-decide"),
+    path("procurement/projects/<int:pk>/attachments/", approvals.attachment_add,
+         name="method-attachment-add"),
+    path("procurement/projects/<int:pk>/attachments/<int:file_pk>/",
+         approvals.attachment_download, name="method-attachment"),
+    # Single source: the publicity and objections, the negotiation (条例 第38条; 74号令).
+    path("procurement/projects/<int:pk>/publicity/", single_source.publicity,
+         name="publicity"),
+    path("procurement/objections/<int:pk>/decide/", single_source.objection_decide,
+         name="objection-decide"),
+    path("procurement/lots/<int:pk>/single-source/", single_source.negotiation,
+         name="single-source-negotiation"),
+    path("procurement/lots/<int:pk>/single-source/record/", single_source.single_source_negotiate,
+         name="single-source-record"),
+    path("procurement/lots/<int:pk>/single-source/sign/", single_source.single_source_sign,
+         name="single-source-sign"),
     path("procurement/projects/<int:pk>/<slug:action>/", projects.project_action,
          name="project-action"),
 ]

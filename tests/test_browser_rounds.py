@@ -93,9 +93,9 @@ def _reviews(page, live_server, lot, officer, chair, *, fail=None):
         _ok(page)
     # Every member gives a verdict; the committee concludes by majority (the chair last).
     team = [m.expert for m in lot.committee.members.order_by("role", "id")]
-    for member in sorted(team, key=lambda m: m == chair):
+    for expert in sorted(team, key=lambda m: m == chair):
         logout(page)
-        login(page, live_server, member.username, PASSWORD)
+        login(page, live_server, expert.username, PASSWORD)
         page.goto(f"{url}/procurement/lots/{lot.pk}/committee/")
         for bid in bids:
             form = page.get_by_test_id(f"review-compliance-{bid.pk}").locator("xpath=..")

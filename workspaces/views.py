@@ -20,7 +20,7 @@ from audit.selectors import audit_events_for, refusals
 from deadlines.models import Deadline
 from deadlines.selectors import countdown, deadlines_visible_to
 from procurement.models import Announcement, CommitteeMember, FairnessFinding, Project
-from procurement.selectors import projects_visible_to
+from procurement.selectors import method_approvals, projects_visible_to
 from workdays.services import is_year_known
 
 from .navigation import workspaces_of
@@ -177,6 +177,8 @@ def supervision(request):
         # SMEs (财库〔2020〕46号): each purchaser's reserved share, and the lots not reserved.
         "sme_shares": sme_reserved_shares(),
         "sme_not_reserved": lots_not_reserved(),
+        # Methods waiting for the finance bureau's approval (法 第27条; 条例 第23条).
+        "pending_approvals": method_approvals(status="pending").count(),
     })
     return render(request, "workspaces/supervision.html", context)
 

@@ -22,7 +22,7 @@ from core.http import client_ip
 
 from .. import services
 from ..filters import ProjectFilterSet
-from ..models import Demand, DemandItem, Lot, Project
+from ..models import Demand, DemandItem, Lot, Project, SingleSource
 from ..rules import suggest_sme_reservation
 from ..selectors import actions_of, project_actions, project_filterset, projects_visible_to
 
@@ -156,6 +156,18 @@ class ProjectListApi(APIView):
         supplier_exception = serializers.ChoiceField(
             choices=Project.SupplierException.choices, required=False, allow_blank=True,
             default="", help_text="Only where the method's rules allow two suppliers")
+        # 单一来源 only (法 第31条; 条例 第38条).
+        single_source_supplier = serializers.PrimaryKeyRelatedField(
+            queryset=Organization.objects.filter(kind=K.SUPPLIER, is_active=True),
+            required=False, allow_null=True, default=None,
+            help_text="Single source: the supplier named")
+        single_source_case = serializers.ChoiceField(
+            choices=SingleSource.Case.choices, required=False, allow_blank=True, default="",
+            help_text="Single source: the case of 法 第31条")
+        experts = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                        default="", help_text="Single source: the experts")
+        experts_opinion = serializers.CharField(required=False, allow_blank=True, default="",
+                                                help_text="Single source: their opinion")
 
         class Meta:
             ref_name = "Project"

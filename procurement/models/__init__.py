@@ -1,3 +1,4 @@
+from .approval import MethodApproval, MethodAttachment
 from .bid import Bid, BidFile, DocumentDownload
 from .budget import BudgetLine, Threshold
 from .demand import (
@@ -26,6 +27,12 @@ from .invitation import (
 from .method import Invitation
 from .project import Announcement, Lot, Project
 from .rounds import DocumentChange, FinalQuote, Negotiation, NegotiationSession
+from .single_source import (
+    Objection,
+    SingleSource,
+    SingleSourceNegotiation,
+    SingleSourceSignature,
+)
 
 __all__ = [
     "Announcement",
@@ -48,8 +55,11 @@ __all__ = [
     "Invitation",
     "InvitationDraw",
     "Lot",
+    "MethodApproval",
+    "MethodAttachment",
     "Negotiation",
     "NegotiationSession",
+    "Objection",
     "Prequalification",
     "ProcurementIntention",
     "Project",
@@ -57,5 +67,8 @@ __all__ = [
     "QualificationFile",
     "Review",
     "Score",
+    "SingleSource",
+    "SingleSourceNegotiation",
+    "SingleSourceSignature",
     "Threshold",
 ]

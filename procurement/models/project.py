@@ -12,6 +12,8 @@ class Project(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Awaiting approval")
+        # 法 第27条; 条例 第23条: another method above the threshold, or a change of method.
+        BUREAU_REVIEW = "bureau_review", _("Awaiting the finance bureau's approval")
         APPROVED = "approved", _("Approved")
         ANNOUNCED = "announced", _("Announced, bidding open")
         OPENED = "opened", _("Opened")
@@ -55,7 +57,7 @@ class Project(models.Model):
         _("reason for the method"), blank=True,
         help_text=_("Required for a method other than open tendering above the open-tender "
                     "threshold (条例 第23条)."))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices,
                               default=Status.DRAFT)
     supplier_exception = models.CharField(
         _("fewer suppliers allowed"), max_length=20, blank=True,
@@ -96,8 +98,9 @@ class Project(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "approved", "announced", "opened",
-                                        "evaluating", "awarded", "failed", "cancelled"]),
+                condition=Q(status__in=["draft", "submitted", "bureau_review", "approved",
+                                        "announced", "opened", "evaluating", "awarded",
+                                        "failed", "cancelled"]),
                 name="procurement_project_status_valid"),
             models.CheckConstraint(
                 condition=Q(method__in=["open", "invited", "negotiation", "consultation",

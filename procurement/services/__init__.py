@@ -1,3 +1,4 @@
+from .approvals import method_approval_decide, method_attachment_add
 from .award import award_confirm
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
@@ -47,6 +48,12 @@ from .rounds import (
     negotiation_round_next,
     negotiation_session_record,
 )
+from .single_source import (
+    objection_decide,
+    objection_file,
+    single_source_negotiate,
+    single_source_sign,
+)
 from .verdicts import bid_verdicts, lot_verdicts
 
 __all__ = [
@@ -84,9 +91,13 @@ __all__ = [
     "lot_open",
     "lot_verdicts",
     "lots_open_due",
+    "method_approval_decide",
+    "method_attachment_add",
     "negotiation_exclude",
     "negotiation_round_next",
     "negotiation_session_record",
+    "objection_decide",
+    "objection_file",
     "opening_table",
     "project_announce",
     "project_approve",
@@ -101,4 +112,6 @@ __all__ = [
     "qualification_notice_publish",
     "qualification_review",
     "score_submit",
+    "single_source_negotiate",
+    "single_source_sign",
 ]

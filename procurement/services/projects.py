@@ -130,7 +130,9 @@ def _may_act(user, project: Project, roles) -> bool:
 def project_create(*, purchaser: Organization, actor, demand: Demand, title: str, method: str,
                    lots: list[dict], contact_name: str, contact_phone: str, agency=None,
                    method_justification: str = "", assistant=None, retender_of=None,
-                   supplier_exception: str = "", now=None, ip=None) -> Project:
+                   supplier_exception: str = "", single_source_supplier=None,
+                   single_source_case: str = "", experts: str = "", experts_opinion: str = "",
+                   now=None, ip=None) -> Project:
     """1. the demand is the purchaser's, checked, with every warning justified;
     2. the lots fit the available budget (春风行动 第11条) and ceilings fit the lots;
     3. another method than open tendering above the threshold carries a reason;
@@ -193,6 +195,12 @@ def project_create(*, purchaser: Organization, actor, demand: Demand, title: str
             project=project, number=i, title=lot["title"], budget=Decimal(lot["budget"]),
             ceiling_price=Decimal(lot["ceiling_price"]) if lot.get("ceiling_price") else None,
             **sme).items.set(items)
+    if method == Project.Method.SINGLE_SOURCE:  # the supplier, case and experts' opinion
+        from .single_source import single_source_setup
+
+        single_source_setup(project=project, actor=actor, supplier=single_source_supplier,
+                            case=single_source_case, experts=experts,
+                            experts_opinion=experts_opinion, now=now)
     if demand.status != Demand.Status.USED:  # a re-tender uses its demand again
         transition(demand, Demand.Status.USED, table=steps.DEMAND, actor=actor, now=now,
                    reason=project.code, update_fields=["updated_at"])
@@ -286,6 +294,11 @@ def project_retender(*, project: Project, actor, method: str = "",
         raise InvalidTransition(_("Only a failed lot can be procured again."))
     if project.retenders.exclude(status__in=[P.FAILED, P.CANCELLED]).exists():
         raise InvalidTransition(_("This project is being procured again already."))
+    from .approvals import check_change_reason
+    from .single_source import check_retender
+
+    check_retender(project, method or project.method)
+    check_change_reason(project, method or project.method, method_justification)
     new = project_create(
         purchaser=project.purchaser, actor=actor, demand=project.demand,
         title=project.title, method=method or project.method,
@@ -341,9 +354,18 @@ def project_approve(*, project: Project, actor, now=None, ip=None) -> Project:
                               "with the approver's role must."), code="separation_of_duties",
                             basis=SEPARATION_BASIS)
     require_role(actor, project.purchaser, Membership.Role.APPROVER, Membership.Role.LEADER)
+    if project.status == P.BUREAU_REVIEW:  # the bureau's to decide now (法 第27条)
+        from .approvals import bureau_wait_refusal
+
+        raise bureau_wait_refusal(project)
     project.approved_by, project.approved_at = actor, now
-    _step(project, P.APPROVED, actor=actor, now=now, ip=ip,
-          update_fields=["approved_by", "approved_at"])
+    # Another method above the threshold, or a change of method: the finance bureau
+    # approves it (services.approvals); the project waits for it.
+    from .approvals import bureau_refer
+
+    if bureau_refer(project=project, actor=actor, now=now, ip=ip) is None:
+        _step(project, P.APPROVED, actor=actor, now=now, ip=ip,
+              update_fields=["approved_by", "approved_at"])
     return project
 
 
@@ -390,6 +412,10 @@ def project_announce(*, project: Project, actor, documents_from: dt.datetime,
         transition(lot, Lot.Status.BIDDING, table=steps.LOT, actor=actor, now=now,
                    update_fields=["wrapped_key"])
     _schedule_opening(project)
+    if project.method == Project.Method.SINGLE_SOURCE:  # 单一来源采购公示 (条例 第38条)
+        from .single_source import publicity_publish
+
+        return publicity_publish(project=project, now=now)
     title, body, fields = render_tender(project)
     announcement = Announcement.objects.create(project=project, kind=Announcement.Kind.TENDER,
                                                title=title, body=body, fields=fields,
@@ -451,7 +477,7 @@ def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -
                  Membership.Role.ADMIN)
     if len((reason or "").strip()) < 5:
         raise DomainError(_("Give the reason for cancelling."), field="reason")
-    announced = project.status not in (P.DRAFT, P.SUBMITTED, P.APPROVED)
+    announced = project.status not in (P.DRAFT, P.SUBMITTED, P.BUREAU_REVIEW, P.APPROVED)
     project.cancel_reason = reason
     _step(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip,
           update_fields=["cancel_reason"])

@@ -18,6 +18,7 @@ import pytest
 from procurement import forms, services
 from procurement import urls as page_urls
 from procurement.apis import (
+    approvals,
     bidding,
     budgets,
     demands,
@@ -27,6 +28,7 @@ from procurement.apis import (
     projects,
     queries,
     rounds,
+    single_source,
 )
 
 # Supplied by the caller, never typed: who acts and from where (actor, user, expert, ip),
@@ -35,7 +37,8 @@ from procurement.apis import (
 # the API).
 CONTEXT = {"actor", "user", "expert", "ip", "now", "purchaser", "supplier",
            "idempotency_key"}
-ACTED_ON = {"project", "lot", "bid", "query", "finding", "application"}
+ACTED_ON = {"project", "lot", "bid", "query", "finding", "application", "approval",
+            "objection", "negotiation"}
 # ...except where that name is the person's choice: the winner confirmed is a bid of the
 # lot acted on.
 CHOSEN = {"award_confirm": {"bid"}}
@@ -220,6 +223,36 @@ CASES = {
         {"bid_file": url("bid-file", "file_pk")},
         {"bid_file": url("bid-file", "file_pk")},
         {},
+    ),
+    "method_approval_decide": (
+        form_fields(forms.MethodDecisionForm),
+        set(approvals.ApprovalDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "method_attachment_add": (
+        form_fields(forms.MethodAttachmentForm),
+        set(approvals.MethodAttachmentApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "objection_file": (
+        form_fields(forms.ObjectionForm),
+        set(single_source.ObjectionFileApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "objection_decide": (
+        form_fields(forms.ObjectionDecideForm),
+        set(single_source.ObjectionDecideApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "single_source_negotiate": (
+        form_fields(forms.NegotiationForm),
+        set(single_source.SingleSourceNegotiationApi.InputSerializer().fields),
+        {}, {}, {},
+    ),
+    "single_source_sign": (
+        form_fields(forms.SignForm),
+        set(single_source.SingleSourceSignApi.InputSerializer().fields),
+        {}, {}, {},
     ),
 }
 

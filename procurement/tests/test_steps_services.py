@@ -55,6 +55,9 @@ JOURNEYS = {
         "procurement.Negotiation": {"fail"},
         "procurement.Lot": {"fail"},
     },
+    "finance_bureau": {
+        "procurement.Project": {"submit", "refer", "bureau_refuse", "bureau_approve"},
+    },
 }
 
 
@@ -225,6 +228,34 @@ def test_applicants_found_qualified_and_not(purchaser_org, alice):
     assert [r.step for r in StatusChange.of(applications[1])] == ["disqualify"]
     assert StatusChange.of(applications[1]).get().reason == "资质证书过期"
     assert_took("qualification")
+
+
+def test_the_finance_bureau_refuses_then_approves_a_method(alice, approver, supervisor,
+                                                          purchaser_org, intention):
+    from procurement.tests.fixtures import demand_data
+
+    line = services.budget_line_create(purchaser=purchaser_org, year=2026, code="B-1",
+                                       name="大额", amount=Decimal("6000000"), source="fiscal",
+                                       actor=alice)
+    demand = services.demand_create(purchaser=purchaser_org, actor=alice, budget_line=line,
+                                    intention=intention, now=NOW, **demand_data())
+    project = services.project_create(
+        purchaser=purchaser_org, actor=alice, demand=demand, title="大额谈判", method="negotiation",
+        method_justification="技术复杂，需谈判确定方案。", contact_name="a", contact_phone="1",
+        lots=[{"title": "平台", "budget": Decimal("4500000"), "ceiling_price": None}], now=NOW)
+    for decision in ("refuse", "approve"):
+        project.refresh_from_db()
+        services.project_submit(project=project, actor=alice, now=NOW)
+        services.project_approve(project=project, actor=approver, now=NOW)
+        services.method_approval_decide(
+            approval=project.method_approvals.get(status="pending"), actor=supervisor,
+            decision=decision, reason="理由不充分，请补充论证。" if decision == "refuse" else "",
+            now=NOW)
+    rows = list(StatusChange.of(project))
+    assert [r.step for r in rows] == ["submit", "refer", "bureau_refuse", "submit", "refer",
+                                      "bureau_approve"]
+    assert rows[2].actor == supervisor and rows[2].reason == "理由不充分，请补充论证。"
+    assert_took("finance_bureau")
 
 
 def test_the_journeys_take_every_step_of_every_table():

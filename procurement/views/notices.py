@@ -21,8 +21,10 @@ def notice_detail(request, pk):
                                                                    "project__purchaser"), pk=pk)
     project = notice.project
     # A tender takes bids while its lots wait for their opening (steps.PROJECT, steps.LOT).
-    bidding_open = notice.kind == Announcement.Kind.TENDER and steps.PROJECT.can(project,
-                                                                                 "open")
+    # A single source's publicity also takes the named supplier's response (its only
+    # bidder: bidding.check_invited).
+    bidding_open = notice.kind in (Announcement.Kind.TENDER, Announcement.Kind.SINGLE_SOURCE) \
+        and steps.PROJECT.can(project, "open")
     return render(request, "procurement/notice_detail.html", {
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
         "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),

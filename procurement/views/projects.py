@@ -33,6 +33,7 @@ from ..forms import (
 from ..models import Demand, Lot, Project
 from ..rules import budget_available, suggest_sme_reservation
 from ..selectors import project_actions, project_filterset, project_history, projects_visible_to
+from .approvals import method_context
 
 K = Organization.Kind
 R = Membership.Role
@@ -119,6 +120,7 @@ def _project_context(request, project, **forms):
         "failed_lots": [lot for lot in project.lots.all() if lot.status == Lot.Status.FAILED],
         "retenders": project.retenders.all(), "retender_of": project.retender_of,
     }
+    context.update(method_context(request, project))  # the bureau's approval; single source
     context.update(forms)
     return context
 
