@@ -378,6 +378,8 @@ SPECTACULAR_SETTINGS = {
     # Requests get their own components: without them a required text field was documented
     # without its minLength and read-only fields as required input (tests/test_api_schema_fuzz).
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the enterprise scale, whether of a bidder or of an item's maker.
+    "ENUM_NAME_OVERRIDES": {"EnterpriseScaleEnum": "procurement.apis.bidding.SCALES"},
 }
 
 # --- Platform -------------------------------------------------------------

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             name='SingleSource',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case', models.CharField(choices=[('only', 'Only one supplier can supply it'), ('emergency', 'Unforeseeable emergency: no other supplier can'), ('addition', 'Additions to keep consistency with the original procurement (at most 10% of the original contract)')], max_length=10, verbose_name='case (法 第31条)')),
+                ('case', models.CharField(choices=[('only', 'Only one supplier can supply it'), ('emergency', 'Unforeseeable emergency: no other supplier can'), ('addition', 'Additions to keep consistency with the original procurement (at most 10 per cent of the original contract)')], max_length=10, verbose_name='case (法 第31条)')),
                 ('experts', models.CharField(max_length=300, verbose_name='experts (names)')),
                 ('experts_opinion', models.TextField(verbose_name="experts' opinion")),
                 ('publicity_from', models.DateTimeField(blank=True, null=True, verbose_name='publicity from')),

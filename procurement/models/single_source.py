@@ -17,7 +17,7 @@ class SingleSource(models.Model):
         ONLY = "only", _("Only one supplier can supply it")
         EMERGENCY = "emergency", _("Unforeseeable emergency: no other supplier can")
         ADDITION = "addition", _("Additions to keep consistency with the original procurement "
-                                 "(at most 10% of the original contract)")
+                                 "(at most 10 per cent of the original contract)")
 
     project = models.OneToOneField("procurement.Project", on_delete=models.CASCADE,
                                    related_name="single_source")
