@@ -51,7 +51,7 @@ def test_a_refusal_without_reason_is_shown_on_the_form_and_saves_nothing(client,
     client.force_login(supervisor)
     url = reverse("procurement:approval-decide", args=[approval.pk])
     response = client.post(url, {"decision": "refuse", "reason": ""})
-    assert response.status_code == 400 and "purchaser reads it" in response.content.decode()
+    assert response.status_code == 400 and "请说明不予批准的理由" in response.content.decode()
     approval.refresh_from_db()
     assert approval.status == "pending"
     response = client.post(url, {"decision": "refuse", "reason": "应当公开招标，理由不足。"})
