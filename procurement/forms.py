@@ -76,6 +76,11 @@ class DemandForm(BootstrapFormMixin, forms.Form):
                     "years-in-business conditions."))
     evaluation_method = forms.ChoiceField(label=_("Evaluation method"),
                                           choices=Demand.Method.choices)
+    tie_break = forms.ChoiceField(
+        label=_("Equal score and equal price"), choices=Demand.TieBreak.choices,
+        initial=Demand.TieBreak.DRAW,
+        help_text=_("How the documents settle a tie (87号令 第56、57条); never by the order "
+                    "of submission."))
 
     def __init__(self, *args, purchaser=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,6 +74,7 @@ class DemandOutputSerializer(serializers.Serializer):
     commercial_requirements = serializers.CharField()
     qualification_conditions = serializers.CharField()
     evaluation_method = serializers.ChoiceField(choices=Demand.Method.choices)
+    tie_break = serializers.ChoiceField(choices=Demand.TieBreak.choices)
     items = DemandItemSerializer(many=True)
     criteria = CriterionSerializer(many=True)
     status = serializers.CharField()
@@ -99,6 +100,10 @@ class DemandListApi(APIView):
         qualification_conditions = serializers.CharField(required=False, allow_blank=True,
                                                          default="")
         evaluation_method = serializers.ChoiceField(choices=Demand.Method.choices)
+        tie_break = serializers.ChoiceField(
+            choices=Demand.TieBreak.choices, required=False, default=Demand.TieBreak.DRAW,
+            help_text="How the documents settle equal score and equal price "
+                      "(87号令 第56、57条)")
         items = DemandItemSerializer(many=True)
         criteria = CriterionSerializer(many=True, required=False, default=list)
 

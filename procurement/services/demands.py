@@ -125,7 +125,7 @@ def demand_create(*, purchaser: Organization, actor, title: str, category: str,
                   technical_requirements: str, commercial_requirements: str = "",
                   qualification_conditions: str = "", evaluation_method: str,
                   items: list[dict], criteria: list[dict], budget_line=None, intention=None,
-                  now=None, ip=None) -> Demand:
+                  tie_break: str = Demand.TieBreak.DRAW, now=None, ip=None) -> Demand:
     """1. validate items and criteria; 2. run the fair-competition check — a clear violation
     refuses everything; 3. save the demand with its warnings as findings."""
     now = now or timezone.now()
@@ -147,7 +147,7 @@ def demand_create(*, purchaser: Organization, actor, title: str, category: str,
         intention=intention, technical_requirements=technical_requirements,
         commercial_requirements=commercial_requirements,
         qualification_conditions=qualification_conditions,
-        evaluation_method=evaluation_method, created_by=actor)
+        evaluation_method=evaluation_method, tie_break=tie_break, created_by=actor)
     _write_children(demand, items, criteria)
     _save_findings(demand, hits, now, actor)
     audit_record(action="demand.create", actor=actor, organization=purchaser, obj=demand,

@@ -288,3 +288,28 @@ def test_the_technical_tie_break_of_the_documents_is_applied(approved, alice):
     committee.refresh_from_db()
     assert committee.report["ties"]["tie_break"] == "technical"
     assert committee.report["ties"]["seed"]  # the other two, equal there too, drawn
+
+
+def test_the_purchaser_states_the_tie_break_in_the_demand(client, alice, purchaser_org, budget):
+    """The documents say how a tie is settled (87号令 第56、57条): the API takes it, the
+    demand keeps it and its page shows it; an unknown rule is refused."""
+    from django.urls import reverse
+
+    client.force_login(alice)
+    data = {"title": "设备采购", "category": "goods", "budget_line": budget.pk,
+            "technical_requirements": "计算机20台", "evaluation_method": "scoring",
+            "tie_break": "technical",
+            "items": [{"name": "计算机", "catalog_code": "A02010105", "quantity": "20",
+                       "unit": "台"}],
+            "criteria": [{"kind": "price", "name": "价格", "weight": "40"},
+                         {"kind": "technical", "name": "技术", "weight": "60"}]}
+    r = client.post(reverse("api:demand-list"), {**data, "tie_break": "row_id"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "tie_break" in r.content.decode()
+    assert not Demand.objects.exists()
+    r = client.post(reverse("api:demand-list"), data, content_type="application/json")
+    assert r.status_code == 201, r.content
+    demand = Demand.objects.get()
+    assert demand.tie_break == "technical" and r.json()["tie_break"] == "technical"
+    page = client.get(reverse("procurement:demand-detail", args=[demand.pk])).content.decode()
+    assert str(Demand.TieBreak.TECHNICAL.label) in page or "技术得分" in page
