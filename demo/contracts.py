@@ -26,6 +26,8 @@ from procurement.models import Bid, BudgetLine, Project
 from procurement.rules import suggest_sme_reservation
 from workdays.services import add_workdays, subtract_workdays
 
+from .documents import bid_document
+
 CST = ZoneInfo("Asia/Shanghai")
 TITLE = "魏都区中小学教室家具和办公设备采购"
 PDF = b"%PDF-1.7\n1 0 obj << /Title (demo) >> endobj\ntrailer\n%%EOF\n"
@@ -111,7 +113,8 @@ def seed(orgs: dict) -> None:
                 contact_name=supplier.contact_name, contact_phone=supplier.contact_phone,
                 lines=[{"item": spec["item"]["name"], "quantity": spec["item"]["quantity"],
                         "unit_price": price / Decimal(spec["item"]["quantity"])}],
-                files=[services.Upload("投标文件.pdf", PDF)],
+                files=[services.Upload("投标文件.pdf", bid_document(
+                    lot=lot, supplier=supplier, item=spec["item"], price=price))],
                 now=documents_from + dt.timedelta(days=3, hours=i))
         services.lot_open(lot=lot, now=opening)
 

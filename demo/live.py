@@ -25,7 +25,8 @@ from procurement import services
 from procurement.models import Bid, BudgetLine, Committee, Project
 from procurement.rules import suggest_sme_reservation
 
-from .contracts import PDF, admin_of
+from .contracts import admin_of
+from .documents import bid_document
 
 LIVE_TITLE = "魏都区中小学录播教室设备采购"
 LIVE_AFTER = dt.timedelta(minutes=5)  # the bid deadline, counted from the seed's run
@@ -136,7 +137,8 @@ def _tender(orgs, spec, title, deadline) -> Project:
             contact_name=supplier.contact_name, contact_phone=supplier.contact_phone,
             lines=[{"item": item["name"], "quantity": item["quantity"],
                     "unit_price": price / Decimal(item["quantity"])}],
-            files=[services.Upload("投标文件.pdf", PDF)],
+            files=[services.Upload("投标文件.pdf", bid_document(
+                lot=lot, supplier=supplier, item=item, price=price))],
             now=documents_from + dt.timedelta(days=3, hours=i))
     project.refresh_from_db()  # the announcement set the deadline on its own copy
     return project
