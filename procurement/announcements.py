@@ -118,6 +118,30 @@ REQUIRED_FIELDS: dict[str, Required] = {
         Field("original_published_at", "原公告发布时间"),
         Field("reason", "终止原因"),
     ), verify=True),
+    # 单一来源采购公示: the contents the finance ministry lists for the publicity
+    # (条例 第38条; verify the list's source).
+    K.SINGLE_SOURCE: Required("条例 第38条", (
+        *_PROJECT, *_PARTIES,
+        Field("budget", "预算金额"),
+        Field("supplier", "拟定的唯一供应商名称、地址", ("name", "address")),
+        Field("case", "采用单一来源方式的原因"),
+        Field("reasons", "原因的相关说明"),
+        Field("experts", "专业人员姓名、工作单位和职称"),
+        Field("experts_opinion", "专业人员论证意见"),
+        Field("publicity_from", "公示开始时间"),
+        Field("publicity_until", "公示截止时间"),
+        Field("finance_bureau", "财政部门（名称、地址、联系人、电话）", ORG),
+    ), verify=True),
+    # 资格预审公告 of an invitational tender (87号令 第14条; its contents 第15条, verify).
+    K.QUALIFICATION: Required("法 第34条; 87号令 第14条", (
+        *_PROJECT, *_PARTIES,
+        Field("budget", "预算金额"),
+        Field("qualifications", "供应商资格条件"),
+        Field("apply_until", "提交资格证明文件截止时间"),
+        Field("draw_count", "拟随机抽取的供应商数量"),
+        Field("contact_name", "项目联系人"),
+        Field("contact_phone", "项目联系电话"),
+    ), verify=True),
     K.CONTRACT: Required("条例 第50条", (
         Field("contract_number", "合同编号"),
         Field("purchaser", "采购人"),
@@ -175,7 +199,8 @@ def _yuan(value) -> str:
     return f"{Decimal(value):,.2f}元"
 
 
-def _org(org) -> dict:
+def party(org) -> dict:
+    """A party of a notice (purchaser, agency): name, address, contact, phone."""
     if org is None:
         return {}
     return {"name": org.name, "address": org.address, "contact": org.contact_name,
@@ -275,8 +300,8 @@ def tender_fields(project: Project) -> dict:
         "project_name": project.title,
         "method": project.method,
         "method_zh": METHOD_ZH[project.method],
-        "purchaser": _org(project.purchaser),
-        "agency": _org(project.agency),
+        "purchaser": party(project.purchaser),
+        "agency": party(project.agency),
         "budget": str(sum(lot.budget for lot in lots)),
         "lots": [{"number": lot.number, "title": lot.title, "budget": str(lot.budget),
                   "ceiling_price": str(lot.ceiling_price) if lot.ceiling_price else None,
@@ -396,7 +421,7 @@ def clarification_body(f: dict) -> str:
 def render_clarification(project: Project, text: str, new_deadline, rule_used, now=None):
     now = now or timezone.now()
     fields = {"project_code": project.code, "project_name": project.title,
-              "purchaser": _org(project.purchaser), "agency": _org(project.agency),
+              "purchaser": party(project.purchaser), "agency": party(project.agency),
               "original_published_at": _original_published(project),
               "published_at": timezone.localtime(now).isoformat(), "text": text.strip(),
               "new_deadline": new_deadline.isoformat() if new_deadline else None}
@@ -465,7 +490,7 @@ def result_fields(*, lot: Lot, bid, amount, now: dt.datetime) -> dict:
     fields = {
         "project_code": project.code, "project_name": project.title,
         "method_zh": METHOD_ZH[project.method],
-        "purchaser": _org(project.purchaser), "agency": _org(project.agency),
+        "purchaser": party(project.purchaser), "agency": party(project.agency),
         "lot": lot.number, "lot_title": f"第{lot.number}包 {lot.title}",
         "winner": winner.name, "address": winner.address, "amount": str(amount),
         "brand": payload.get("brand", ""), "model": payload.get("model", ""),
@@ -531,7 +556,7 @@ def failure_body(f: dict) -> str:
 def render_failure(*, lot: Lot, reason: str, basis: str, detail: dict):
     project = lot.project
     fields = {"project_code": project.code, "project_name": project.title,
-              "purchaser": _org(project.purchaser), "agency": _org(project.agency),
+              "purchaser": party(project.purchaser), "agency": party(project.agency),
               "lot": lot.number, "lot_title": f"第{lot.number}包 {lot.title}",
               "reason": reason, "basis": basis, **detail}
     return f"{project.title}第{lot.number}包废标公告", failure_body(fields), fields
@@ -545,7 +570,7 @@ def cancellation_body(f: dict) -> str:
 
 def render_cancellation(*, project: Project, reason: str):
     fields = {"project_code": project.code, "project_name": project.title,
-              "purchaser": _org(project.purchaser), "agency": _org(project.agency),
+              "purchaser": party(project.purchaser), "agency": party(project.agency),
               "original_published_at": _original_published(project), "reason": reason}
     return f"{project.title}终止公告", cancellation_body(fields), fields
 
@@ -625,13 +650,15 @@ def render_qualification(project: Project, *, apply_until, draw_count: int,
         "project_name": project.title,
         "method": project.method,
         "method_zh": METHOD_ZH[project.method],
-        "purchaser": _org(project.purchaser),
-        "agency": _org(project.agency),
+        "purchaser": party(project.purchaser),
+        "agency": party(project.agency),
         "budget": str(sum(lot.budget for lot in lots)),
         "lots": [{"number": lot.number, "title": lot.title, "budget": str(lot.budget)}
                  for lot in lots],
         "technical_requirements": demand.technical_requirements,
         "qualification_conditions": demand.qualification_conditions,
+        "qualifications": [GENERAL_QUALIFICATION,
+                           f"特定资格要求：{demand.qualification_conditions or '无'}"],
         "published_at": published_at.isoformat(),
         "apply_until": apply_until.isoformat(),
         "draw_count": draw_count,

@@ -76,9 +76,9 @@ class DemandForm(BootstrapFormMixin, forms.Form):
                     "years-in-business conditions."))
     evaluation_method = forms.ChoiceField(label=_("Evaluation method"),
                                           choices=Demand.Method.choices)
-    tie_break = forms.ChoiceField(
+    tie_break = forms.TypedChoiceField(
         label=_("Equal score and equal price"), choices=Demand.TieBreak.choices,
-        initial=Demand.TieBreak.DRAW,
+        initial=Demand.TieBreak.DRAW, required=False, empty_value=Demand.TieBreak.DRAW,
         help_text=_("How the documents settle a tie (87号令 第56、57条); never by the order "
                     "of submission."))
 

@@ -41,7 +41,7 @@ from rules.registry import rule
 from workdays.services import add_workdays
 
 from .. import steps, uploads
-from ..announcements import METHOD_ZH
+from ..announcements import METHOD_ZH, party
 from ..models import (
     Announcement,
     Bid,
@@ -178,13 +178,14 @@ def publicity_publish(*, project: Project, now) -> Announcement:
     ]
     fields = {
         "project_code": project.code, "project_name": project.title,
+        "purchaser": party(project.purchaser), "agency": party(project.agency),
         "method": project.method, "budget": str(sum(lot.budget for lot in lots)),
         "supplier": {"name": supplier.name, "address": supplier.address},
         "case": record.case, "reasons": project.method_justification,
         "experts": record.experts, "experts_opinion": record.experts_opinion,
         "publicity_from": now.isoformat(), "publicity_until": until.isoformat(),
         "bid_deadline": project.bid_deadline.isoformat(), "basis": r.basis,
-        "finance_bureau": finance.name if finance else "",
+        "finance_bureau": party(finance),
     }
     return Announcement.objects.create(
         project=project, kind=Announcement.Kind.SINGLE_SOURCE,

@@ -148,3 +148,17 @@ def test_the_negotiation_through_the_api(panel, opened_ss, client, charlie):
     assert signed.json()["concluded_at"] and signed.json()["agreed_price"] == "550000.00"
     assert SingleSourceNegotiation.objects.get().bid.price == Decimal("550000.00")
 
+
+
+def test_the_approver_is_told_the_method_now_waits_for_the_bureau(client, alice, approver,
+                                                                  purchaser_org, big_demand):
+    """The page says where the project went: to the finance bureau, not "approved"."""
+    from procurement.tests.test_method_approval import _project
+
+    project = _project(alice, purchaser_org, big_demand)
+    client.force_login(approver)
+    page = client.post(reverse("procurement:project-action", args=[project.pk, "approve"]),
+                       follow=True).content.decode()
+    assert "财政部门" in page and "法 第27条" in page
+    project.refresh_from_db()
+    assert project.status == "bureau_review"

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from core.exceptions import DomainError, RuleViolation
 from notifications.models import Message
 from procurement import services
+from procurement.announcements import missing_fields
 from procurement.models import (
     Announcement,
     Invitation,
@@ -86,6 +87,7 @@ def test_the_qualification_notice_is_public_with_conditions_deadline_and_number(
     assert "申请截止时间：2026年03月10日 09:00" in notice.body
     assert "随机抽取3家" in notice.body and "第二十二条" in notice.body
     assert notice.fields["draw_count"] == 3
+    assert missing_fields(notice.kind, notice.fields) == []  # the statute's list
     pq = Prequalification.objects.get(project=noticed)
     assert pq.apply_until == UNTIL and pq.announcement == notice
     assert AuditEvent.objects.filter(action="qualification.notice").exists()

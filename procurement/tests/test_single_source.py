@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from core.exceptions import DomainError, PermissionDenied, RuleViolation
 from notifications.models import Message
 from procurement import services
+from procurement.announcements import missing_fields
 from procurement.models import (
     Announcement,
     Award,
@@ -87,11 +88,12 @@ def test_a_single_source_without_its_reasons_is_refused(alice, purchaser_org, de
     assert not Project.objects.exists() and not SingleSource.objects.exists()
 
 
-def test_the_publicity_carries_the_fields_of_article_38(publicised, named):
+def test_the_publicity_carries_the_fields_of_article_38(finance_org, publicised, named):
     notice = publicised.announcements.get()
     assert notice.kind == Announcement.Kind.SINGLE_SOURCE
     for text in (named.name, "王教授", "专有技术", "原系统升级", "公示期限", "财政部门"):
         assert text in notice.body, text
+    assert missing_fields(notice.kind, notice.fields) == []  # the statute's list
     record = publicised.single_source
     # Published Monday 2 March: five working days end with Monday 9 March.
     assert record.publicity_until.astimezone(CST) == dt.datetime(2026, 3, 10, tzinfo=CST)

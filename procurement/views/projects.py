@@ -30,7 +30,7 @@ from ..forms import (
     ReasonForm,
     RetenderForm,
 )
-from ..models import Demand, Lot, Project
+from ..models import Announcement, Demand, Lot, Project
 from ..rules import budget_available, suggest_sme_reservation
 from ..selectors import project_actions, project_filterset, project_history, projects_visible_to
 from .approvals import method_context
@@ -167,7 +167,7 @@ def _take(request, project, action, form_class, call, done):
             return redirect(project)
         add_domain_error(form, exc)
         return _detail_with_errors(request, project, action, form)
-    messages.success(request, str(done))
+    messages.success(request, str(done(result) if callable(done) else done))
     return redirect(result if isinstance(result, Project) else project)
 
 
@@ -177,8 +177,13 @@ def _submit(request, project):
 
 
 def _approve(request, project):
-    return _take(request, project, "approve", None, services.project_approve,
-                 _("The project is approved."))
+    def done(result):
+        if result.status == Project.Status.BUREAU_REVIEW:
+            return _("Approved by the unit; the method now waits for the finance bureau's "
+                     "approval (法 第27条; 条例 第23条).")
+        return _("The project is approved.")
+
+    return _take(request, project, "approve", None, services.project_approve, done)
 
 
 def _return(request, project):
@@ -192,8 +197,13 @@ def _cancel(request, project):
 
 
 def _announce(request, project):
-    return _take(request, project, "announce", AnnounceForm, services.project_announce,
-                 _("The tender announcement is published."))
+    def done(notice):
+        return {
+            Announcement.Kind.SINGLE_SOURCE: _("The single-source publicity is published: "
+                                               "objections may be raised while it runs."),
+        }.get(notice.kind, _("The tender announcement is published."))
+
+    return _take(request, project, "announce", AnnounceForm, services.project_announce, done)
 
 
 def _clarify(request, project):
