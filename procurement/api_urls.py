@@ -107,6 +107,8 @@ urlpatterns = [
          name="objection-file"),
     path("objections/<int:pk>/decide/", single_source.ObjectionDecideApi.as_view(),
          name="objection-decide"),
+    path("projects/<int:pk>/single-source/report/",
+         single_source.SingleSourceReportApi.as_view(), name="single-source-report"),
     path("lots/<int:pk>/single-source/", single_source.SingleSourceNegotiationApi.as_view(),
          name="single-source-negotiation"),
     path("lots/<int:pk>/single-source/sign/", single_source.SingleSourceSignApi.as_view(),

@@ -106,6 +106,8 @@ urlpatterns = [
          name="publicity"),
     path("procurement/objections/<int:pk>/decide/", single_source.objection_decide,
          name="objection-decide"),
+    path("procurement/projects/<int:pk>/single-source/report/", single_source.report,
+         name="single-source-report"),
     path("procurement/lots/<int:pk>/single-source/", single_source.negotiation,
          name="single-source-negotiation"),
     path("procurement/lots/<int:pk>/single-source/record/", single_source.single_source_negotiate,

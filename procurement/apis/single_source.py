@@ -15,6 +15,7 @@ from core.http import client_ip
 from .. import services
 from ..models import CommitteeMember, Lot, Objection, Project
 from ..selectors import projects_visible_to, single_source_publicities
+from .approvals import MethodApprovalSerializer
 
 
 class ObjectionSerializer(serializers.Serializer):
@@ -79,6 +80,19 @@ class ObjectionDecideApi(APIView):
                                               ip=client_ip(request),
                                               **serializer.validated_data)
         return Response(ObjectionSerializer(objection).data)
+
+
+class SingleSourceReportApi(APIView):
+    @extend_schema(request=None, responses={201: MethodApprovalSerializer},
+                   summary="Report the single source to the finance bureau after its "
+                           "publicity, with the outcome (条例 第38条)")
+    def post(self, request, pk):
+        project = get_object_or_404(projects_visible_to(organization=request.organization),
+                                    pk=pk, method=Project.Method.SINGLE_SOURCE)
+        approval = services.single_source_report(project=project, actor=request.user,
+                                                 ip=client_ip(request))
+        return Response(MethodApprovalSerializer(approval).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class SingleSourceNegotiationSerializer(serializers.Serializer):

@@ -52,6 +52,7 @@ from .single_source import (
     objection_decide,
     objection_file,
     single_source_negotiate,
+    single_source_report,
     single_source_sign,
 )
 from .verdicts import bid_verdicts, lot_verdicts
@@ -113,5 +114,6 @@ __all__ = [
     "qualification_review",
     "score_submit",
     "single_source_negotiate",
+    "single_source_report",
     "single_source_sign",
 ]

@@ -24,7 +24,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from .. import steps, uploads
-from ..models import MethodApproval, MethodAttachment, Project
+from ..models import Lot, MethodApproval, MethodAttachment, Project
 from ..rules import bureau_approval_needed
 from .bidding import Upload
 
@@ -61,9 +61,13 @@ def check_change_reason(project: Project, method: str, justification: str) -> No
 
 def bureau_refer(*, project: Project, actor, now, ip=None) -> MethodApproval | None:
     """Called by ``project_approve`` inside its transaction: when the method needs the
-    finance bureau, take the ``refer`` step and raise the request; else ``None``."""
+    finance bureau, take the ``refer`` step and raise the request; else ``None``.
+
+    A single source is not referred here: 条例 第38条 has its publicity run *before* the
+    report to the finance bureau, and the publicity's outcome go with the report
+    (``single_source.single_source_report``); the negotiation waits for the approval."""
     needed = bureau_approval_needed(project)
-    if needed is None:
+    if needed is None or project.method == Project.Method.SINGLE_SOURCE:
         return None
     kind, r = needed
     reasons = project.method_justification.strip()
@@ -73,13 +77,20 @@ def bureau_refer(*, project: Project, actor, now, ip=None) -> MethodApproval | N
                             field="method_justification")
     transition(project, P.BUREAU_REVIEW, table=steps.PROJECT, actor=actor, now=now,
                reason=r.basis, update_fields=["approved_by", "approved_at"])
+    return approval_request(project=project, kind=kind, basis=r.basis, reasons=reasons,
+                            actor=actor, now=now, ip=ip)
+
+
+def approval_request(*, project: Project, kind: str, basis: str, reasons: str, actor, now,
+                     ip=None) -> MethodApproval:
+    """Raise the request to the finance bureau, record it and tell its deciders."""
     approval = MethodApproval.objects.create(
-        project=project, kind=kind, method=project.method, basis=r.basis, reasons=reasons,
+        project=project, kind=kind, method=project.method, basis=basis, reasons=reasons,
         requested_by=actor, requested_at=now)
     audit_record(action="method_approval.request", actor=actor,
                  organization=project.purchaser, obj=approval,
                  detail={"project": project.code, "kind": kind, "method": project.method,
-                         "basis": r.basis}, ip=ip, now=now)
+                         "basis": basis}, ip=ip, now=now)
     staff = [m.user for m in Membership.objects.filter(
         organization__kind=Organization.Kind.FINANCE, role__in=DECIDERS, is_active=True)
         .select_related("user")]
@@ -87,9 +98,16 @@ def bureau_refer(*, project: Project, actor, now, ip=None) -> MethodApproval | N
            category="procurement.method_approval",
            subject=f"采购方式审批：{project.title}",
            body=f"【春风政采】{project.purchaser.name}申请“{project.title}”采用"
-                f"{project.get_method_display()}（{r.basis}），请在监管工作台审批。",
+                f"{project.get_method_display()}（{basis}），请在监管工作台审批。",
            link=approval.get_absolute_url(), now=now)
     return approval
+
+
+def bureau_approved(project: Project) -> bool:
+    """Whether the finance bureau's approval the method needs, if any, has been given."""
+    if bureau_approval_needed(project) is None:
+        return True
+    return project.method_approvals.filter(status=MethodApproval.Status.APPROVED).exists()
 
 
 def _purchaser_people(project: Project):
@@ -120,7 +138,12 @@ def method_approval_decide(*, approval: MethodApproval, actor, decision: str,
     approval = MethodApproval.objects.select_for_update().select_related(
         "project", "project__purchaser").get(pk=approval.pk)
     project = Project.objects.select_for_update().get(pk=approval.project_id)
-    if approval.status != MethodApproval.Status.PENDING or project.status != P.BUREAU_REVIEW:
+    # A single source is reported after its publicity (条例 第38条): the project is
+    # announced meanwhile, and only its negotiation waits for the decision.
+    after_publicity = project.method == Project.Method.SINGLE_SOURCE and \
+        project.status in (P.ANNOUNCED, P.OPENED, P.EVALUATING)
+    if approval.status != MethodApproval.Status.PENDING or not (
+            project.status == P.BUREAU_REVIEW or after_publicity):
         raise InvalidTransition(_("This request has been decided already."))
     reason = (reason or "").strip()
     if decision == "approve":
@@ -135,10 +158,21 @@ def method_approval_decide(*, approval: MethodApproval, actor, decision: str,
     approval.status, approval.decided_by, approval.decided_at = status, actor, now
     approval.decision_reason = reason
     approval.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    if target == P.DRAFT:  # the purchaser's approval starts again after the revision
-        project.approved_by, project.approved_at = None, None
-    transition(project, target, table=steps.PROJECT, actor=actor, now=now,
-               reason=reason or approval.basis, update_fields=["approved_by", "approved_at"])
+    if after_publicity:
+        if decision == "refuse":  # the single source may not go on: its lots fail
+            from .opening import lot_fail
+
+            for lot in project.lots.order_by("number"):
+                if steps.LOT.allows(lot, Lot.Status.FAILED):
+                    lot_fail(lot=lot, reason=f"财政部门未批准采用单一来源采购方式：{reason}",
+                             basis=approval.basis, detail={"method_approval": approval.pk},
+                             now=now, actor=actor)
+    else:
+        if target == P.DRAFT:  # the purchaser's approval starts again after the revision
+            project.approved_by, project.approved_at = None, None
+        transition(project, target, table=steps.PROJECT, actor=actor, now=now,
+                   reason=reason or approval.basis,
+                   update_fields=["approved_by", "approved_at"])
     bureau = Membership.objects.filter(user=actor, organization__kind=Organization.Kind.FINANCE,
                                        is_active=True).select_related("organization").first()
     audit_record(action=f"method_approval.{decision}", actor=actor,

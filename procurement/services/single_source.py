@@ -50,12 +50,15 @@ from ..models import (
     EvaluationResult,
     Invitation,
     Lot,
+    MethodApproval,
     Objection,
     Project,
     SingleSource,
     SingleSourceNegotiation,
     SingleSourceSignature,
 )
+from ..rules import bureau_approval_needed
+from .approvals import approval_request, bureau_approved
 from .bidding import Upload
 from .opening import lot_fail
 from .projects import project_settle
@@ -292,15 +295,65 @@ def objection_decide(*, objection: Objection, actor, decision: str, reason: str,
 
 # --- 5. the negotiation -------------------------------------------------------------
 
-def _check_negotiation_may_start(project: Project, now) -> None:
+def _check_publicity_settled(project: Project, now, *, running) -> None:
+    """The publicity has ended (else ``running``, the refusal's message) and every
+    objection is decided (条例 第38条)."""
     record = project.single_source
     basis = rule("single_source.objections").basis
     if record.publicity_until is None or now < record.publicity_until:
-        raise RuleViolation(_("The negotiation starts after the publicity ends."),
-                            code="publicity_running", basis=basis)
+        raise RuleViolation(running, code="publicity_running", basis=basis)
     if project.objections.filter(status=Objection.Status.PENDING).exists():
-        raise RuleViolation(_("Decide every objection to the publicity before negotiating."),
+        raise RuleViolation(_("Decide every objection to the publicity first."),
                             code="objections_pending", basis=basis)
+
+
+def _check_negotiation_may_start(project: Project, now) -> None:
+    _check_publicity_settled(
+        project, now, running=_("The negotiation starts after the publicity ends."))
+    if not bureau_approved(project):  # 条例 第38条: reported after the publicity
+        raise RuleViolation(
+            _("The finance bureau approves this single source after its publicity: report "
+              "the publicity to it and wait for its approval before negotiating."),
+            code="awaits_finance_bureau",
+            basis=f"{bureau_approval_needed(project)[1].basis}; 条例 第38条")
+
+
+@records_refusals()
+@transaction.atomic
+def single_source_report(*, project: Project, actor, now=None, ip=None) -> MethodApproval:
+    """Report the single source to the finance bureau for approval once its publicity has
+    ended and every objection is decided, with the publicity's outcome (条例 第38条: the
+    publicity comes before the report, and its outcome goes with it). Only where the
+    method needs the bureau's approval (法 第27条; a change of method, 87号令 第43条)."""
+    now = now or timezone.now()
+    # Locked, so that a double-click reports once.
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not _organiser(actor, project):
+        raise PermissionDenied()
+    needed = bureau_approval_needed(project)
+    if needed is None or project.method != Project.Method.SINGLE_SOURCE:
+        raise InvalidTransition(_("This project needs no approval of the finance bureau."))
+    if project.status not in (Project.Status.ANNOUNCED, Project.Status.OPENED,
+                              Project.Status.EVALUATING):
+        raise InvalidTransition(_("The single source is reported after its publicity."))
+    if project.method_approvals.exclude(status=MethodApproval.Status.REFUSED).exists():
+        raise InvalidTransition(_("The single source has been reported already."))
+    _check_publicity_settled(
+        project, now,
+        running=_("The single source is reported to the finance bureau after its publicity "
+                  "ends."))
+    kind, r = needed
+    record = project.single_source
+    decided = list(project.objections.order_by("filed_at"))
+    outcome = (f"公示期：{timezone.localtime(record.publicity_from):%Y-%m-%d %H:%M} 至 "
+               f"{timezone.localtime(record.publicity_until):%Y-%m-%d %H:%M}；"
+               + (f"收到异议{len(decided)}件：" + "；".join(
+                   f"{o.supplier.name}（{o.get_status_display()}：{o.decision}）"
+                   for o in decided) if decided else "公示期内未收到异议") + "。")
+    return approval_request(
+        project=project, kind=kind, basis=f"{r.basis}; 条例 第38条",
+        reasons=f"{project.method_justification.strip()}\n\n{outcome}", actor=actor,
+        now=now, ip=ip)
 
 
 @records_refusals("single_source.negotiate_refused")

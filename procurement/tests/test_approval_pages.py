@@ -16,6 +16,7 @@ from procurement.tests.factories import simple_pdf
 from procurement.tests.test_method_approval import big_demand, waiting  # noqa: F401
 from procurement.tests.test_single_source import (  # noqa: F401
     _chair,
+    big_ss,
     named,
     opened_ss,
     panel,
@@ -162,3 +163,22 @@ def test_the_approver_is_told_the_method_now_waits_for_the_bureau(client, alice,
     assert "财政部门" in page and "法 第27条" in page
     project.refresh_from_db()
     assert project.status == "bureau_review"
+
+
+def test_the_single_source_is_reported_from_its_page_and_the_api(client, big_ss, alice, bob):
+    """After its publicity the organiser sees the report button (条例 第38条); the API does
+    the same; a second report is refused and nothing more is saved."""
+    client.force_login(alice)
+    page = client.get(big_ss.get_absolute_url()).content.decode()
+    assert 'data-testid="single-source-report"' in page
+    response = client.post(reverse("procurement:single-source-report", args=[big_ss.pk]),
+                           follow=True)
+    assert "财政部门" in response.content.decode()
+    assert big_ss.method_approvals.get().status == "pending"
+    again = api(alice).post(reverse("api:single-source-report", args=[big_ss.pk]))
+    assert again.status_code == 409 and big_ss.method_approvals.count() == 1
+    assert 'data-testid="single-source-report"' not in client.get(
+        big_ss.get_absolute_url()).content.decode()
+    client.force_login(bob)  # a supplier: not its project
+    assert client.post(reverse("procurement:single-source-report",
+                               args=[big_ss.pk])).status_code == 404

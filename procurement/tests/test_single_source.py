@@ -113,9 +113,10 @@ def test_a_response_deadline_inside_the_publicity_is_refused(ss_project, alice, 
     assert ss_project.single_source.publicity_from is None
 
 
-def test_a_single_source_above_the_threshold_waits_for_the_bureau(alice, approver,
-                                                                   purchaser_org, intention,
-                                                                   named):
+@pytest.fixture
+def big_ss(alice, approver, purchaser_org, intention, named):
+    """A single source above the open-tender threshold, approved by the unit and
+    publicised: 条例 第38条 puts the publicity before the report to the finance bureau."""
     from procurement.tests.fixtures import demand_data
 
     line = services.budget_line_create(purchaser=purchaser_org, year=2026, code="B-9",
@@ -131,7 +132,77 @@ def test_a_single_source_above_the_threshold_waits_for_the_bureau(alice, approve
     services.project_submit(project=project, actor=alice, now=NOW)
     services.project_approve(project=project, actor=approver, now=NOW)
     project.refresh_from_db()
-    assert project.status == P.BUREAU_REVIEW
+    # Not referred yet: the publicity runs first.
+    assert project.status == P.APPROVED and not project.method_approvals.exists()
+    services.project_announce(project=project, actor=alice, documents_from=NOW,
+                              documents_until=NOW + dt.timedelta(days=7),
+                              bid_deadline=DEADLINE, now=NOW)
+    project.refresh_from_db()
+    return project
+
+
+POINTS = "成本构成与同类合同价格说明，合同主要条款已协商一致。"
+
+
+def _opened_with_panel(project, named, alice):
+    lot = project.lots.get()
+    factories.BidFactory(lot=lot, supplier=named, amount=Decimal("4400000.00"))
+    factories.open_bids(lot, at=DEADLINE)
+    factories.experts(5)
+    committee = services.committee_draw(lot=lot, actor=alice, now=DEADLINE)
+    return lot, committee.members.get(role="chair").expert
+
+
+def test_a_single_source_above_the_threshold_is_reported_after_its_publicity(
+        big_ss, alice, named, supervisor):
+    with pytest.raises(RuleViolation) as early:
+        services.single_source_report(project=big_ss, actor=alice,
+                                      now=NOW + dt.timedelta(days=2))
+    assert early.value.code == "publicity_running" and "条例 第38条" in early.value.basis
+    assert not big_ss.method_approvals.exists()
+    approval = services.single_source_report(project=big_ss, actor=alice, now=DEADLINE)
+    assert approval.status == "pending" and "条例 第38条" in approval.basis
+    assert "公示期内未收到异议" in approval.reasons
+    # The negotiation waits for the bureau, citing its basis, and saves nothing.
+    lot, chair = _opened_with_panel(big_ss, named, alice)
+    with pytest.raises(RuleViolation) as waiting:
+        services.single_source_negotiate(lot=lot, actor=chair, points=POINTS,
+                                         agreed_price=Decimal("4300000"), now=DEADLINE)
+    assert waiting.value.code == "awaits_finance_bureau"
+    assert "法 第27条" in waiting.value.basis and "条例 第38条" in waiting.value.basis
+    assert not SingleSourceNegotiation.objects.exists()
+    services.method_approval_decide(approval=approval, actor=supervisor, decision="approve",
+                                    now=DEADLINE)
+    big_ss.refresh_from_db()
+    assert big_ss.status == P.OPENED  # the procedure goes on where it was
+    record = services.single_source_negotiate(lot=lot, actor=chair, points=POINTS,
+                                              agreed_price=Decimal("4300000"), now=DEADLINE)
+    assert record.agreed_price == Decimal("4300000")
+
+
+def test_reported_once_and_by_the_organiser_only(big_ss, alice, charlie):
+    with pytest.raises(PermissionDenied):
+        services.single_source_report(project=big_ss, actor=charlie, now=DEADLINE)
+    services.single_source_report(project=big_ss, actor=alice, now=DEADLINE)
+    with pytest.raises(DomainError):
+        services.single_source_report(project=big_ss, actor=alice, now=DEADLINE)
+    assert big_ss.method_approvals.count() == 1
+
+
+def test_the_bureau_refusing_the_single_source_fails_its_lots(big_ss, alice, supervisor):
+    approval = services.single_source_report(project=big_ss, actor=alice, now=DEADLINE)
+    services.method_approval_decide(approval=approval, actor=supervisor, decision="refuse",
+                                    reason="论证不充分，应公开招标。", now=DEADLINE)
+    big_ss.refresh_from_db()
+    lot = big_ss.lots.get()
+    assert lot.status == "failed" and "论证不充分" in lot.failure_reason
+    assert big_ss.status == P.FAILED
+
+
+def test_below_the_threshold_the_single_source_needs_no_report(publicised, alice):
+    with pytest.raises(DomainError):
+        services.single_source_report(project=publicised, actor=alice, now=DEADLINE)
+    assert not publicised.method_approvals.exists()
 
 
 def test_a_supplier_objects_during_the_publicity_and_is_told(publicised, charlie, alice):

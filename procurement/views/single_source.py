@@ -17,6 +17,7 @@ from core.http import client_ip
 from .. import services
 from ..forms import NegotiationForm, ObjectionDecideForm, ObjectionForm, SignForm
 from ..models import Announcement, CommitteeMember, Lot, Objection, Project
+from ..rules import bureau_approval_needed
 from ..selectors import projects_visible_to, single_source_publicities
 from ..services.bidding import Upload
 from ..services.single_source import ORGANISERS
@@ -39,6 +40,15 @@ def single_source_context(request, project: Project) -> dict:
         "decides_objections": _organiser(request.user, project),
         "publicity_running": bool(record.publicity_until
                                   and timezone.now() < record.publicity_until),
+        # 条例 第38条: reported to the finance bureau once the publicity is settled.
+        "may_report": (_organiser(request.user, project)
+                       and project.status in (Project.Status.ANNOUNCED,
+                                              Project.Status.OPENED,
+                                              Project.Status.EVALUATING)
+                       and record.publicity_until is not None
+                       and timezone.now() >= record.publicity_until
+                       and bureau_approval_needed(project) is not None
+                       and not project.method_approvals.exclude(status="refused").exists()),
     }
 
 
@@ -99,6 +109,23 @@ def objection_decide(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The decision is recorded and the objector told."))
+    return redirect(project)
+
+
+@login_required
+@require_POST
+def report(request, pk):
+    """Report the single source to the finance bureau after its publicity (条例 第38条)."""
+    project = get_object_or_404(projects_visible_to(organization=request.organization),
+                                pk=pk, method=Project.Method.SINGLE_SOURCE)
+    try:
+        services.single_source_report(project=project, actor=request.user,
+                                      ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reported to the finance bureau with the publicity's "
+                                    "outcome: the negotiation starts once it approves."))
     return redirect(project)
 
 
