@@ -4,6 +4,7 @@ supplier bids, and an uninvited one is refused with the reason shown
 (法 第34条; 87号令 第14条)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.tests.factories import PASSWORD, SupplierFactory
 from procurement import services
-from procurement.models import Bid, InvitationDraw, Prequalification, Project
+from procurement.models import Award, Bid, InvitationDraw, Prequalification, Project
+from procurement.tests import factories
 from procurement.tests.factories import ProjectFactory, member
 from tests.conftest import login, logout, restore_reference_data
 
@@ -153,3 +155,30 @@ def test_invitational_tender_with_the_draw_and_an_uninvited_supplier_refused(
     page.goto(f"{url}{pq.announcement.get_absolute_url()}")
     assert "营业执照经营范围不含实验室设备" in page.get_by_test_id("my-application").inner_text()
     screenshot("10-not-qualified-reason")
+    logout(page)
+
+    # 8. The other two invited bid (through the service); the deadline passes (moved), the
+    # platform opens the lot with its three bids, the committee reports, and the purchaser
+    # confirms the winner in the browser: the invitational tender ends in an award.
+    for i, pk in enumerate(draw.drawn[1:], start=1):
+        user = users[pk]
+        supplier = user.memberships.get().organization
+        services.documents_obtain(project=project, supplier=supplier, user=user)
+        services.bid_submit(lot=lot, supplier=supplier, user=user,
+                            price=Decimal("570000") + i * 1000, sme_scale="small",
+                            sme_items_by_smes=True, contact_name="受邀联系人",
+                            contact_phone="13800000012",
+                            files=[services.Upload("投标文件.pdf", PDF)])
+    Project.objects.filter(pk=project.pk).update(
+        bid_deadline=timezone.now() - dt.timedelta(seconds=1))
+    services.lot_open(lot=lot)
+    lot.refresh_from_db()
+    assert lot.status == "opened" and lot.bids.filter(status="opened").count() == 3
+    factories.evaluate(lot, at=timezone.now())
+    login(page, live_server, "alice", PASSWORD)
+    page.goto(f"{url}/procurement/lots/{lot.pk}/evaluation/")
+    page.get_by_test_id("confirm-winner").click()
+    page.wait_for_load_state("networkidle")
+    award = Award.objects.get(lot=lot)
+    assert award.bid.supplier_id == draw.drawn[0]  # the lowest of the three invited
+    screenshot("11-awarded")
