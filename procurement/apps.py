@@ -141,5 +141,7 @@ class ProcurementConfig(AppConfig):
             "single_source.negotiate_refused": _("Negotiation record refused"),
             "single_source.sign": _("Negotiation record signed"),
             "single_source.sign_refused": _("Signature refused"),
+            "single_source.report_refused": _("Report of the single source to the finance "
+                                              "bureau refused"),
             "single_source.conclude": _("Negotiation concluded: the agreed price stands"),
         })

@@ -318,7 +318,7 @@ def _check_negotiation_may_start(project: Project, now) -> None:
             basis=f"{bureau_approval_needed(project)[1].basis}; 条例 第38条")
 
 
-@records_refusals()
+@records_refusals("single_source.report_refused")
 @transaction.atomic
 def single_source_report(*, project: Project, actor, now=None, ip=None) -> MethodApproval:
     """Report the single source to the finance bureau for approval once its publicity has
