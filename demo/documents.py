@@ -1,5 +1,5 @@
 """The demo suppliers' bid documents: real PDFs (WeasyPrint, Noto Sans CJK SC), so that
-the committee's viewer shows a readable document, not a placeholder that fails to load.
+the committee's viewer shows a readable document rather than bytes it cannot load.
 
 Rendering costs a fraction of a second a page; the seed is deterministic, so each
 document is rendered once per process (the browser tests seed the demo many times)."""

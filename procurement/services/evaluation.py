@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..rules import deduction_rules
 from .opening import lot_fail
-from .projects import project_settle
+from .projects import ORGANISER_ROLES, may_act, project_settle
 from .queries import assert_not_invalidated, queries_block_report
 from .rounds import final_quotes_block_report
 from .verdicts import decided, failed, lot_verdicts
@@ -138,11 +138,7 @@ def _is_member(user, lot: Lot) -> bool:
 
 
 def _is_organiser(user, lot: Lot) -> bool:
-    project = lot.project
-    orgs = [project.purchaser_id] + ([project.agency_id] if project.agency_id else [])
-    return Membership.objects.filter(user=user, organization_id__in=orgs, is_active=True,
-                                     role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]
-                                     ).exists()
+    return may_act(user, lot.project, ORGANISER_ROLES)
 
 
 @records_refusals()

@@ -119,7 +119,13 @@ def _next_code(now) -> str:
     return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1:04d}"
 
 
-def _may_act(user, project: Project, roles) -> bool:
+# Who organises a procurement: the purchaser's or agency's officers and administrators.
+ORGANISER_ROLES = (Membership.Role.OFFICER, Membership.Role.ADMIN)
+
+
+def may_act(user, project: Project, roles) -> bool:
+    """Is ``user`` active staff of the project's purchaser or agency with one of ``roles``
+    — the organiser's check of every procurement service."""
     orgs = [project.purchaser] + ([project.agency] if project.agency else [])
     return Membership.objects.filter(user=user, organization__in=orgs, role__in=roles,
                                      is_active=True).exists()
@@ -225,7 +231,7 @@ def project_assign_assistant(*, project: Project, actor, assistant, now=None,
                              ip=None) -> Project:
     """Name the procurement assistant (春风行动 第16条); the winner sees who it is."""
     now = now or timezone.now()
-    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN,
+    if not may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN,
                                      Membership.Role.LEADER)):
         raise PermissionDenied()
     _check_assistant(assistant, [project.purchaser, *([project.agency] if project.agency
@@ -336,7 +342,7 @@ def _sme_terms_again(lot: Lot, project: Project) -> dict:
 @transaction.atomic
 def project_submit(*, project: Project, actor, now=None, ip=None) -> Project:
     now = now or timezone.now()
-    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+    if not may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
         raise PermissionDenied()
     _step(project, P.SUBMITTED, actor=actor, now=now, ip=ip)
     return project
@@ -394,7 +400,7 @@ def project_announce(*, project: Project, actor, documents_from: dt.datetime,
     """
     now = now or timezone.now()
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+    if not may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
         raise PermissionDenied()
     if project.status != P.APPROVED:
         raise InvalidTransition(_("Only an approved project can be announced."))
@@ -432,7 +438,7 @@ def announcement_clarify(*, project: Project, actor, text: str, affects_bids: bo
     the deadline (条例 第31条; 87号令 第27条)."""
     now = now or timezone.now()
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if not _may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
+    if not may_act(actor, project, (Membership.Role.OFFICER, Membership.Role.ADMIN)):
         raise PermissionDenied()
     if project.status != P.ANNOUNCED or now >= project.bid_deadline:
         raise InvalidTransition(_("Clarifications are published while bidding is open."))

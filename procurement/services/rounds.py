@@ -55,6 +55,7 @@ from ..models import (
     NegotiationSession,
 )
 from .opening import _people, lot_fail
+from .projects import ORGANISER_ROLES, may_act
 
 NS = Negotiation.Status
 LIVE_LOT = (Lot.Status.OPENED, Lot.Status.EVALUATING)
@@ -69,11 +70,7 @@ def _is_team_member(user, lot: Lot) -> bool:
 
 
 def _is_organiser(user, lot: Lot) -> bool:
-    project = lot.project
-    orgs = [project.purchaser_id] + ([project.agency_id] if project.agency_id else [])
-    return Membership.objects.filter(user=user, organization_id__in=orgs, is_active=True,
-                                     role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]
-                                     ).exists()
+    return may_act(user, lot.project, ORGANISER_ROLES)
 
 
 def remaining_bids(lot: Lot):

@@ -61,7 +61,7 @@ from ..rules import bureau_approval_needed
 from .approvals import approval_request, bureau_approved
 from .bidding import Upload
 from .opening import lot_fail
-from .projects import project_settle
+from .projects import may_act, project_settle
 
 CASE_ZH = {SingleSource.Case.ONLY: "只能从唯一供应商处采购（政府采购法第三十一条第一项）",
            SingleSource.Case.EMERGENCY:
@@ -74,9 +74,7 @@ ORGANISERS = (Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.Role.AP
 
 
 def _organiser(user, project: Project, roles=ORGANISERS) -> bool:
-    orgs = [project.purchaser_id, *([project.agency_id] if project.agency_id else [])]
-    return Membership.objects.filter(user=user, organization_id__in=orgs, role__in=roles,
-                                     is_active=True).exists()
+    return may_act(user, project, roles)
 
 
 # --- 1. with the project ------------------------------------------------------------

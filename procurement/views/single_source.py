@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organization
+from accounts.models import Organization
 from core.exceptions import DomainError
 from core.forms import add_domain_error
 from core.http import client_ip
@@ -20,13 +20,12 @@ from ..models import Announcement, CommitteeMember, Lot, Objection, Project
 from ..rules import bureau_approval_needed
 from ..selectors import projects_visible_to, single_source_publicities
 from ..services.bidding import Upload
+from ..services.projects import may_act
 from ..services.single_source import ORGANISERS
 
 
 def _organiser(user, project) -> bool:
-    orgs = [project.purchaser_id, *([project.agency_id] if project.agency_id else [])]
-    return Membership.objects.filter(user=user, organization_id__in=orgs, role__in=ORGANISERS,
-                                     is_active=True).exists()
+    return may_act(user, project, ORGANISERS)
 
 
 def single_source_context(request, project: Project) -> dict:
