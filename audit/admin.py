@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.http import client_ip
 
@@ -102,12 +103,14 @@ class AuditedAdminMixin:
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only, even for superusers."""
 
-    list_display = ("id", "at", "action", "actor_name", "organization", "object_repr", "ip")
+    list_display = ("id", "at", "action", "actor_name", "organization", "object_repr", "ip",
+                    "chain_hash")
     list_filter = ("action",)
-    search_fields = ("action", "actor_name", "object_repr", "hash")
+    search_fields = ("action", "actor_name", "object_repr", "seal__hash")
     date_hierarchy = "at"
-    list_select_related = ("organization",)
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    list_select_related = ("organization", "seal")
+    readonly_fields = [f.name for f in AuditEvent._meta.fields] + [
+        "chain_seq", "chain_prev_hash", "chain_hash"]
     show_full_result_count = False
 
     def has_add_permission(self, request):
@@ -127,3 +130,19 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("organisation"))
     def org(self, obj):
         return obj.organization
+
+    # The hash chain is in AuditSeal; until the sealer has run, an event has no place in it.
+    @admin.display(description=_("chain position"))
+    def chain_seq(self, obj):
+        return obj.chain_seal.seq if obj.chain_seal else SEALING_PENDING
+
+    @admin.display(description=_("previous hash"))
+    def chain_prev_hash(self, obj):
+        return obj.prev_hash or SEALING_PENDING
+
+    @admin.display(description=_("hash"))
+    def chain_hash(self, obj):
+        return obj.hash or SEALING_PENDING
+
+
+SEALING_PENDING = pgettext_lazy("audit chain", "Sealing pending")

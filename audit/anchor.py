@@ -5,7 +5,8 @@ complete: someone who can write the table with its triggers disabled can delete
 the last events, or rewrite the last ones and recompute their hashes, and the
 shorter or different chain still links. So every few minutes
 (``audit-checkpoint`` in config/celery.py) ``audit_checkpoint_write`` signs
-the head — how many events, the last one's id and hash — with an Ed25519 key
+the head — how many events are sealed, the last seal's event id and hash (in
+``seq`` order, ``audit.models.AuditSeal``) — with an Ed25519 key
 that is not in the database (``AUDIT_ANCHOR_KEY``) and writes it as a file in
 ``AUDIT_ANCHOR_DIR``, which is backed up apart from the database and published
 at /audit/anchors/ for outsiders to keep. Each hash covers the previous one, so
@@ -42,8 +43,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.db import transaction
 
-from .models import AuditEvent
-from .services import _lock_chain
+from .models import AuditSeal
+from .services import _lock_chain, audit_seal
 
 FORMAT_VERSION = 1
 # Month folders keep any one directory small over the 15 years records are kept.
@@ -219,8 +220,9 @@ def _disagreement(checkpoint: Checkpoint, *, count: int) -> str:
     if count < checkpoint.count:
         return (f"the chain is shorter than checkpoint {checkpoint.describe()}: "
                 f"it has {count} events")
-    at_position = (AuditEvent.objects.order_by("id")
-                   .values_list("id", "hash")[checkpoint.count - 1])
+    # By position, not by seq: with a seal removed, the count-th seal is another one.
+    at_position = (AuditSeal.objects.order_by("seq")
+                   .values_list("event_id", "hash")[checkpoint.count - 1])
     if at_position != (checkpoint.last_id, checkpoint.head_hash):
         return (f"event #{at_position[0]} differs from checkpoint {checkpoint.describe()}: "
                 f"it is event number {checkpoint.count} with hash {at_position[1][:16]}…")
@@ -247,8 +249,10 @@ def _write_new(path: Path, data: bytes) -> bool:
 def audit_checkpoint_write(*, now: datetime.datetime) -> Checkpoint | None:
     """Sign the chain's head and add it to the anchor folder.
 
-    1. Take the chain lock, so no append is in flight, and read the head:
-       the number of events and the last one's id and hash.
+    1. Seal the events committed so far (``audit_seal``), then take the chain
+       lock, so no sealer is in flight, and read the head: the number of seals
+       and the last one's event id and hash in ``seq`` order. Events committed
+       after the sealing wait for the next checkpoint.
     2. Nothing new since the latest checkpoint, or no event at all: write
        nothing (safe to run twice, and in several workers).
     3. The chain must still hold the latest checkpoint; otherwise raise
@@ -257,12 +261,13 @@ def audit_checkpoint_write(*, now: datetime.datetime) -> Checkpoint | None:
     4. Sign the payload and write it under a new name.
     """
     directory = anchor_dir()
+    audit_seal(now=now)
     with transaction.atomic():
         _lock_chain()
-        head = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
+        head = AuditSeal.objects.order_by("-seq").values_list("event_id", "hash").first()
         if head is None:
             return None
-        count = AuditEvent.objects.count()
+        count = AuditSeal.objects.count()
         latest = _latest_valid(directory)
         if latest is not None:
             if (latest.count, latest.last_id, latest.head_hash) == (count, *head):

@@ -19,7 +19,10 @@ class AuditEventSerializer(serializers.Serializer):
     object_repr = serializers.CharField()
     detail = serializers.JSONField()
     ip = serializers.CharField(allow_null=True)
-    hash = serializers.CharField()
+    # The event's place in the hash chain; both null while its sealing is pending
+    # (the sealer links events into the chain seconds after they commit).
+    seq = serializers.IntegerField(source="chain_seal.seq", allow_null=True, default=None)
+    hash = serializers.CharField(allow_null=True)
 
 
 class AuditEventListApi(APIView):

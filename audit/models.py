@@ -2,15 +2,17 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
     """One append-only entry of the audit trail.
 
-    ``hash`` is SHA-256 over this event's canonical content and the previous
-    event's hash, so altering or removing any row breaks every later link;
-    ``manage.py verify_audit`` finds the first broken one. On PostgreSQL a
-    trigger (migration 0002) refuses UPDATE and DELETE on this table.
+    The request only inserts this row, with no lock; the sealer
+    (``audit.services.audit_seal``) links it into the hash chain moments
+    later by adding its ``AuditSeal``. Until then ``hash`` and ``prev_hash``
+    are None ("sealing pending"). On PostgreSQL triggers (migrations 0002,
+    0003) refuse UPDATE, DELETE and TRUNCATE on this table.
     Records are kept at least 15 years (政府采购法 第42条): users and
     organisations referenced here cannot be deleted, only deactivated.
     """
@@ -46,9 +48,6 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
-
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -60,3 +59,63 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.object_repr}"
+
+    # The chain lives in AuditSeal; these read it so that pages, the API and the
+    # anchor keep saying ``event.hash``. Load lists with select_related("seal").
+    @property
+    def chain_seal(self) -> "AuditSeal | None":
+        try:
+            return self.seal
+        except AuditSeal.DoesNotExist:
+            return None
+
+    @property
+    def hash(self) -> str | None:
+        seal = self.chain_seal
+        return seal.hash if seal else None
+
+    @property
+    def prev_hash(self) -> str | None:
+        seal = self.chain_seal
+        return seal.prev_hash if seal else None
+
+
+class AuditSeal(models.Model):
+    """An event's link in the hash chain, added after the event committed.
+
+    ``hash`` is SHA-256 over the event's canonical content and ``prev_hash``,
+    the hash of the seal before it in ``seq`` order (``audit.services``), so
+    altering or removing an event or a seal breaks every later link;
+    ``manage.py verify_audit`` finds the first broken one. ``seq`` is the
+    chain's order: the order in which the sealer saw the events committed,
+    which is not their id order (ids are taken before commit). Append-only
+    like the events (migration 0004's triggers; ``db_grant_app_role``), so
+    the event table never needs an UPDATE either. ``sealed_at`` is when the
+    sealer ran; it is not hashed.
+
+    (Not to be confused with sealed *bids*: ``audit.selectors.audit_events_unsealed``
+    is about bidding secrecy.)
+    """
+
+    seq = models.BigIntegerField(_("chain position"), primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent,
+        verbose_name=_("audit event"),
+        on_delete=models.PROTECT,
+        related_name="seal",
+    )
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+    sealed_at = models.DateTimeField(_("sealed at"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("audit chain", "chain seal")
+        verbose_name_plural = pgettext_lazy("audit chain", "chain seals")
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(seq__gte=1),
+                                   name="audit_auditseal_seq_positive"),
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} → {self.event_id}"

@@ -1,39 +1,69 @@
+import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from .anchor import checkpoints_all
-from .models import AuditEvent
+from .models import AuditEvent, AuditSeal
 from .services import GENESIS_HASH, compute_hash
 
 
 @dataclass
 class ChainReport:
     checked: int
-    broken_at: int | None = None
+    broken_at: int | None = None  # the id of the event whose seal does not verify
     reason: str = ""
     # Checkpoints (audit.anchor) the chain was compared with, and what did not
     # match: a checkpoint the chain no longer holds, or one that cannot be trusted.
     checkpoints: int = 0
     problems: list[str] = field(default_factory=list)
+    # Events recorded but not yet in the chain (audit.services.audit_seal), and the
+    # oldest of them; one pending longer than AUDIT_SEAL_GRACE_SECONDS is a problem.
+    pending: int = 0
+    oldest_pending: AuditEvent | None = None
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None and not self.problems
 
 
-def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None) -> ChainReport:
-    """Walk the chain in id order; report the first event whose link is broken,
-    and every checkpoint the chain does not hold.
+def _pending_report(*, now) -> tuple[int, AuditEvent | None, str]:
+    """How many events await sealing, the oldest, and the problem if it waited too long."""
+    pending = AuditEvent.objects.filter(seal__isnull=True)
+    count = pending.count()
+    oldest = pending.order_by("at", "id").first() if count else None
+    grace = datetime.timedelta(seconds=settings.AUDIT_SEAL_GRACE_SECONDS)
+    if oldest is None or now - oldest.at <= grace:
+        return count, oldest, ""
+    return count, oldest, (
+        f"{count} events are not sealed into the chain, the oldest #{oldest.pk} recorded "
+        f"at {oldest.at.isoformat(timespec='seconds')}, longer ago than "
+        f"AUDIT_SEAL_GRACE_SECONDS ({settings.AUDIT_SEAL_GRACE_SECONDS} s): is the sealer "
+        "(audit.tasks.seal on the beat) running?")
 
-    ``checkpoints`` (``audit.anchor.Checkpoint``) default to every file in
-    ``AUDIT_ANCHOR_DIR``. A checkpoint of ``count`` events holds when the
-    chain has at least that many and the ``count``-th has the recorded id and
-    hash; as each hash covers the previous one, that fixes every event up to
-    it, so a shortened or rewritten tail fails here even though it still links.
+
+def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None, now=None) -> ChainReport:
+    """Walk the chain's seals in ``seq`` order; report the first whose link is broken,
+    every checkpoint the chain does not hold, and the events still awaiting a seal.
+
+    Each seal must name an existing event, carry the previous seal's hash as
+    ``prev_hash``, and its ``hash`` must be SHA-256 over the event's content and
+    that ``prev_hash``: so an altered event, an altered or removed seal and a
+    removed event all break a link. ``checkpoints`` (``audit.anchor.Checkpoint``)
+    default to every file in ``AUDIT_ANCHOR_DIR``. A checkpoint of ``count``
+    events holds when the chain has at least that many seals and the
+    ``count``-th names the recorded event id and hash; as each hash covers the
+    previous one, that fixes every seal up to it, so a shortened or rewritten
+    tail fails here even though it still links. Events not sealed yet are
+    counted, not judged: only one older than ``AUDIT_SEAL_GRACE_SECONDS`` is a
+    problem (the sealer is not running). Reads only: ``verify_audit --seal``
+    seals first.
     """
+    now = now or timezone.now()
     if checkpoints is None:
         checkpoints = checkpoints_all()
     problems = [f"checkpoint {c.name}: {c.problem}" for c in checkpoints if not c.valid]
@@ -43,41 +73,51 @@ def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None) -> ChainRepo
             due[c.count].append(c)
 
     def report(**kw):
+        pending, oldest, problem = _pending_report(now=now)
         return ChainReport(checked=checked, checkpoints=len(checkpoints),
-                           problems=problems, **kw)
+                           problems=problems + ([problem] if problem else []),
+                           pending=pending, oldest_pending=oldest, **kw)
 
     expected_prev = GENESIS_HASH
     checked = 0
-    last_id = 0
+    last_seq = 0
     while True:
-        batch = list(
-            AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size]
-        )
-        if not batch:
+        # Two statements a batch: the seals, then their events (a join would hide a
+        # seal whose event was removed).
+        seals = list(AuditSeal.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not seals:
             problems.extend(
                 f"the chain is shorter than checkpoint {c.describe()}: it has {checked} events"
                 for position in sorted(due) if position > checked for c in due[position])
             return report()
-        for event in batch:
-            if event.prev_hash != expected_prev:
+        events = AuditEvent.objects.in_bulk([s.event_id for s in seals])
+        for seal in seals:
+            event = events.get(seal.event_id)
+            if event is None:
+                return report(
+                    broken_at=seal.event_id,
+                    reason=f"seal {seal.seq} names an event that is missing (it was removed)",
+                )
+            if seal.prev_hash != expected_prev:
                 return report(
                     broken_at=event.pk,
-                    reason="previous-hash link does not match (an event before it was "
-                           "removed or altered)",
+                    reason=f"previous-hash link of seal {seal.seq} does not match (an event "
+                           "or seal before it was removed or altered)",
                 )
-            if compute_hash(event) != event.hash:
+            if compute_hash(event, prev=seal.prev_hash) != seal.hash:
                 return report(
                     broken_at=event.pk,
-                    reason="content does not match its hash (the event was altered)",
+                    reason=f"content does not match its hash in seal {seal.seq} (the event "
+                           "or its seal was altered)",
                 )
-            expected_prev = event.hash
+            expected_prev = seal.hash
             checked += 1
-            last_id = event.pk
+            last_seq = seal.seq
             for c in due.get(checked, ()):
-                if (event.pk, event.hash) != (c.last_id, c.head_hash):
+                if (event.pk, seal.hash) != (c.last_id, c.head_hash):
                     problems.append(
                         f"event #{event.pk} differs from checkpoint {c.describe()}: it is "
-                        f"event number {checked} with hash {event.hash[:16]}…")
+                        f"event number {checked} with hash {seal.hash[:16]}…")
 
 
 # Who obtained the documents and who bid is secret until the bids are opened, from
@@ -114,7 +154,7 @@ def audit_events_unsealed(queryset, *, organization=None):
 def audit_events_for(*, user, organization):
     """Events a person may read: finance-bureau staff see all, others their organisation's;
     none of them sees another's sealed events."""
-    qs = AuditEvent.objects.select_related("actor", "organization", "object_type")
+    qs = AuditEvent.objects.select_related("actor", "organization", "object_type", "seal")
     if organization is None:
         return qs.none()
     if organization.kind != "finance":

@@ -11,16 +11,22 @@ from django.utils import timezone
 
 from core.http import normalize_ip
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditSeal
 
 GENESIS_HASH = "0" * 64
-# Arbitrary constant naming the PostgreSQL advisory lock that serialises
-# appends: two transactions must never chain to the same previous event.
+# Arbitrary constant naming the PostgreSQL advisory lock that serialises the
+# sealers (and the checkpoint's read of the head): two seals must never chain
+# to the same previous one. Requests no longer take it.
 _CHAIN_LOCK_KEY = 0x43_46_41_55  # "CFAU"
+SEAL_BATCH_SIZE = 1000
 
 
-def canonical_payload(event: AuditEvent) -> str:
-    """The exact text that is hashed: stable across databases and restarts."""
+def canonical_payload(event: AuditEvent, *, prev: str) -> str:
+    """The exact text that is hashed: stable across databases and restarts.
+
+    ``prev`` is the previous seal's hash: the event's content is fixed when it
+    is recorded, its place in the chain when it is sealed.
+    """
     return json.dumps(
         {
             "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
@@ -33,7 +39,7 @@ def canonical_payload(event: AuditEvent) -> str:
             "object_repr": event.object_repr,
             "detail": event.detail,
             "ip": event.ip,
-            "prev": event.prev_hash,
+            "prev": prev,
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -42,8 +48,8 @@ def canonical_payload(event: AuditEvent) -> str:
     )
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical_payload(event).encode()).hexdigest()
+def compute_hash(event: AuditEvent, *, prev: str) -> str:
+    return hashlib.sha256(canonical_payload(event, prev=prev).encode()).hexdigest()
 
 
 def _lock_chain():
@@ -52,6 +58,27 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     # SQLite: settings open every transaction IMMEDIATE, which already
     # serialises writers.
+
+
+def _event(*, action: str, actor=None, organization=None, obj=None,
+           detail: dict | None = None, ip: str | None = None, now=None) -> AuditEvent:
+    # Round-trip the detail through JSON now so the stored value and the
+    # hashed value are the same (Decimal and datetime become strings).
+    detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent(
+        at=now or timezone.now(),
+        actor=actor,
+        actor_name=(str(actor) if actor else "")[:150],
+        organization=organization,
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        detail=detail,
+        ip=normalize_ip(ip),
+    )
 
 
 def audit_record(
@@ -64,35 +91,67 @@ def audit_record(
     ip: str | None = None,
     now=None,
 ) -> AuditEvent:
-    """Append one event to the chain.
+    """Append one event to the trail: one INSERT, no lock.
 
-    Call it inside the service's own transaction, as its last step: the
-    chain lock is held from here until that transaction commits.
+    Call it inside the service's own transaction, as its last step: the event
+    commits or rolls back with the change it records. ``audit_seal`` links it
+    into the hash chain after it has committed.
     """
-    # Round-trip the detail through JSON now so the stored value and the
-    # hashed value are the same (Decimal and datetime become strings).
-    detail = json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    event = _event(action=action, actor=actor, organization=organization, obj=obj,
+                   detail=detail, ip=ip, now=now)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_many(entries: list[dict]) -> list[AuditEvent]:
+    """``audit_record`` for many events in one INSERT (e.g. a sweep's clock events).
+
+    Each entry takes ``audit_record``'s keyword arguments. The events are
+    returned with their ids, in the order given.
+    """
+    events = [_event(**entry) for entry in entries]
+    return AuditEvent.objects.bulk_create(events) if events else []
+
+
+def _seal_batch(*, batch_size: int, now) -> int:
+    """Seal up to ``batch_size`` committed events, oldest id first; return how many.
+
+    Under the chain lock: one statement reads the head, one the pending events,
+    one inserts their seals. Read after the lock is taken, the pending events are
+    exactly those committed so far and not sealed by an earlier holder of the lock.
+    """
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event = AuditEvent(
-            at=now or timezone.now(),
-            actor=actor,
-            actor_name=(str(actor) if actor else "")[:150],
-            organization=organization,
-            action=action,
-            object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            detail=detail,
-            ip=normalize_ip(ip),
-            prev_hash=last or GENESIS_HASH,
-        )
-        event.hash = compute_hash(event)
-        event.save(force_insert=True)
-    return event
+        head = AuditSeal.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = head or (0, GENESIS_HASH)
+        pending = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
+        seals = []
+        for event in pending:
+            seq += 1
+            digest = compute_hash(event, prev=prev)
+            seals.append(AuditSeal(seq=seq, event=event, prev_hash=prev, hash=digest,
+                                   sealed_at=now))
+            prev = digest
+        AuditSeal.objects.bulk_create(seals)
+    return len(seals)
+
+
+def audit_seal(*, batch_size: int = SEAL_BATCH_SIZE, now=None) -> int:
+    """Link every committed, unsealed event into the hash chain; return how many.
+
+    Run every few seconds by the beat (``audit-seal``) and before each
+    checkpoint. The chain's order is ``AuditSeal.seq``: the order in which the
+    sealer saw the events committed, id order within a batch. Each batch is its
+    own transaction, so the lock is never held for long and several sealers at
+    once simply take turns (safe to run twice).
+    """
+    now = now or timezone.now()
+    sealed = 0
+    while True:
+        count = _seal_batch(batch_size=batch_size, now=now)
+        sealed += count
+        if count < batch_size:
+            return sealed
 
 
 def audit_request(request, *, action: str, obj=None, detail=None, organization=None, now=None):

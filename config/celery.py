@@ -38,10 +38,16 @@ BEAT_SCHEDULE = {
     # announcement schedules procurement.tasks.open_project_at_deadline for its
     # deadline; this minute beat is the backstop for a task that was lost.
     "procurement-open-due-lots": {"task": "procurement.tasks.open_due_lots", "schedule": 60.0},
-    # Signs the audit chain's head into AUDIT_ANCHOR_DIR (audit.anchor): whatever is
-    # deleted or rewritten at the tail after a checkpoint fails verify_audit, so this
-    # bounds the unanchored window to ten minutes. Writes nothing when the chain has
-    # not grown, so a quiet night adds no files.
+    # Links the audit events requests appended (without a lock) into the hash chain
+    # (audit.services.audit_seal). Every 5 s keeps the "sealing pending" window short;
+    # each run seals everything committed, so runs left waiting in the queue behind a
+    # busy or stopped worker expire instead of piling up. verify_audit fails when an
+    # event stays unsealed past AUDIT_SEAL_GRACE_SECONDS (600 s by default).
+    "audit-seal": {"task": "audit.tasks.seal", "schedule": 5.0, "options": {"expires": 30.0}},
+    # Seals what is pending, then signs the audit chain's head into AUDIT_ANCHOR_DIR
+    # (audit.anchor): whatever is deleted or rewritten at the tail after a checkpoint
+    # fails verify_audit, so this bounds the unanchored window to ten minutes. Writes
+    # nothing when the chain has not grown, so a quiet night adds no files.
     "audit-checkpoint": {"task": "audit.tasks.checkpoint", "schedule": 600.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

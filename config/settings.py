@@ -441,6 +441,14 @@ AUDIT_ANCHOR_KEY = _key32("AUDIT_ANCHOR_KEY",
                           purpose="the key that signs the audit trail's checkpoints",
                           dev_key="ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1hbmNob3ItayE=")
 AUDIT_ANCHOR_DIR = Path(env.str("AUDIT_ANCHOR_DIR", default=str(VAR_DIR / "anchors")))
+# Requests append audit events without a lock; the beat's audit-seal task links them
+# into the hash chain every few seconds (audit.services.audit_seal). An event still
+# unsealed after this many seconds makes verify_audit fail: the sealer is not running.
+AUDIT_SEAL_GRACE_SECONDS = _env("AUDIT_SEAL_GRACE_SECONDS", env.int, 600)
+if AUDIT_SEAL_GRACE_SECONDS < 1:
+    raise ImproperlyConfigured(
+        f"AUDIT_SEAL_GRACE_SECONDS: {AUDIT_SEAL_GRACE_SECONDS}; use a positive number of "
+        "seconds (default 600).")
 
 _TASK_LOG_LEVEL = env.str("TASK_LOG_LEVEL", default="WARNING")
 # One line format and one clock (Asia/Shanghai) for web, worker and beat: Celery applies

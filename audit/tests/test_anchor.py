@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_verify
-from audit.services import audit_record, compute_hash
+from audit.services import audit_record, audit_seal, compute_hash
 
 TEST_KEY = base64.b64encode(b"anchor-key-for-these-tests-only!").decode()
 OTHER_KEY = base64.b64encode(b"some-other-key-nobody-trusts-it!").decode()
@@ -74,7 +74,9 @@ def signed_checkpoint(directory, *, count, last_id, head_hash, key=TEST_KEY, at=
 
 
 def _chain(n):
-    return [audit_record(action=f"test.step{i}", detail={"i": i}) for i in range(n)]
+    events = [audit_record(action=f"test.step{i}", detail={"i": i}) for i in range(n)]
+    audit_seal()
+    return events
 
 
 def _checkpoint_of(directory, events, **kw):
@@ -83,27 +85,38 @@ def _checkpoint_of(directory, events, **kw):
 
 
 def _behind_the_triggers(sql, params=()):
-    """Write the table as an attacker with the owner's or a superuser's SQL would."""
+    """Write the tables as an attacker with the owner's or a superuser's SQL would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
+
+
+def _delete_events(where, params):
+    """Remove events and their seals (a seal's foreign key keeps its event)."""
+    _behind_the_triggers(
+        f"DELETE FROM audit_auditseal WHERE event_id IN "
+        f"(SELECT id FROM audit_auditevent WHERE {where})", params)
+    _behind_the_triggers(f"DELETE FROM audit_auditevent WHERE {where}", params)
 
 
 def _rewrite(event_id, object_repr, prev_hash=None):
-    """Change one event and recompute its hash, so its own link still verifies."""
+    """Change one event and recompute its seal's hash, so its own link still verifies."""
     row = AuditEvent.objects.get(pk=event_id)
     row.object_repr = object_repr
-    if prev_hash is not None:
-        row.prev_hash = prev_hash
-    row.hash = compute_hash(row)
+    prev = prev_hash if prev_hash is not None else row.prev_hash
+    new_hash = compute_hash(row, prev=prev)
+    _behind_the_triggers("UPDATE audit_auditevent SET object_repr = %s WHERE id = %s",
+                         [row.object_repr, row.pk])
     _behind_the_triggers(
-        "UPDATE audit_auditevent SET object_repr = %s, prev_hash = %s, hash = %s WHERE id = %s",
-        [row.object_repr, row.prev_hash, row.hash, row.pk])
-    return row.hash
+        "UPDATE audit_auditseal SET prev_hash = %s, hash = %s WHERE event_id = %s",
+        [prev, new_hash, row.pk])
+    return new_hash
 
 
 def _fails(match):
@@ -129,7 +142,7 @@ def test_verify_passes_when_the_chain_contains_its_checkpoints(anchors, capsys):
 def test_deleting_the_last_events_after_a_checkpoint_fails_verification(anchors):
     events = _chain(5)
     path = _checkpoint_of(anchors, events)
-    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id >= %s", [events[3].pk])
+    _delete_events("id >= %s", [events[3].pk])
 
     report = audit_chain_verify()
     assert report.broken_at is None  # the links alone cannot see it
@@ -142,7 +155,7 @@ def test_deleting_the_last_events_after_a_checkpoint_fails_verification(anchors)
 def test_truncating_after_a_checkpoint_fails_verification(anchors):
     events = _chain(3)
     _checkpoint_of(anchors, events)
-    _behind_the_triggers("TRUNCATE audit_auditevent")
+    _behind_the_triggers("TRUNCATE audit_auditseal, audit_auditevent")
     assert AuditEvent.objects.count() == 0
     _fails("the chain is shorter than checkpoint")
 
@@ -199,7 +212,7 @@ def test_an_altered_or_unsigned_checkpoint_is_reported(anchors, edit, problem):
 def test_a_checkpoint_forged_with_another_key_is_reported(anchors):
     events = _chain(3)
     _checkpoint_of(anchors, events)
-    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    _delete_events("id = %s", [events[2].pk])
     # The attacker anchors the shortened chain with a key of their own.
     forged = _checkpoint_of(anchors, events[:2], key=OTHER_KEY, at=NOW + timedelta(hours=1))
     with pytest.raises(CommandError) as refused:
@@ -214,7 +227,7 @@ def test_verify_against_one_given_file(anchors, tmp_path, capsys):
     elsewhere = _checkpoint_of(tmp_path / "from-the-backup", events)
     call_command("verify_audit", anchor=[str(elsewhere)])
     assert "1 checkpoint" in capsys.readouterr().out
-    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    _delete_events("id = %s", [events[2].pk])
     with pytest.raises(CommandError, match="shorter than checkpoint"):
         call_command("verify_audit", anchor=[str(elsewhere)])
 
@@ -271,7 +284,7 @@ def test_no_checkpoint_is_written_over_a_chain_that_lost_its_tail(anchors):
 
     events = _chain(3)
     audit_checkpoint_write(now=NOW)
-    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    _delete_events("id = %s", [events[2].pk])
     audit_record(action="test.after_the_deletion")
     with pytest.raises(AnchorMismatch, match="differs from checkpoint"):
         audit_checkpoint_write(now=NOW + timedelta(minutes=10))
@@ -286,7 +299,7 @@ def test_the_public_page_shows_the_checkpoints_without_login(anchors, client):
     _checkpoint_of(anchors, events)
     _checkpoint_of(anchors, events[:2], key=OTHER_KEY, at=NOW + timedelta(hours=1))
     # The page reads the files, not the table, which can be rewritten.
-    _behind_the_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    _delete_events("id = %s", [events[2].pk])
 
     response = client.get(reverse("audit:anchor-list"))
     assert response.status_code == 200

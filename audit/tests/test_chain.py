@@ -1,26 +1,37 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditSeal
 from audit.selectors import audit_chain_verify
-from audit.services import GENESIS_HASH, audit_record, compute_hash
+from audit.services import GENESIS_HASH, audit_record, audit_seal, compute_hash
 
 
 def _chain(n=3, **kw):
-    return [audit_record(action=f"test.step{i}", detail={"i": i, "amount": "12.50"}, **kw)
-            for i in range(n)]
+    """``n`` events, sealed into the chain as the beat would."""
+    events = [audit_record(action=f"test.step{i}", detail={"i": i, "amount": "12.50"}, **kw)
+              for i in range(n)]
+    audit_seal()
+    return events
 
 
 @pytest.mark.django_db
 def test_events_chain_to_each_other(bob):
-    first, second, third = _chain(3, actor=bob)
+    recorded = [audit_record(action=f"test.step{i}", actor=bob) for i in range(3)]
+    # Recorded without a lock: not in the chain until the sealer runs.
+    assert AuditSeal.objects.count() == 0
+    assert audit_seal() == 3
+    first, second, third = (AuditEvent.objects.get(pk=e.pk) for e in recorded)
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
     assert third.prev_hash == second.hash
-    assert compute_hash(AuditEvent.objects.get(pk=third.pk)) == third.hash
+    assert [first.seal.seq, second.seal.seq, third.seal.seq] == [1, 2, 3]
+    assert compute_hash(third, prev=second.hash) == third.hash
+    assert audit_seal() == 0  # each event is sealed once
 
 
 @pytest.mark.django_db
@@ -32,18 +43,21 @@ def test_verify_passes_on_an_intact_chain(capsys):
     assert "5" in capsys.readouterr().out
 
 
+TRAIL = ("audit_auditevent", "audit_auditseal")
+
+
 def _tamper(sql, params):
-    """Change a row behind the application's back, as an attacker with SQL would."""
+    """Change rows behind the application's back, as an attacker with SQL would."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Django's FKs are deferred; settle them so the table can be altered.
+            # Django's FKs are deferred; settle them so the tables can be altered.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER "
-                           "audit_auditevent_append_only")
+            for table in TRAIL:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER "
-                           "audit_auditevent_append_only")
+            for table in TRAIL:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")
 
 
 @pytest.mark.django_db
@@ -63,6 +77,8 @@ def test_verify_audit_detects_an_event_altered_in_the_database():
 @pytest.mark.django_db
 def test_verify_audit_detects_a_removed_event():
     events = _chain(4)
+    # The event and its seal: the seal's foreign key keeps an event from going alone.
+    _tamper("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
     _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
     assert audit_chain_verify().broken_at == events[2].pk
 
@@ -72,10 +88,66 @@ def test_recomputed_hash_after_tampering_still_breaks_the_next_link():
     events = _chain(3)
     row = AuditEvent.objects.get(pk=events[0].pk)
     row.object_repr = "forged"
-    new_hash = compute_hash(row)
-    _tamper("UPDATE audit_auditevent SET object_repr = %s, hash = %s WHERE id = %s",
-            ["forged", new_hash, row.pk])
+    new_hash = compute_hash(row, prev=GENESIS_HASH)
+    _tamper("UPDATE audit_auditevent SET object_repr = %s WHERE id = %s", ["forged", row.pk])
+    _tamper("UPDATE audit_auditseal SET hash = %s WHERE event_id = %s", [new_hash, row.pk])
     assert audit_chain_verify().broken_at == events[1].pk
+
+
+@pytest.mark.django_db
+def test_verify_audit_detects_an_altered_seal():
+    events = _chain(4)
+    _tamper("UPDATE audit_auditseal SET hash = %s WHERE event_id = %s", ["f" * 64, events[1].pk])
+    report = audit_chain_verify()
+    assert report.broken_at == events[1].pk and "altered" in report.reason
+    with pytest.raises(CommandError, match=f"#{events[1].pk}"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db
+def test_verify_audit_detects_a_seal_moved_to_another_place_in_the_chain():
+    events = _chain(3)
+    # Swap the last two seals' places: each still verifies its own event.
+    _tamper("UPDATE audit_auditseal SET seq = seq + 100 WHERE seq >= 2", [])
+    _tamper("UPDATE audit_auditseal SET seq = 5 - (seq - 100) WHERE seq >= 100", [])
+    assert audit_chain_verify().broken_at == events[2].pk
+
+
+@pytest.mark.django_db
+def test_verify_audit_detects_a_removed_seal_and_shows_its_event_pending(settings):
+    events = _chain(4)
+    _tamper("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
+    report = audit_chain_verify()
+    assert report.broken_at == events[2].pk and "removed" in report.reason
+    assert report.pending == 1 and report.oldest_pending.pk == events[1].pk
+
+
+@pytest.mark.django_db
+def test_removing_the_last_seal_leaves_its_event_pending_until_the_grace_runs_out():
+    events = _chain(3)
+    _tamper("DELETE FROM audit_auditseal WHERE event_id = %s", [events[2].pk])
+    assert audit_chain_verify().ok  # the links alone cannot see it (the checkpoints can)
+    later = events[2].at + timedelta(seconds=601)
+    report = audit_chain_verify(now=later)
+    assert not report.ok and report.broken_at is None
+    assert f"the oldest #{events[2].pk}" in report.problems[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="only PostgreSQL's replica mode skips the foreign key as well")
+def test_verify_audit_detects_a_seal_whose_event_is_missing():
+    events = _chain(3)
+    with connection.cursor() as cursor:
+        # What a superuser can do: replica mode skips triggers and foreign keys alike.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+        cursor.execute("SET session_replication_role = DEFAULT")
+    report = audit_chain_verify()
+    assert report.broken_at == events[1].pk and "missing" in report.reason
+    with pytest.raises(CommandError, match="names an event that is missing"):
+        call_command("verify_audit")
 
 
 @pytest.mark.django_db
@@ -84,13 +156,17 @@ def test_recomputed_hash_after_tampering_still_breaks_the_next_link():
 @pytest.mark.parametrize("sql", [
     "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
     "DELETE FROM audit_auditevent WHERE id = %s",
+    "UPDATE audit_auditseal SET hash = 'x' WHERE event_id = %s",
+    "DELETE FROM audit_auditseal WHERE event_id = %s",
 ])
 def test_database_refuses_update_and_delete(sql):
     event = audit_record(action="test.immutable")
+    audit_seal()
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.immutable"
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.action == "test.immutable" and event.seal.hash != "x"
 
 
 @pytest.mark.django_db
@@ -109,6 +185,7 @@ def test_admin_cannot_change_or_delete_events(client, django_user_model):
 def test_addresses_are_stored_as_hashed(given, stored):
     event = audit_record(action="test.ip", ip=given)
     assert AuditEvent.objects.get(pk=event.pk).ip == stored
+    audit_seal()
     assert audit_chain_verify().ok
 
 

@@ -1,8 +1,9 @@
 """The application runs as a database role that owns nothing (PostgreSQL).
 
 ``db_grant_app_role`` gives that role what the application needs, and on the
-audit table only SELECT and INSERT: it cannot UPDATE, DELETE or TRUNCATE
-audit events, and, not being the owner, cannot disable the table's triggers.
+audit tables — the events and the hash chain's seals — only SELECT and INSERT:
+it cannot UPDATE, DELETE or TRUNCATE them, and, not being the owner, cannot
+disable their triggers. The sealer needs no more: it only appends seals.
 """
 
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from django.db.utils import DatabaseError
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import audit_chain_verify
-from audit.services import audit_record
+from audit.services import audit_record, audit_seal
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql",
@@ -61,8 +62,10 @@ def _refused(sql, params=(), match="permission denied"):
 
 def test_app_role_appends_to_the_audit_trail_but_cannot_change_it(app_role, alice):
     earlier = audit_record(action="test.before")
+    audit_seal()
     with acting_as(app_role):
         event = audit_record(action="test.as_app", actor=alice)
+        assert audit_seal() == 1  # the sealer runs as the application too
         # The rest of the application works as before.
         User.objects.filter(pk=alice.pk).update(real_name="李爱丽（改）")
 
@@ -73,6 +76,13 @@ def test_app_role_appends_to_the_audit_trail_but_cannot_change_it(app_role, alic
                  match="must be owner")
         _refused("ALTER TABLE audit_auditevent DISABLE TRIGGER ALL", match="must be owner")
         _refused("DROP TRIGGER audit_auditevent_append_only ON audit_auditevent",
+                 match="must be owner")
+        # The chain's seals likewise.
+        _refused("UPDATE audit_auditseal SET hash = 'x' WHERE event_id = %s", [earlier.pk])
+        _refused("DELETE FROM audit_auditseal WHERE event_id = %s", [earlier.pk])
+        _refused("TRUNCATE audit_auditseal")
+        _refused("ALTER TABLE audit_auditseal DISABLE TRIGGER ALL", match="must be owner")
+        _refused("DROP TRIGGER audit_auditseal_append_only ON audit_auditseal",
                  match="must be owner")
     assert AuditEvent.objects.get(pk=event.pk).prev_hash == earlier.hash
     assert audit_chain_verify(checkpoints=[]).ok
@@ -90,7 +100,9 @@ def test_granting_twice_changes_nothing(app_role):
     call_command("db_grant_app_role", role=app_role, verbosity=0)
     with acting_as(app_role):
         audit_record(action="test.again")
+        audit_seal()
         _refused("DELETE FROM audit_auditevent")
+        _refused("DELETE FROM audit_auditseal")
 
 
 def test_a_superuser_is_refused_as_the_app_role():
@@ -99,14 +111,22 @@ def test_a_superuser_is_refused_as_the_app_role():
         call_command("db_grant_app_role", role="chunfeng_test_super")
 
 
-def test_the_owner_and_its_members_are_refused_as_the_app_role():
+@pytest.mark.parametrize("table", ["audit_auditevent", "audit_auditseal"])
+def test_the_owner_and_its_members_are_refused_as_the_app_role(table):
     _create_role("chunfeng_test_owner")
     _create_role("chunfeng_test_member", "NOLOGIN IN ROLE chunfeng_test_owner")
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditevent OWNER TO chunfeng_test_owner")
+        cursor.execute(f"ALTER TABLE {table} OWNER TO chunfeng_test_owner")
     for role in ("chunfeng_test_owner", "chunfeng_test_member"):
         with pytest.raises(CommandError, match="owns the audit table"):
             call_command("db_grant_app_role", role=role)
+
+
+def test_a_privilege_leaking_through_public_on_the_seals_is_named(app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("GRANT DELETE ON audit_auditseal TO PUBLIC")
+    with pytest.raises(CommandError, match="still has DELETE on audit_auditseal"):
+        call_command("db_grant_app_role", role=app_role)
 
 
 def test_a_missing_role_is_named():

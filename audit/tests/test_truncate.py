@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.models import AuditEvent, AuditSeal
+from audit.services import audit_record, audit_seal
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="the append-only triggers exist on PostgreSQL only")
@@ -26,9 +26,19 @@ def _execute(sql):
 @pytest.mark.django_db
 def test_database_refuses_truncate_of_the_audit_table():
     audit_record(action="test.kept")
+    # With the seals too (a plain TRUNCATE already fails on their foreign key).
     with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
-        _execute("TRUNCATE audit_auditevent")
+        _execute("TRUNCATE audit_auditevent CASCADE")
     assert AuditEvent.objects.filter(action="test.kept").count() == 1
+
+
+@pytest.mark.django_db
+def test_database_refuses_truncate_of_the_chain_seals():
+    audit_record(action="test.kept")
+    audit_seal()
+    with pytest.raises(DatabaseError, match="audit_auditseal is append-only: TRUNCATE refused"):
+        _execute("TRUNCATE audit_auditseal")
+    assert AuditSeal.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -45,4 +55,5 @@ def test_transactional_tests_can_still_flush_the_test_database():
     # test plugin (audit.tests.fixtures) lets that one statement through.
     # Without it this test errors at teardown.
     audit_record(action="test.flushed_afterwards")
-    assert AuditEvent.objects.count() == 1
+    audit_seal()
+    assert AuditEvent.objects.count() == 1 == AuditSeal.objects.count()

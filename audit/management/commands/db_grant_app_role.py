@@ -3,7 +3,8 @@
 Run by the tables' owner after every ``migrate`` (docker-compose's ``migrate``
 service does). The application then connects as a role that owns nothing: it
 reads and writes the tables, but on the audit trail it may only read and
-append. Without UPDATE, DELETE and TRUNCATE it cannot change the trail even
+append — the events and their seals in the hash chain alike. Without UPDATE,
+DELETE and TRUNCATE it cannot change the trail even
 if a bug or an attacker in the application tries, and as it is not the owner
 it cannot disable the table's triggers or alter it either. Idempotent: the
 privileges converge to exactly these whatever was granted before.
@@ -14,7 +15,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditSeal
 
 # A plain lower-case identifier, so it needs no quoting beyond Django's.
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -24,8 +25,8 @@ _FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 
 class Command(BaseCommand):
     help = ("Grant the application's database role SELECT, INSERT, UPDATE, DELETE on every "
-            "table but only SELECT and INSERT on the audit trail. Run as the owner after "
-            "migrate.")
+            "table but only SELECT and INSERT on the audit trail (events and chain seals). "
+            "Run as the owner after migrate.")
 
     def add_arguments(self, parser):
         parser.add_argument("--role", required=True,
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         if not _ROLE.match(role):
             raise CommandError(f"{role!r}: use a lower-case role name (letters, digits, _).")
         q = connection.ops.quote_name
-        audit_table = AuditEvent._meta.db_table
+        # The trail: its events and the hash chain's seals (both append-only).
+        audit_tables = [AuditEvent._meta.db_table, AuditSeal._meta.db_table]
         with transaction.atomic(using=database), connection.cursor() as cursor:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
             row = cursor.fetchone()
@@ -53,17 +55,18 @@ class Command(BaseCommand):
                 raise CommandError(f"Role {role} is a superuser: it could disable the audit "
                                    "trail's triggers. The application needs a plain role.")
             cursor.execute(
-                "SELECT pg_has_role(%s, c.relowner, 'MEMBER'), current_database(), "
-                "       n.nspname "
+                "SELECT bool_or(pg_has_role(%s, c.relowner, 'MEMBER')), current_database(), "
+                "       min(n.nspname) "
                 "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                " WHERE c.oid = %s::regclass", [role, audit_table])
+                " WHERE c.oid = ANY(%s::regclass[])", [role, audit_tables])
             is_owner, database_name, schema = cursor.fetchone()
             if is_owner:
                 raise CommandError(
                     f"Role {role} owns the audit table, or is a member of the role that does, "
                     "and could disable its triggers. Run migrations as the owner and the "
                     "application as another role.")
-            r, s, t = q(role), q(schema), q(audit_table)
+            r, s = q(role), q(schema)
+            trail = ", ".join(q(table) for table in audit_tables)
             for sql in [
                 f"GRANT CONNECT ON DATABASE {q(database_name)} TO {r}",
                 f"GRANT USAGE ON SCHEMA {s} TO {r}",
@@ -72,7 +75,7 @@ class Command(BaseCommand):
                 f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}",
                 f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}",
                 # The trail: read and append only.
-                f"REVOKE UPDATE, DELETE ON {t} FROM {r}",
+                f"REVOKE UPDATE, DELETE ON {trail} FROM {r}",
                 # Tables and sequences later migrations create (as this owner).
                 f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} "
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r}",
@@ -80,18 +83,20 @@ class Command(BaseCommand):
             ]:
                 cursor.execute(sql)
             # Privileges also come through role membership and PUBLIC: check the result.
-            cursor.execute(
-                "SELECT p FROM unnest(%s::text[]) AS p WHERE has_table_privilege(%s, %s, p)",
-                [list(_FORBIDDEN_ON_AUDIT), role, audit_table])
-            leaked = [p for (p,) in cursor.fetchall()]
-            if leaked:
-                raise CommandError(
-                    f"Role {role} still has {', '.join(leaked)} on {audit_table} through "
-                    "another role or PUBLIC; revoke it there.")
+            for table in audit_tables:
+                cursor.execute(
+                    "SELECT p FROM unnest(%s::text[]) AS p "
+                    " WHERE has_table_privilege(%s, %s, p)",
+                    [list(_FORBIDDEN_ON_AUDIT), role, table])
+                leaked = [p for (p,) in cursor.fetchall()]
+                if leaked:
+                    raise CommandError(
+                        f"Role {role} still has {', '.join(leaked)} on {table} through "
+                        "another role or PUBLIC; revoke it there.")
             cursor.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = %s", [schema])
             tables = cursor.fetchone()[0]
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(
                 f"Role {role}: SELECT, INSERT, UPDATE, DELETE on {tables} tables of schema "
-                f"{schema}; on {audit_table} SELECT and INSERT only."))
+                f"{schema}; on {' and '.join(audit_tables)} SELECT and INSERT only."))
