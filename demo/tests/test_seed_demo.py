@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from accounts.models import ExpertProfile, Membership, Organization, User
 from audit.selectors import audit_chain_verify
+from audit.services import audit_seal
 
 
 @pytest.mark.django_db
@@ -26,6 +27,7 @@ def test_seed_demo_is_idempotent_and_complete(capsys):
 
     out = capsys.readouterr().out
     assert "czj_admin" in out and "gys1" in out and "zj1" in out and "Spring#2026" in out
+    audit_seal()
     assert audit_chain_verify().ok
     admin = User.objects.get(username="czj_admin")
     assert admin.is_staff and admin.has_perm("accounts.change_organization")
@@ -73,4 +75,5 @@ def test_the_demo_shows_the_contract_stage_with_its_clocks_running(
     assert all(d.met_on_time for d in Deadline.objects.filter(status=Deadline.Status.MET))
     assert FinancingApplication.objects.get().status == "applied"
     assert LedgerRow.objects.count() == 2
+    audit_seal()
     assert audit_chain_verify().ok
