@@ -91,13 +91,24 @@ class StatusChange(models.Model):
         return f"{self.content_type_id}:{self.object_id} {self.old} → {self.new}"
 
     @classmethod
-    def record(cls, obj, *, field, old, new, actor, at, reason="", step=""):
+    def _row(cls, obj, *, field, old, new, actor, at, reason="", step=""):
         if actor is not None and not getattr(actor, "is_authenticated", False):
             actor = None
-        return cls.objects.create(
+        return cls(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
             object_id=obj.pk, field=field, old=old, new=new, actor=actor, at=at,
             reason=reason or "", step=step)
+
+    @classmethod
+    def record(cls, obj, **kwargs):
+        row = cls._row(obj, **kwargs)
+        row.save(force_insert=True)
+        return row
+
+    @classmethod
+    def record_many(cls, rows: list[dict]) -> list:
+        """Many steps in one INSERT: each dict holds ``record``'s arguments and ``obj``."""
+        return cls.objects.bulk_create([cls._row(**row) for row in rows], batch_size=2000)
 
     @classmethod
     def of(cls, obj, field: str | None = None):

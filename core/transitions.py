@@ -121,3 +121,35 @@ def transition(obj, to: str, *, table: StateTable, actor=None, now=None, reason:
     StatusChange.record(obj, field=table.field, old=current, new=to, actor=actor,
                         at=now or timezone.now(), reason=reason, step=step.name)
     return step
+
+
+def transition_many(objs, to: str, *, table: StateTable, actor=None, now=None,
+                    reason: str = "") -> None:
+    """``transition`` for many objects of one model at once, without saving them.
+
+    Each must be allowed the step (else ``InvalidTransition`` and nothing is recorded);
+    the status field is set on each, the ``StatusChange`` rows are written in one
+    INSERT, and the caller saves the objects (e.g. with ``bulk_update``) in the same
+    transaction. The deadline sweep marks thousands of clocks overdue this way.
+    """
+    from django.utils import timezone
+
+    from .models import StatusChange
+
+    objs = list(objs)
+    steps = []
+    for obj in objs:
+        current = getattr(obj, table.field)
+        step = table.step_to(current, to)
+        if step is None:
+            raise InvalidTransition(
+                _("This step is not allowed: “%(from)s” cannot become “%(to)s”."),
+                params={"from": _label(obj, table.field, current),
+                        "to": _label(obj, table.field, to)})
+        steps.append((obj, current, step))
+    for obj, _current, _step in steps:
+        setattr(obj, table.field, to)
+    StatusChange.record_many([
+        dict(obj=obj, field=table.field, old=current, new=to, actor=actor,
+             at=now or timezone.now(), reason=reason, step=step.name)
+        for obj, current, step in steps])

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,22 +21,94 @@ from .models import Message, Preference
 BACKOFF_BASE_MINUTES = 1
 
 
-def _channels_for(user, category, channels) -> list[str]:
+def _channels_for(user, category, channels, disabled) -> list[str]:
+    """The channels ``user`` is reached on for ``category``.
+
+    SMS is for statutory categories only (clocks, openings, results): a text message
+    costs the bureau money and a person's attention, and the law's deadlines are what
+    it is for. A statutory category cannot be switched off; the others follow the
+    person's preferences (``disabled``: the (user, category, channel) switched off).
+    """
     wanted = list(channels or (Message.Channel.SMS, Message.Channel.INAPP, Message.Channel.EMAIL))
     result = []
     for channel in wanted:
-        if channel == Message.Channel.SMS and not user.mobile:
+        if channel == Message.Channel.SMS and (not user.mobile or not category.statutory):
             continue
         if channel == Message.Channel.EMAIL and not user.email:
             continue
+        if not category.statutory and (user.pk, category.code, channel) in disabled:
+            continue
         result.append(channel)
-    if category.statutory:
-        return result  # statutory reminders cannot be switched off
-    disabled = set(
-        Preference.objects.filter(user=user, category=category.code, enabled=False)
-        .values_list("channel", flat=True)
-    )
-    return [c for c in result if c not in disabled]
+    return result
+
+
+@dataclass
+class Notice:
+    """One event to tell some people about: a message per (recipient, channel)."""
+
+    event_key: str
+    recipients: Iterable
+    category: str
+    subject: str
+    body: str
+    link: str = ""
+    channels: Iterable[str] | None = None
+
+
+def _switched_off(notices: list[Notice], categories: dict) -> set[tuple]:
+    """(user, category, channel) switched off, for the non-statutory categories: one query."""
+    users = {u.pk for n in notices if not categories[n.category].statutory
+             for u in n.recipients if u is not None}
+    if not users:
+        return set()
+    codes = {n.category for n in notices if not categories[n.category].statutory}
+    return set(Preference.objects.filter(user_id__in=users, category__in=codes, enabled=False)
+               .values_list("user_id", "category", "channel"))
+
+
+def notify_many(notices: Iterable[Notice], *, now: dt.datetime | None = None) -> int:
+    """Queue the messages of many events at once: a few queries for any number of them.
+
+    Each (event, recipient, channel) is queued at most once, whoever asks and however
+    often: its ``idempotency_key`` is unique. In-app messages are delivered at once
+    (they are the inbox); SMS and e-mail are sent by the outbox workers after this
+    transaction commits (``tasks.deliver_due``, one task for the whole lot). Returns
+    how many messages were newly queued.
+    """
+    now = now or timezone.now()
+    notices = [replace(n, recipients=[u for u in n.recipients if u is not None and u.is_active])
+               for n in notices]
+    categories = {n.category: get_category(n.category) for n in notices}
+    disabled = _switched_off(notices, categories)
+    rows = {}
+    for notice in notices:
+        cat = categories[notice.category]
+        for user in notice.recipients:
+            for channel in _channels_for(user, cat, notice.channels, disabled):
+                inapp = channel == Message.Channel.INAPP
+                key = f"{notice.event_key}:{user.pk}:{channel}"[:200]
+                rows[key] = Message(
+                    recipient=user, channel=channel, category=cat.code,
+                    is_statutory=cat.statutory, subject=notice.subject[:200], body=notice.body,
+                    link=notice.link,
+                    status=Message.Status.SENT if inapp else Message.Status.QUEUED,
+                    sent_at=now if inapp else None, next_attempt_at=None if inapp else now,
+                    idempotency_key=key)
+    if not rows:
+        return 0
+    existing = set()
+    keys = list(rows)
+    for i in range(0, len(keys), 5000):
+        existing.update(Message.objects.filter(idempotency_key__in=keys[i:i + 5000])
+                        .values_list("idempotency_key", flat=True))
+    new_rows = [row for key, row in rows.items() if key not in existing]
+    # ignore_conflicts: a concurrent notify of the same event loses quietly.
+    Message.objects.bulk_create(new_rows, ignore_conflicts=True, batch_size=2000)
+    if any(r.status == Message.Status.QUEUED for r in new_rows):
+        from .tasks import deliver_due
+
+        transaction.on_commit(lambda: deliver_due.delay())
+    return len(new_rows)
 
 
 def notify(
@@ -51,57 +124,35 @@ def notify(
 ) -> int:
     """Queue one message per (recipient, channel); a repeated ``event_key`` adds nothing.
 
-    In-app messages are delivered at once (they are the inbox); SMS and e-mail
-    are sent by a worker after this transaction commits. Returns how many
-    messages were newly queued.
+    ``notify_many`` with one event: see there.
     """
-    now = now or timezone.now()
-    cat = get_category(category)
-    rows = []
-    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        for channel in _channels_for(user, cat, channels):
-            inapp = channel == Message.Channel.INAPP
-            rows.append(Message(
-                recipient=user, channel=channel, category=cat.code, is_statutory=cat.statutory,
-                subject=subject[:200], body=body, link=link,
-                status=Message.Status.SENT if inapp else Message.Status.QUEUED,
-                sent_at=now if inapp else None,
-                next_attempt_at=None if inapp else now,
-                idempotency_key=f"{event_key}:{user.pk}:{channel}"[:200],
-            ))
-    if not rows:
-        return 0
-    keys = [r.idempotency_key for r in rows]
-    existing = set(Message.objects.filter(idempotency_key__in=keys)
-                   .values_list("idempotency_key", flat=True))
-    new_rows = [r for r in rows if r.idempotency_key not in existing]
-    # ignore_conflicts: a concurrent notify of the same event loses quietly.
-    Message.objects.bulk_create(new_rows, ignore_conflicts=True)
-    if any(r.status == Message.Status.QUEUED for r in new_rows):
-        from .tasks import deliver_due
-
-        transaction.on_commit(lambda: deliver_due.delay())
-    return len(new_rows)
+    return notify_many([Notice(event_key, recipients, category, subject, body, link,
+                               channels)], now=now)
 
 
-def _claim(message_id: int, now) -> bool:
-    """Take a queued message for sending; exactly one worker wins."""
-    return bool(
-        Message.objects.filter(pk=message_id, status=Message.Status.QUEUED,
-                               next_attempt_at__lte=now)
-        # next_attempt_at now means "claimed at": the stuck-send recovery below
-        # measures from the claim, not from when the message was queued.
-        .update(status=Message.Status.SENDING, attempts=F("attempts") + 1,
-                next_attempt_at=now)
-    )
+def _claim(ids, now) -> list[Message]:
+    """Take queued messages for sending; of several workers, exactly one wins each.
+
+    The rows are locked with ``SKIP LOCKED`` (another worker's claim is passed over,
+    not waited for) and marked ``sending`` in one UPDATE; ``next_attempt_at`` then means
+    "claimed at", so the stuck-send recovery measures from the claim.
+    """
+    with transaction.atomic():
+        qs = Message.objects.filter(pk__in=ids, status=Message.Status.QUEUED,
+                                    next_attempt_at__lte=now)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        claimed = list(qs.values_list("pk", flat=True))
+        Message.objects.filter(pk__in=claimed).update(
+            status=Message.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now)
+    return list(Message.objects.filter(pk__in=claimed).select_related("recipient"))
 
 
-def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str | None:
-    """Send one queued message through its backend; on failure, schedule a retry."""
-    now = now or timezone.now()
-    if not _claim(message_id, now):
-        return None
-    message = Message.objects.select_related("recipient").get(pk=message_id)
+def _send(message: Message, now) -> str:
+    """Hand one claimed message to its backend; on failure schedule the retry.
+
+    Returns the new status; a sent message is recorded by the caller (in bulk).
+    """
     try:
         if message.channel == Message.Channel.SMS:
             sms_backend().send(to=message.recipient.mobile, text=message.body,
@@ -117,13 +168,30 @@ def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str |
             last_error=str(exc)[:1000],
         )
         return Message.Status.FAILED if give_up else Message.Status.QUEUED
-    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENT, sent_at=now,
-                                                 next_attempt_at=None, last_error="")
     return Message.Status.SENT
 
 
+def _deliver(ids, now) -> list[str]:
+    """Claim, send and record the messages ``ids``: the statuses of those this worker won."""
+    claimed = _claim(ids, now)
+    results = [(message.pk, _send(message, now)) for message in claimed]
+    sent = [pk for pk, result in results if result == Message.Status.SENT]
+    Message.objects.filter(pk__in=sent).update(status=Message.Status.SENT, sent_at=now,
+                                               next_attempt_at=None, last_error="")
+    return [result for _pk, result in results]
+
+
+def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str | None:
+    """Send one queued message through its backend; on failure, schedule a retry.
+
+    None when it was not due, or another worker had it."""
+    results = _deliver([message_id], now or timezone.now())
+    return results[0] if results else None
+
+
 def messages_deliver_due(*, now: dt.datetime | None = None, batch_size: int = 200) -> int:
-    """Send every queued message whose time has come; recover ones stuck in 'sending'."""
+    """Send every queued message whose time has come, a batch at a time; recover ones
+    stuck in 'sending'. Several workers share the work (each batch is claimed once)."""
     now = now or timezone.now()
     # A worker killed mid-send leaves 'sending'; after 10 minutes try again.
     Message.objects.filter(status=Message.Status.SENDING,
@@ -136,12 +204,9 @@ def messages_deliver_due(*, now: dt.datetime | None = None, batch_size: int = 20
                    .order_by("next_attempt_at").values_list("id", flat=True)[:batch_size])
         if not ids:
             return sent
-        progressed = False
-        for message_id in ids:
-            result = message_deliver(message_id=message_id, now=now)
-            progressed |= result is not None
-            sent += result == Message.Status.SENT
-        if not progressed:
+        results = _deliver(ids, now)
+        sent += results.count(Message.Status.SENT)
+        if not results:
             return sent
 
 

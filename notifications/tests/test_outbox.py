@@ -169,7 +169,7 @@ def test_a_message_claimed_late_is_not_sent_twice(settings, tmp_path, alice):
     queued = timezone.now() - dt.timedelta(hours=1)
     _notify([alice], channels=["sms"], now=queued)
     now = timezone.now()
-    assert services._claim(Message.objects.get().pk, now)
+    assert services._claim([Message.objects.get().pk], now)
     # Another worker's sweep runs while the first is still sending.
     services.messages_deliver_due(now=now + dt.timedelta(seconds=5))
     assert not (tmp_path / "sms.jsonl").exists()
