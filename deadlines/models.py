@@ -116,6 +116,11 @@ class Reminder(models.Model):
     kind = models.CharField(_("kind"), max_length=20)
     at = models.DateTimeField(_("sent at"))
     skipped = models.BooleanField(_("skipped"), default=False)
+    # Awaiting the supervisors' digest (deadlines.fanout): set when the reminder is
+    # recorded, cleared in the very transaction that queues the digest listing it — so
+    # each overdue clock is in exactly one digest, whichever worker sends it.
+    digest_pending = models.BooleanField(_("awaiting digest"), default=False)
+    digested_at = models.DateTimeField(_("digested at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -123,6 +128,11 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deadline", "kind"],
                                     name="deadlines_reminder_once_per_kind"),
+        ]
+        indexes = [
+            # Read by deadlines.services.deadlines_digest after every sweep.
+            models.Index(fields=["id"], name="deadline_reminder_digest_idx",
+                         condition=Q(digest_pending=True)),
         ]
 
     def __str__(self):

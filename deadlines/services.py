@@ -8,6 +8,7 @@ escalate them to the finance bureau.
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,16 +20,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Organization
 from accounts.permissions import has_role, is_supervisor
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from core.events import send_on_commit
 from core.exceptions import DomainError, PermissionDenied
 from core.refusals import records_refusals
-from core.transitions import transition
-from notifications.services import notify
+from core.transitions import transition, transition_many
+from notifications.services import Notice, notify, notify_many
 from rules.registry import Unit, UnknownRule, rule
 from workdays.services import add_days, add_workdays, workdays_between
 
-from . import signals, steps
+from . import fanout, signals, steps
 from .clock import compute_due, end_of, local_date, reminder_schedule
 from .models import Deadline, Reminder
 
@@ -76,22 +77,75 @@ def clock_label(code: str) -> str:
 
 # --- recipients ----------------------------------------------------------
 
-def responsible_people(deadline: Deadline):
-    users = list(deadline.responsible_users.filter(is_active=True))
-    if users:
-        return users
-    return [m.user for m in Membership.objects.filter(
-        organization_id=deadline.organization_id, is_active=True,
-        role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]).select_related("user")]
+# Who acts on a clock when nobody is named on it: the organisation's officers and admins.
+OFFICER_ROLES = (Membership.Role.OFFICER, Membership.Role.ADMIN)
 
 
-def escalation_people(deadline: Deadline):
-    """The finance bureau's staff and the responsible organisation's leaders."""
-    memberships = Membership.objects.filter(is_active=True).filter(
-        organization__kind=Organization.Kind.FINANCE
-    ) | Membership.objects.filter(is_active=True, organization_id=deadline.organization_id,
-                                  role=Membership.Role.LEADER)
-    return list({m.user_id: m.user for m in memberships.select_related("user")}.values())
+def _unique(users) -> list:
+    return list({u.pk: u for u in users}.values())
+
+
+class Audiences:
+    """The people of each audience of ``fanout.FANOUT``, for many clocks at once.
+
+    An organisation's staff, leaders and the finance bureau's staff are read once
+    and kept for the life of this object (one sweep): a batch of clocks costs a few
+    queries, not a few per clock.
+    """
+
+    def __init__(self):
+        self._staff: dict[int, list] = {}
+        self._leaders: dict[int, list] = {}
+        self._supervisors: list | None = None
+
+    def _load(self, cache: dict, org_ids, roles) -> None:
+        missing = set(org_ids) - cache.keys()
+        if not missing:
+            return
+        found = {org_id: [] for org_id in missing}
+        for m in (Membership.objects.filter(organization_id__in=missing, is_active=True,
+                                            user__is_active=True, role__in=roles)
+                  .select_related("user").order_by("pk")):
+            found[m.organization_id].append(m.user)
+        cache.update({org_id: _unique(users) for org_id, users in found.items()})
+
+    def responsible(self, deadlines) -> dict[int, list]:
+        """Each clock's people: those named on it, else its organisation's officers."""
+        named = defaultdict(list)
+        through = Deadline.responsible_users.through
+        for row in (through.objects.filter(deadline_id__in=[d.pk for d in deadlines],
+                                           user__is_active=True)
+                    .select_related("user").order_by("pk")):
+            named[row.deadline_id].append(row.user)
+        self._load(self._staff, {d.organization_id for d in deadlines if not named[d.pk]},
+                   OFFICER_ROLES)
+        return {d.pk: named[d.pk] or self._staff[d.organization_id] for d in deadlines}
+
+    def leaders(self, org_ids) -> dict[int, list]:
+        self._load(self._leaders, org_ids, (Membership.Role.LEADER,))
+        return {org_id: self._leaders[org_id] for org_id in org_ids}
+
+    def supervisors(self) -> list:
+        """The finance bureau's staff, whatever their role."""
+        if self._supervisors is None:
+            self._supervisors = _unique(
+                m.user for m in Membership.objects.filter(
+                    is_active=True, user__is_active=True,
+                    organization__kind=Organization.Kind.FINANCE)
+                .select_related("user").order_by("pk"))
+        return self._supervisors
+
+    def of(self, audience: str, deadline: Deadline, responsible: dict) -> list:
+        """The people of ``audience`` for one clock (``responsible`` from ``responsible()``)."""
+        if audience == fanout.RESPONSIBLE:
+            return responsible[deadline.pk]
+        if audience == fanout.LEADERS:
+            return self.leaders({deadline.organization_id})[deadline.organization_id]
+        return self.supervisors()
+
+
+def responsible_people(deadline: Deadline) -> list:
+    return Audiences().responsible([deadline])[deadline.pk]
 
 
 def calendar_admins():
@@ -132,10 +186,6 @@ def _message(deadline: Deadline, kind: str, now: dt.datetime) -> tuple[str, str]
             body = _("[Chunfeng] OVERDUE — %(subject)s: %(clock)s was due by %(due)s and "
                      "is not done. Basis: %(basis)s. The finance bureau has been "
                      "informed.") % params
-        elif kind == "escalation":
-            subject = _("Escalation: %(org)s missed %(clock)s") % params
-            body = _("[Chunfeng] Supervision alert — %(org)s did not complete “%(clock)s” "
-                     "for %(subject)s by %(due)s. Basis: %(basis)s.") % params
         else:
             subject = _("Reminder: %(clock)s, %(left)s") % params
             body = _("[Chunfeng] Reminder — %(subject)s: %(clock)s is due by %(due)s "
@@ -145,11 +195,18 @@ def _message(deadline: Deadline, kind: str, now: dt.datetime) -> tuple[str, str]
     return subject, body
 
 
-def _send(deadline: Deadline, kind: str, recipients, now, category: str) -> int:
+def _notices(deadline: Deadline, kind: str, now: dt.datetime, audiences: Audiences,
+             responsible: dict) -> list[Notice]:
+    """The messages of ``kind`` for one clock to each audience that hears of it at once
+    (``fanout.FANOUT``); the digest audiences hear of it in ``deadlines_digest``."""
+    event = fanout.event_of(kind)
     subject, body = _message(deadline, kind, now)
-    return notify(event_key=f"deadline:{deadline.pk}:{kind}", recipients=recipients,
-                  category=category, subject=subject, body=body,
-                  link=reverse("deadlines:deadline-detail", args=[deadline.pk]), now=now)
+    link = reverse("deadlines:deadline-detail", args=[deadline.pk])
+    return [Notice(event_key=f"deadline:{deadline.pk}:{kind}",
+                   recipients=audiences.of(route.audience, deadline, responsible),
+                   category=fanout.CATEGORY[event], subject=subject, body=body, link=link,
+                   channels=route.channels)
+            for route in fanout.routes(event, digest=False)]
 
 
 def alert_calendar_missing(years, *, now=None) -> int:
@@ -251,7 +308,9 @@ def deadline_open(
     audit_record(action="deadline.open", actor=actor, organization=organization, obj=deadline,
                  detail={"clock": clock, "due_at": due_at.isoformat(), "basis": deadline.basis,
                          "provisional": provisional}, now=now)
-    _send(deadline, "opened", responsible_people(deadline), now, "deadline.opened")
+    audiences = Audiences()
+    notify_many(_notices(deadline, "opened", now, audiences,
+                         audiences.responsible([deadline])), now=now)
     if unknown:
         alert_calendar_missing(unknown, now=now)
     return deadline
@@ -419,109 +478,255 @@ class SweepResult:
     skipped: int = 0
     batches: int = 0
     messages: int = 0
+    digests: int = 0
     kinds: dict = field(default_factory=dict)
     # Clocks whose handling failed: logged, postponed by SWEEP_RETRY_AFTER, left for later.
     failed: list = field(default_factory=list)
 
     def add(self, part: "SweepResult") -> None:
-        """Count one clock's share, once its savepoint has been released."""
+        """Count a batch's (or one clock's) share, once its savepoint has been released."""
         for name in ("reminders", "overdue", "escalations", "skipped", "messages"):
             setattr(self, name, getattr(self, name) + getattr(part, name))
         for kind, n in part.kinds.items():
             self.kinds[kind] = self.kinds.get(kind, 0) + n
 
 
-def _process(deadline: Deadline, now: dt.datetime, cache: dict) -> SweepResult:
-    """Send what is due for one clock; mark it overdue at its due time. Returns its counts."""
-    part = SweepResult()
-    done = {r.kind for r in deadline.reminders.all()}
+@dataclass
+class _Plan:
+    """What one clock needs from this sweep, worked out in Python before anything is
+    written: the reminders to record, the one to send, whether it goes overdue now."""
+
+    deadline: Deadline
+    status_before: str
+    reminders: list = field(default_factory=list)
+    kind: str | None = None
+    overdue: bool = False
+
+
+def _plan(deadline: Deadline, done: set[str], now: dt.datetime) -> _Plan:
+    plan = _Plan(deadline, deadline.status)
     schedule = reminder_schedule(started_at=deadline.started_at, due_at=deadline.due_at)
     due = [(kind, at) for kind, at in schedule if kind not in done and at <= now]
     if due:
         *stale, (kind, _at) = due
-        # Several reminders due at once (the sweep was down, or the clock is
-        # short): send only the latest; "1 day left" is wrong with 1 hour left.
+        # Several reminders due at once (the sweep was down, or the clock is short):
+        # send only the latest; "1 day left" is wrong with 1 hour left.
         for stale_kind, _ in stale:
-            Reminder.objects.create(deadline=deadline, kind=stale_kind, at=now, skipped=True)
-            done.add(stale_kind)
-            part.skipped += 1
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(deadline=deadline, kind=kind, at=now)
-        except IntegrityError:  # another sweep already handled this reminder
-            done.add(kind)
+            plan.reminders.append(Reminder(deadline=deadline, kind=stale_kind, at=now,
+                                           skipped=True))
+        plan.reminders.append(Reminder(deadline=deadline, kind=kind, at=now,
+                                       digest_pending=fanout.has_digest(kind)))
+        done.update(k for k, _ in due)
+        plan.kind = kind
+        if kind == "overdue":
+            plan.overdue = deadline.status == S.OPEN
+            deadline.escalated_at = now
+    deadline.next_action_at = None if plan.kind == "overdue" else _next_action(deadline, done)
+    return plan
+
+
+def _apply(plans: list[_Plan], now: dt.datetime, audiences: Audiences) -> SweepResult:
+    """Write the plans of a batch: a handful of statements whatever its size.
+
+    Reminders, status changes, the clocks' new state, their audit events and the
+    messages each go in one bulk statement; ``deadline_overdue`` is sent after the
+    commit. Called inside a savepoint: when anything fails, nothing of it stays.
+    """
+    part = SweepResult()
+    for plan in plans:  # a retry after a failed attempt starts from the row as read
+        plan.deadline.status = plan.status_before
+        for reminder in plan.reminders:
+            reminder.pk = None
+    Reminder.objects.bulk_create([r for p in plans for r in p.reminders], batch_size=2000)
+    overdue = [p.deadline for p in plans if p.overdue]
+    transition_many(overdue, S.OVERDUE, table=steps.DEADLINE, now=now)
+    Deadline.objects.bulk_update([p.deadline for p in plans],
+                                 ["status", "next_action_at", "escalated_at"], batch_size=1000)
+    audit_record_many([
+        {"action": "deadline.overdue", "organization": d.organization, "obj": d, "now": now,
+         "detail": {"clock": d.clock, "from": S.OPEN, "to": S.OVERDUE,
+                    "due_at": d.due_at.isoformat()}}
+        for d in overdue])
+    sending = [p for p in plans if p.kind]
+    responsible = audiences.responsible([p.deadline for p in sending])
+    notices = []
+    for plan in sending:
+        notices += _notices(plan.deadline, plan.kind, now, audiences, responsible)
+        part.kinds[plan.kind] = part.kinds.get(plan.kind, 0) + 1
+        if plan.kind == "overdue":
+            part.escalations += 1
         else:
-            done.add(kind)
-            part.kinds[kind] = part.kinds.get(kind, 0) + 1
-            people = cache.setdefault(("resp", deadline.pk), responsible_people(deadline))
-            if kind == "overdue":
-                if deadline.status == S.OPEN:
-                    _step(deadline, S.OVERDUE, now=now, save=False)
-                    part.overdue += 1
-                    send_on_commit(signals.deadline_overdue, sender=Deadline, deadline=deadline)
-                part.messages += _send(deadline, "overdue", people, now, "deadline.overdue")
-                key = ("esc", deadline.organization_id)
-                if key not in cache:
-                    cache[key] = escalation_people(deadline)
-                part.messages += _send(deadline, "escalation", cache[key], now,
-                                       "deadline.escalation")
-                deadline.escalated_at = now
-                part.escalations += 1
-            else:
-                part.messages += _send(deadline, kind, people, now, "deadline.reminder")
-                part.reminders += 1
-    deadline.next_action_at = _next_action(deadline, done)
-    deadline.save(update_fields=["status", "next_action_at", "escalated_at"])
+            part.reminders += 1
+    part.messages = notify_many(notices, now=now)
+    part.skipped = sum(r.skipped for p in plans for r in p.reminders)
+    part.overdue = len(overdue)
+    for deadline in overdue:
+        send_on_commit(signals.deadline_overdue, sender=Deadline, deadline=deadline)
     return part
 
 
-def _postpone(deadline: Deadline, now: dt.datetime) -> dt.datetime:
-    """Look at a clock that failed again later: one small UPDATE, outside its savepoint."""
+def _postpone(deadline: Deadline, now: dt.datetime, result: SweepResult) -> None:
+    """Look at a clock that failed again later (one small UPDATE, outside its savepoint),
+    so neither this sweep nor the next minute's retries it in a tight loop."""
     later = now + SWEEP_RETRY_AFTER
     Deadline.objects.filter(pk=deadline.pk).update(next_action_at=later)
-    return later
+    logger.exception("Deadline sweep: clock #%s (%s) failed; postponed to %s",
+                     deadline.pk, deadline.clock, later.isoformat())
+    result.failed.append(deadline.pk)
+
+
+def _claim(now: dt.datetime, batch_size: int) -> list[Deadline]:
+    """Take the next due clocks: one statement over the partial index on next_action_at.
+
+    ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) gives each of several sweepers its own rows,
+    held until its batch commits; SQLite serialises writers instead.
+    """
+    qs = (Deadline.objects.filter(next_action_at__lte=now).select_related("organization")
+          .order_by("next_action_at"))
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return list(qs[:batch_size])
+
+
+def _sweep_batch(batch: list[Deadline], now: dt.datetime, audiences: Audiences,
+                 result: SweepResult) -> None:
+    done = defaultdict(set)
+    for deadline_id, kind in Reminder.objects.filter(
+            deadline_id__in=[d.pk for d in batch]).values_list("deadline_id", "kind"):
+        done[deadline_id].add(kind)
+    plans = []
+    for deadline in batch:
+        try:
+            plans.append(_plan(deadline, done[deadline.pk], now))
+        except Exception:
+            _postpone(deadline, now, result)
+    try:
+        with transaction.atomic():
+            result.add(_apply(plans, now, audiences))
+        return
+    except Exception:
+        logger.warning("Deadline sweep: a batch of %d clocks failed as a whole; handling "
+                       "them one at a time", len(plans), exc_info=True)
+    for plan in plans:
+        try:
+            with transaction.atomic():
+                result.add(_apply([plan], now, audiences))
+        except Exception:
+            _postpone(plan.deadline, now, result)
 
 
 def deadlines_sweep(*, now: dt.datetime | None = None, batch_size: int = 500,
                     max_batches: int | None = None) -> SweepResult:
-    """Send due reminders, mark overdue clocks and escalate them, in bounded batches.
+    """Send due reminders, mark overdue clocks and escalate them, a batch at a time.
 
-    Safe to run twice and in several workers at once: each batch takes its
-    rows with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL; SQLite serialises
-    writers), and a reminder is recorded under a unique (deadline, kind) key
-    before it is sent.
+    Set-based: each batch is claimed in one statement (``_claim``), worked out in
+    Python (``_plan``) and written in a handful of bulk statements (``_apply``) — its
+    reminders, status changes, audit events and messages — so the queries per clock
+    fall with the batch's size. Each batch commits on its own.
 
-    A bad row cannot stop the sweep (healthchecks' ``sendalerts``): each clock is
-    handled in its own savepoint; when it fails, its changes roll back, the error is
-    logged with the clock's id, its ``next_action_at`` moves ``SWEEP_RETRY_AFTER``
-    later (so neither this sweep nor the next minute's retries it in a tight loop),
-    and the others go on. A clock marked overdue sends ``signals.deadline_overdue``
-    after the commit.
+    Exactly once, with several sweepers and with a worker killed mid-batch: a batch's
+    rows stay locked until its transaction commits, and everything it writes commits
+    with it or not at all; reminders are unique per (clock, kind) and messages per
+    (event, person, channel). A killed worker's batch rolls back and is taken by the
+    next sweep.
+
+    A bad row cannot stop the sweep (healthchecks' ``sendalerts``): a clock whose plan
+    cannot be worked out is postponed by ``SWEEP_RETRY_AFTER`` and logged; a batch whose
+    writes fail is retried one clock at a time, each in its own savepoint, and the
+    clock that fails again is postponed. Then the supervisors' digests go out
+    (``deadlines_digest``).
     """
     now = now or timezone.now()
     result = SweepResult()
-    cache: dict = {}
+    audiences = Audiences()
     while max_batches is None or result.batches < max_batches:
         with transaction.atomic():
-            qs = (Deadline.objects.filter(next_action_at__lte=now)
-                  .select_related("organization").prefetch_related("reminders")
-                  .order_by("next_action_at"))
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True, of=("self",))
-            batch = list(qs[:batch_size])
+            batch = _claim(now, batch_size)
             if not batch:
                 break
-            for deadline in batch:
-                try:
-                    with transaction.atomic():
-                        part = _process(deadline, now, cache)
-                except Exception:
-                    later = _postpone(deadline, now)
-                    logger.exception("Deadline sweep: clock #%s (%s) failed; postponed to %s",
-                                     deadline.pk, deadline.clock, later.isoformat())
-                    result.failed.append(deadline.pk)
-                else:
-                    result.add(part)
+            _sweep_batch(batch, now, audiences, result)
             result.examined += len(batch)
             result.batches += 1
+    result.digests = deadlines_digest(now=now, audiences=audiences)
+    result.messages += result.digests
     return result
+
+
+# --- the supervisors' digest ----------------------------------------------------------
+
+# A digest lists this many clocks; the rest are counted and one link shows them all.
+DIGEST_LISTED = 30
+
+
+def _digest_line(reminder: Reminder) -> str:
+    d = reminder.deadline
+    return _("%(subject)s · %(clock)s · due %(due)s · %(org)s") % {
+        "subject": d.subject_repr, "clock": clock_label(d.clock), "due": _fmt(d.due_at),
+        "org": d.organization.name}
+
+
+def _digest_notices(person, channels, rows: list[Reminder], key: str) -> list[Notice]:
+    """One person's digest: the list in the inbox and by e-mail, a count by SMS."""
+    rows = sorted(rows, key=lambda r: (r.deadline.due_at, r.pk))
+    link = reverse("deadlines:deadline-list") + "?status=overdue"
+    with translation.override("zh-hans"):
+        n = len(rows)
+        subject = _("Supervision digest: %(n)d statutory deadline(s) overdue") % {"n": n}
+        lines = [f"{i}. {_digest_line(r)}" for i, r in enumerate(rows[:DIGEST_LISTED], 1)]
+        if n > DIGEST_LISTED:
+            lines.append(_("… and %(n)d more: see the overdue list.") % {"n": n - DIGEST_LISTED})
+        body = "\n".join([_("[Chunfeng] Supervision digest — these statutory deadlines went "
+                            "overdue since the last digest:"), *lines])
+        sms = _("[Chunfeng] Supervision digest — %(n)d statutory deadline(s) went overdue; "
+                "the list is in your platform inbox.") % {"n": n}
+    long_channels = [c for c in channels if c != fanout.SMS]
+    notices = [Notice(event_key=key, recipients=[person], category=fanout.CATEGORY["digest"],
+                      subject=subject, body=body, link=link, channels=long_channels)]
+    if fanout.SMS in channels:
+        notices.append(Notice(event_key=key, recipients=[person],
+                              category=fanout.CATEGORY["digest"], subject=subject, body=sms,
+                              link=link, channels=[fanout.SMS]))
+    return notices
+
+
+def deadlines_digest(*, now: dt.datetime | None = None, audiences: Audiences | None = None,
+                     batch_size: int = 5000) -> int:
+    """Send the digests of ``fanout``: one message per person and channel, listing the
+    clocks gone overdue since the last digest that are theirs to supervise.
+
+    The reminders awaiting a digest are claimed with ``SKIP LOCKED`` and marked in the
+    same transaction that queues the messages, so each clock is in exactly one digest
+    even with several workers, and a worker killed half-way leaves them for the next
+    sweep. Returns the number of messages queued.
+    """
+    now = now or timezone.now()
+    audiences = audiences or Audiences()
+    queued = 0
+    while True:
+        with transaction.atomic():
+            qs = (Reminder.objects.filter(digest_pending=True)
+                  .select_related("deadline__organization").order_by("pk"))
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            rows = list(qs[:batch_size])
+            if not rows:
+                return queued
+            routes = fanout.routes("overdue", digest=True)
+            audiences.leaders({r.deadline.organization_id for r in rows})
+            responsible = (audiences.responsible([r.deadline for r in rows])
+                           if any(r.audience == fanout.RESPONSIBLE for r in routes) else {})
+            # person → (person, channels, their clocks); one digest each, whatever the routes.
+            people: dict[int, tuple] = {}
+            for route in routes:
+                for row in rows:
+                    for person in audiences.of(route.audience, row.deadline, responsible):
+                        _p, channels, clocks = people.setdefault(person.pk, (person, set(), {}))
+                        channels.update(route.channels)
+                        clocks[row.pk] = row
+            key = f"deadline-digest:{rows[0].pk}-{rows[-1].pk}"
+            notices = [notice for person, channels, clocks in people.values()
+                       for notice in _digest_notices(person, channels, list(clocks.values()),
+                                                     key)]
+            queued += notify_many(notices, now=now)
+            Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(
+                digest_pending=False, digested_at=now)

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import threading
 
 import pytest
@@ -15,6 +16,24 @@ def open_sign(award, org):
     # Mon 2025-06-02 10:00 → due Wed 06-04 23:59:59; reminders Tue 23:59:59 and Wed 21:59:59.
     return services.deadline_open(subject=award, clock="contract.sign", organization=org,
                                   start=at(2025, 6, 2, 10, 0), now=at(2025, 6, 2, 10, 0))
+
+
+def assert_exactly_once(n, officer, supervisor):
+    """Every one of the ``n`` clocks went overdue once: one reminder row each, one message
+    per person and channel each, and each clock in exactly one digest."""
+    assert Reminder.objects.filter(kind="overdue").count() == n
+    assert Reminder.objects.filter(kind="overdue", digest_pending=False,
+                                   digested_at__isnull=False).count() == n
+    keys = list(Message.objects.values_list("idempotency_key", flat=True))
+    assert len(keys) == len(set(keys))
+    assert Message.objects.filter(category="deadline.overdue", channel="sms",
+                                  recipient=officer).count() == n
+    digests = Message.objects.filter(category="deadline.escalation", channel="inapp",
+                                     recipient=supervisor)
+    assert sum(int(re.search(r"\d+", m.subject).group()) for m in digests) == n
+    listed = [line.split(". ", 1)[1] for m in digests for line in m.body.splitlines()[1:]
+              if ". " in line]
+    assert len(listed) == len(set(listed))
 
 
 def reminder_sms(kind):
@@ -48,12 +67,17 @@ class TestSweep:
         assert d.status == Deadline.Status.OVERDUE and late.overdue == 1
         assert d.next_action_at is None and d.escalated_at is not None
         assert reminder_sms("overdue").filter(recipient=alice).count() == 1
-        escalated = {m.recipient for m in reminder_sms("escalation")}
-        assert escalated == {finance_admin, leader}
+        # The leader and the finance bureau get the sweep's digest, not a message per clock.
+        digests = Message.objects.filter(category="deadline.escalation")
+        assert {m.recipient for m in digests} == {finance_admin, leader}
+        assert sorted(digests.filter(recipient=leader).values_list("channel", flat=True)) \
+            == ["email", "inapp", "sms"]
+        assert "某某项目中标通知书" in digests.get(recipient=leader, channel="inapp").body
         assert AuditEvent.objects.filter(action="deadline.overdue").count() == 1
+        assert not Reminder.objects.filter(digest_pending=True).exists()
 
         services.deadlines_sweep(now=at(2025, 6, 6, 9, 0))
-        assert reminder_sms("escalation").count() == 2  # nothing new
+        assert digests.count() == 6  # nothing new
 
     def test_a_late_sweep_sends_only_the_latest_reminder(self, award, purchaser_org, alice):
         open_sign(award, purchaser_org)
@@ -111,10 +135,7 @@ def test_two_concurrent_sweeps_send_no_duplicates(purchaser_org, alice, finance_
     assert not errors
     assert sum(r.overdue for r in results) == 40
     assert Reminder.objects.filter(kind="overdue").count() == 40
-    keys = list(Message.objects.values_list("idempotency_key", flat=True))
-    assert len(keys) == len(set(keys))
-    assert Message.objects.filter(category="deadline.escalation", channel="sms",
-                                  recipient=finance_admin).count() == 40
+    assert_exactly_once(40, alice, finance_admin)
     assert all(r.examined > 0 for r in results), "both sweeps should have shared the work"
 
 
@@ -130,20 +151,20 @@ class TestPoisonedRow:
                                        organization=purchaser_org, start=at(2025, 6, 2, 10, 0),
                                        now=at(2025, 6, 2, 10, 0)) for _ in range(3)]
 
-    def test_the_others_are_processed_and_the_bad_one_is_postponed(
+    def test_a_clock_whose_plan_fails_is_postponed_and_the_others_go_on(
         self, clocks, monkeypatch, caplog
     ):
         from core.models import StatusChange
 
         poisoned = clocks[1]
-        real = services.responsible_people
+        real = services._plan
 
-        def failing(deadline):
+        def failing(deadline, done, now):
             if deadline.pk == poisoned.pk:
                 raise RuntimeError("corrupt row")
-            return real(deadline)
+            return real(deadline, done, now)
 
-        monkeypatch.setattr(services, "responsible_people", failing)
+        monkeypatch.setattr(services, "_plan", failing)
         now = at(2025, 6, 5, 1, 0)
         result = services.deadlines_sweep(now=now)  # returns normally
 
@@ -153,7 +174,7 @@ class TestPoisonedRow:
             d.refresh_from_db()
             assert d.status == Deadline.Status.OVERDUE and d.next_action_at is None
         poisoned.refresh_from_db()
-        # Its savepoint rolled back: no reminder, no status row, no event; looked at later.
+        # Nothing of it was written; it is looked at later.
         assert poisoned.status == Deadline.Status.OPEN
         assert poisoned.next_action_at == now + services.SWEEP_RETRY_AFTER
         assert list(Reminder.objects.filter(deadline=poisoned).values_list("kind", flat=True)) \
@@ -163,31 +184,35 @@ class TestPoisonedRow:
 
         # The next minute's sweep leaves it alone; once it is due again and healthy, it lapses.
         assert services.deadlines_sweep(now=now + dt.timedelta(minutes=1)).examined == 0
-        monkeypatch.setattr(services, "responsible_people", real)
+        monkeypatch.setattr(services, "_plan", real)
         later = services.deadlines_sweep(now=now + services.SWEEP_RETRY_AFTER)
         assert later.failed == [] and later.overdue == 1
         poisoned.refresh_from_db()
         assert poisoned.status == Deadline.Status.OVERDUE
 
-    def test_a_failure_after_the_overdue_step_rolls_back_its_signal_too(
-        self, clocks, monkeypatch, django_capture_on_commit_callbacks
+    def test_a_batch_that_fails_to_write_is_retried_clock_by_clock(
+        self, clocks, monkeypatch, caplog, django_capture_on_commit_callbacks
     ):
+        """The bulk write fails after the overdue step: the batch is rolled back and done
+        again one clock at a time; the one that fails again is postponed, and its
+        signal, audit event and status change are rolled back with it."""
         from core.exceptions import DomainError
+        from core.models import StatusChange
         from deadlines.signals import deadline_overdue
 
-        real = services._send
+        real = services._message
 
-        def refusing(deadline, kind, *args):  # fails after the clock was marked overdue
+        def refusing(deadline, kind, now):  # fails after the clock was marked overdue
             if deadline.pk == clocks[0].pk:
                 raise DomainError("gateway refused")
-            return real(deadline, kind, *args)
+            return real(deadline, kind, now)
 
         received = []
 
         def receiver(sender, deadline, **kwargs):
             received.append(deadline.pk)
 
-        monkeypatch.setattr(services, "_send", refusing)
+        monkeypatch.setattr(services, "_message", refusing)
         deadline_overdue.connect(receiver)
         try:
             with django_capture_on_commit_callbacks(execute=True):
@@ -198,6 +223,10 @@ class TestPoisonedRow:
         assert sorted(received) == sorted([clocks[1].pk, clocks[2].pk])
         assert not AuditEvent.objects.filter(action="deadline.overdue",
                                              object_id=str(clocks[0].pk)).exists()
+        assert not StatusChange.of(clocks[0]).exists()
+        assert StatusChange.of(clocks[1]).get().new == Deadline.Status.OVERDUE
+        assert Reminder.objects.filter(kind="overdue").count() == 2
+        assert "one at a time" in caplog.text
 
 
 @pytest.mark.django_db
