@@ -7,6 +7,7 @@ escalate them to the finance bureau.
 """
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Organization
 from accounts.permissions import has_role, is_supervisor
 from audit.services import audit_record, audit_record_many
+from core.bulk import bulk_set
 from core.events import send_on_commit
 from core.exceptions import DomainError, PermissionDenied
 from core.refusals import records_refusals
@@ -195,13 +197,23 @@ def _message(deadline: Deadline, kind: str, now: dt.datetime) -> tuple[str, str]
     return subject, body
 
 
+@functools.cache
+def _detail_pattern() -> str:
+    return reverse("deadlines:deadline-detail", args=[987654321]).replace("987654321", "{}")
+
+
+def _detail_link(pk: int) -> str:
+    """The clock's page: ``reverse`` once per process, not once per clock of a sweep."""
+    return _detail_pattern().format(pk)
+
+
 def _notices(deadline: Deadline, kind: str, now: dt.datetime, audiences: Audiences,
              responsible: dict) -> list[Notice]:
     """The messages of ``kind`` for one clock to each audience that hears of it at once
     (``fanout.FANOUT``); the digest audiences hear of it in ``deadlines_digest``."""
     event = fanout.event_of(kind)
     subject, body = _message(deadline, kind, now)
-    link = reverse("deadlines:deadline-detail", args=[deadline.pk])
+    link = _detail_link(deadline.pk)
     return [Notice(event_key=f"deadline:{deadline.pk}:{kind}",
                    recipients=audiences.of(route.audience, deadline, responsible),
                    category=fanout.CATEGORY[event], subject=subject, body=body, link=link,
@@ -540,8 +552,7 @@ def _apply(plans: list[_Plan], now: dt.datetime, audiences: Audiences) -> SweepR
     Reminder.objects.bulk_create([r for p in plans for r in p.reminders], batch_size=2000)
     overdue = [p.deadline for p in plans if p.overdue]
     transition_many(overdue, S.OVERDUE, table=steps.DEADLINE, now=now)
-    Deadline.objects.bulk_update([p.deadline for p in plans],
-                                 ["status", "next_action_at", "escalated_at"], batch_size=1000)
+    bulk_set([p.deadline for p in plans], ["status", "next_action_at", "escalated_at"])
     audit_record_many([
         {"action": "deadline.overdue", "organization": d.organization, "obj": d, "now": now,
          "detail": {"clock": d.clock, "from": S.OPEN, "to": S.OVERDUE,
@@ -575,17 +586,22 @@ def _postpone(deadline: Deadline, now: dt.datetime, result: SweepResult) -> None
     result.failed.append(deadline.pk)
 
 
-def _claim(now: dt.datetime, batch_size: int) -> list[Deadline]:
-    """Take the next due clocks: one statement over the partial index on next_action_at.
+def claim_queryset(now: dt.datetime):
+    """The next due clocks, in one statement over the partial index on next_action_at.
 
     ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) gives each of several sweepers its own rows,
-    held until its batch commits; SQLite serialises writers instead.
+    held until its batch commits; SQLite serialises writers instead. ``make bench``
+    prints this query's plan.
     """
     qs = (Deadline.objects.filter(next_action_at__lte=now).select_related("organization")
           .order_by("next_action_at"))
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs[:batch_size])
+    return qs
+
+
+def _claim(now: dt.datetime, batch_size: int) -> list[Deadline]:
+    return list(claim_queryset(now)[:batch_size])
 
 
 def _sweep_batch(batch: list[Deadline], now: dt.datetime, audiences: Audiences,
