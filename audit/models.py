@@ -11,8 +11,9 @@ class AuditEvent(models.Model):
     The request only inserts this row, with no lock; the sealer
     (``audit.services.audit_seal``) links it into the hash chain moments
     later by adding its ``AuditSeal``. Until then ``hash`` and ``prev_hash``
-    are None ("sealing pending"). On PostgreSQL triggers (migrations 0002,
-    0003) refuse UPDATE, DELETE and TRUNCATE on this table.
+    are None ("sealing pending"). A trigger (migration 0007) queues every new
+    row for the sealer in ``AuditPending``. On PostgreSQL triggers (migrations
+    0002, 0003) refuse UPDATE, DELETE and TRUNCATE on this table.
     Records are kept at least 15 years (政府采购法 第42条): users and
     organisations referenced here cannot be deleted, only deactivated.
     """
@@ -119,3 +120,36 @@ class AuditSeal(models.Model):
 
     def __str__(self):
         return f"#{self.seq} → {self.event_id}"
+
+
+class AuditPending(models.Model):
+    """An event waiting for its seal: the sealer's work queue.
+
+    A database trigger on the event table (migration 0007) inserts one row per
+    new event, in the event's own transaction, so nothing can append an event
+    without queueing it — raw SQL and bulk inserts included. The sealer
+    (``audit.services.audit_seal``) reads the queue in event-id order and deletes
+    the rows it sealed in the same transaction, so it never scans the trail:
+    its work grows with the backlog, not with fifteen years of events.
+
+    The queue is not the trail: the application's role may delete from it
+    (``db_grant_app_role``). A row removed by hand leaves its event unsealed for
+    good; ``audit_chain_verify`` still finds it (it looks for unsealed events in
+    the trail itself), and ``verify_audit --seal`` queues it again.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent,
+        verbose_name=_("audit event"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="pending",
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("audit chain", "event pending sealing")
+        verbose_name_plural = pgettext_lazy("audit chain", "events pending sealing")
+        ordering = ["event_id"]
+
+    def __str__(self):
+        return f"→ {self.event_id}"

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from .anchor import checkpoints_all
@@ -25,25 +25,45 @@ class ChainReport:
     # oldest of them; one pending longer than AUDIT_SEAL_GRACE_SECONDS is a problem.
     pending: int = 0
     oldest_pending: AuditEvent | None = None
+    # Of those, the ones missing from the sealer's queue (AuditPending): the sealer
+    # will never seal them (audit.services.audit_pending_restore queues them again).
+    unqueued: int = 0
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None and not self.problems
 
 
-def _pending_report(*, now) -> tuple[int, AuditEvent | None, str]:
-    """How many events await sealing, the oldest, and the problem if it waited too long."""
+def _pending_report(*, now) -> tuple[int, int, AuditEvent | None, str]:
+    """How many events await sealing, how many of them are missing from the queue,
+    the oldest, and the problem if it waited too long.
+
+    Looks in the trail itself (an anti-join of every event against the seals), not
+    in the sealer's queue: a queue row deleted by hand must not hide its event. The
+    verifier reads the whole trail anyway. An event counts whether or not it is
+    queued; the grace is the same for both.
+    """
     pending = AuditEvent.objects.filter(seal__isnull=True)
-    count = pending.count()
+    counts = pending.aggregate(total=Count("id"),
+                               unqueued=Count("id", filter=Q(pending__isnull=True)))
+    count, unqueued = counts["total"], counts["unqueued"]
     oldest = pending.order_by("at", "id").first() if count else None
     grace = datetime.timedelta(seconds=settings.AUDIT_SEAL_GRACE_SECONDS)
     if oldest is None or now - oldest.at <= grace:
-        return count, oldest, ""
-    return count, oldest, (
+        return count, unqueued, oldest, ""
+    problem = (
         f"{count} events are not sealed into the chain, the oldest #{oldest.pk} recorded "
         f"at {oldest.at.isoformat(timespec='seconds')}, longer ago than "
-        f"AUDIT_SEAL_GRACE_SECONDS ({settings.AUDIT_SEAL_GRACE_SECONDS} s): is the sealer "
-        "(audit.tasks.seal on the beat) running?")
+        f"AUDIT_SEAL_GRACE_SECONDS ({settings.AUDIT_SEAL_GRACE_SECONDS} s): ")
+    if unqueued:
+        problem += (
+            f"{unqueued} of them are missing from the sealing queue (audit_auditpending), "
+            "so the sealer will never seal them: a queue row or a seal was removed, or "
+            "events were inserted with triggers disabled; verify_audit --seal queues "
+            "them again.")
+    else:
+        problem += "is the sealer (audit.tasks.seal on the beat) running?"
+    return count, unqueued, oldest, problem
 
 
 def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None, now=None) -> ChainReport:
@@ -60,7 +80,8 @@ def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None, now=None) ->
     previous one, that fixes every seal up to it, so a shortened or rewritten
     tail fails here even though it still links. Events not sealed yet are
     counted, not judged: only one older than ``AUDIT_SEAL_GRACE_SECONDS`` is a
-    problem (the sealer is not running). Reads only: ``verify_audit --seal``
+    problem (the sealer is not running, or the event is missing from its queue;
+    it is found in the trail, queued or not). Reads only: ``verify_audit --seal``
     seals first.
     """
     now = now or timezone.now()
@@ -73,10 +94,10 @@ def audit_chain_verify(*, batch_size: int = 5000, checkpoints=None, now=None) ->
             due[c.count].append(c)
 
     def report(**kw):
-        pending, oldest, problem = _pending_report(now=now)
+        pending, unqueued, oldest, problem = _pending_report(now=now)
         return ChainReport(checked=checked, checkpoints=len(checkpoints),
                            problems=problems + ([problem] if problem else []),
-                           pending=pending, oldest_pending=oldest, **kw)
+                           pending=pending, oldest_pending=oldest, unqueued=unqueued, **kw)
 
     expected_prev = GENESIS_HASH
     checked = 0

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.http import normalize_ip
 
-from .models import AuditEvent, AuditSeal
+from .models import AuditEvent, AuditPending, AuditSeal
 
 GENESIS_HASH = "0" * 64
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises the
@@ -94,8 +94,10 @@ def audit_record(
     """Append one event to the trail: one INSERT, no lock.
 
     Call it inside the service's own transaction, as its last step: the event
-    commits or rolls back with the change it records. ``audit_seal`` links it
-    into the hash chain after it has committed.
+    commits or rolls back with the change it records. The database queues it
+    for sealing (a trigger inserts its ``AuditPending`` row, migration 0007, on
+    PostgreSQL and SQLite alike), and ``audit_seal`` links it into the hash chain
+    after it has committed.
     """
     event = _event(action=action, actor=actor, organization=organization, obj=obj,
                    detail=detail, ip=ip, now=now)
@@ -113,45 +115,82 @@ def audit_record_many(entries: list[dict]) -> list[AuditEvent]:
     return AuditEvent.objects.bulk_create(events) if events else []
 
 
-def _seal_batch(*, batch_size: int, now) -> int:
-    """Seal up to ``batch_size`` committed events, oldest id first; return how many.
+def _seal_batch(*, batch_size: int, now) -> tuple[int, int]:
+    """Seal up to ``batch_size`` queued events, oldest id first.
 
-    Under the chain lock: one statement reads the head, one the pending events,
-    one inserts their seals. Read after the lock is taken, the pending events are
-    exactly those committed so far and not sealed by an earlier holder of the lock.
+    Returns how many queue rows were taken and how many events were sealed. Under
+    the chain lock, four statements whatever the size of the trail: read the head,
+    read the queue's first rows with their events (and any seal, below), insert
+    the seals, delete those queue rows. Read after the lock is taken, the queue
+    holds exactly the events committed so far and not sealed by an earlier holder
+    of the lock, which deleted their rows in the transaction that sealed them; so
+    sealers taking turns never seal an event twice (and ``AuditSeal.event`` is
+    unique should anything else try). A queue row whose event is sealed already
+    (put back by hand, or left by a sealer of the previous release, which did not
+    read the queue) is deleted without sealing: it cannot stop the sealer.
     """
     with transaction.atomic():
         _lock_chain()
         head = AuditSeal.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev = head or (0, GENESIS_HASH)
-        pending = list(AuditEvent.objects.filter(seal__isnull=True).order_by("id")[:batch_size])
+        queued = list(AuditPending.objects.select_related("event", "event__seal")
+                      .order_by("event_id")[:batch_size])
         seals = []
-        for event in pending:
+        for entry in queued:
+            event = entry.event
+            if event.chain_seal is not None:
+                continue
             seq += 1
             digest = compute_hash(event, prev=prev)
             seals.append(AuditSeal(seq=seq, event=event, prev_hash=prev, hash=digest,
                                    sealed_at=now))
             prev = digest
-        AuditSeal.objects.bulk_create(seals)
-    return len(seals)
+        if queued:
+            AuditSeal.objects.bulk_create(seals)
+            AuditPending.objects.filter(event_id__in=[e.event_id for e in queued]).delete()
+    return len(queued), len(seals)
 
 
 def audit_seal(*, batch_size: int = SEAL_BATCH_SIZE, now=None) -> int:
-    """Link every committed, unsealed event into the hash chain; return how many.
+    """Link every queued event into the hash chain; return how many were sealed.
 
     Run every few seconds by the beat (``audit-seal``) and before each
-    checkpoint. The chain's order is ``AuditSeal.seq``: the order in which the
+    checkpoint. Its work is the queue (``AuditPending``), never a scan of the
+    trail. The chain's order is ``AuditSeal.seq``: the order in which the
     sealer saw the events committed, id order within a batch. Each batch is its
     own transaction, so the lock is never held for long and several sealers at
-    once simply take turns (safe to run twice).
+    once simply take turns (safe to run twice). An unsealed event missing from
+    the queue is not sealed here: see ``audit_pending_restore``.
     """
     now = now or timezone.now()
     sealed = 0
     while True:
-        count = _seal_batch(batch_size=batch_size, now=now)
+        taken, count = _seal_batch(batch_size=batch_size, now=now)
         sealed += count
-        if count < batch_size:
+        if taken < batch_size:
             return sealed
+
+
+def audit_pending_restore() -> list[int]:
+    """Queue again every unsealed event missing from the queue; return their ids.
+
+    Nothing the application does leaves such an event (the trigger queues each
+    one with its insert, the sealer unqueues it with its seal), so each is a sign
+    that someone deleted queue rows or a seal, or inserted events with triggers
+    disabled. ``audit_chain_verify`` reports them; ``verify_audit --seal`` calls
+    this, then ``audit_seal``, and names them in a warning. Not the beat: it must
+    not heal such a trail quietly. This is the one place that scans the trail
+    (an anti-join of every event against the seals and the queue), so it runs
+    when asked, not every few seconds. Under the chain lock, so no sealer is in
+    flight and two restores cannot queue an event twice.
+    """
+    with transaction.atomic():
+        _lock_chain()
+        missing = list(AuditEvent.objects.filter(seal__isnull=True, pending__isnull=True)
+                       .order_by("id").values_list("id", flat=True))
+        AuditPending.objects.bulk_create([AuditPending(event_id=pk) for pk in missing],
+                                         batch_size=SEAL_BATCH_SIZE)
+    return missing
 
 
 def audit_request(request, *, action: str, obj=None, detail=None, organization=None, now=None):

@@ -3,7 +3,10 @@
 ``db_grant_app_role`` gives that role what the application needs, and on the
 audit tables — the events and the hash chain's seals — only SELECT and INSERT:
 it cannot UPDATE, DELETE or TRUNCATE them, and, not being the owner, cannot
-disable their triggers. The sealer needs no more: it only appends seals.
+disable their triggers. The sealer needs no more on the trail: it only appends
+seals. Its queue (``AuditPending``) is a work queue: the role may SELECT, INSERT
+and DELETE there, as the sealer takes the rows it sealed, but not UPDATE or
+TRUNCATE it.
 """
 
 from contextlib import contextmanager
@@ -15,7 +18,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from accounts.models import User
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditPending
 from audit.selectors import audit_chain_verify
 from audit.services import audit_record, audit_seal
 
@@ -64,8 +67,10 @@ def test_app_role_appends_to_the_audit_trail_but_cannot_change_it(app_role, alic
     earlier = audit_record(action="test.before")
     audit_seal()
     with acting_as(app_role):
-        event = audit_record(action="test.as_app", actor=alice)
+        event = audit_record(action="test.as_app", actor=alice)  # the trigger queues it
+        assert AuditPending.objects.filter(event=event).exists()
         assert audit_seal() == 1  # the sealer runs as the application too
+        assert not AuditPending.objects.exists()  # and takes its rows off the queue
         # The rest of the application works as before.
         User.objects.filter(pk=alice.pk).update(real_name="李爱丽（改）")
 
@@ -84,6 +89,11 @@ def test_app_role_appends_to_the_audit_trail_but_cannot_change_it(app_role, alic
         _refused("ALTER TABLE audit_auditseal DISABLE TRIGGER ALL", match="must be owner")
         _refused("DROP TRIGGER audit_auditseal_append_only ON audit_auditseal",
                  match="must be owner")
+        # Nor can it stop events being queued, or rewrite the queue.
+        _refused("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_auditevent_queue_for_sealing",
+                 match="must be owner")
+        _refused("UPDATE audit_auditpending SET event_id = %s", [earlier.pk])
+        _refused("TRUNCATE audit_auditpending")
     assert AuditEvent.objects.get(pk=event.pk).prev_hash == earlier.hash
     assert audit_chain_verify(checkpoints=[]).ok
 
@@ -127,6 +137,25 @@ def test_a_privilege_leaking_through_public_on_the_seals_is_named(app_role):
         cursor.execute("GRANT DELETE ON audit_auditseal TO PUBLIC")
     with pytest.raises(CommandError, match="still has DELETE on audit_auditseal"):
         call_command("db_grant_app_role", role=app_role)
+
+
+def test_a_privilege_leaking_through_public_on_the_queue_is_named(app_role):
+    with connection.cursor() as cursor:
+        cursor.execute("GRANT UPDATE ON audit_auditpending TO PUBLIC")
+    with pytest.raises(CommandError, match="still has UPDATE on audit_auditpending"):
+        call_command("db_grant_app_role", role=app_role)
+
+
+def test_the_app_role_may_take_rows_off_the_queue_and_the_verifier_still_sees_them(
+        app_role, settings):
+    settings.AUDIT_SEAL_GRACE_SECONDS = 0
+    with acting_as(app_role):
+        event = audit_record(action="test.dequeued")
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditpending WHERE event_id = %s", [event.pk])
+        assert audit_seal() == 0
+        report = audit_chain_verify(checkpoints=[])
+    assert not report.ok and report.unqueued == 1 and f"#{event.pk}" in report.problems[0]
 
 
 def test_a_missing_role_is_named():

@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from audit.models import AuditEvent, AuditSeal
+from audit.models import AuditEvent, AuditPending, AuditSeal
 from audit.selectors import audit_chain_verify
 from audit.services import audit_record, audit_seal
 
@@ -61,6 +61,8 @@ def test_an_event_committed_after_a_later_id_is_sealed_after_it():
     assert late.pk > early["event"].pk
 
     assert audit_seal() == 1  # the uncommitted one is not seen, so not skipped over
+    # Its queue row commits with it, so the sealer cannot see one without the other.
+    assert list(AuditPending.objects.values_list("event_id", flat=True)) == []
     release.set()
     thread.join(30)
     assert audit_seal() == 1
@@ -107,5 +109,6 @@ def test_a_burst_of_appends_and_racing_sealers_seal_each_event_exactly_once():
     assert sum(sealed) == 200 == AuditSeal.objects.count()
     assert list(AuditSeal.objects.order_by("seq").values_list("seq", flat=True)) == list(
         range(1, 201))
+    assert not AuditPending.objects.exists()  # each queue row taken with its seal
     report = audit_chain_verify(checkpoints=[])
     assert report.ok and report.checked == 200 and report.pending == 0

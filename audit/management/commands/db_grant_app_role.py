@@ -6,8 +6,12 @@ reads and writes the tables, but on the audit trail it may only read and
 append — the events and their seals in the hash chain alike. Without UPDATE,
 DELETE and TRUNCATE it cannot change the trail even
 if a bug or an attacker in the application tries, and as it is not the owner
-it cannot disable the table's triggers or alter it either. Idempotent: the
-privileges converge to exactly these whatever was granted before.
+it cannot disable the table's triggers or alter it either. The sealer's queue
+(``AuditPending``) is a work queue, not the trail: the application's sealer
+deletes the rows it sealed, so the role may SELECT, INSERT and DELETE there (not
+UPDATE or TRUNCATE). Deleting a queue row cannot hide an event: the verifier
+looks for unsealed events in the trail itself. Idempotent: the privileges
+converge to exactly these whatever was granted before.
 """
 
 import re
@@ -15,18 +19,20 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from audit.models import AuditEvent, AuditSeal
+from audit.models import AuditEvent, AuditPending, AuditSeal
 
 # A plain lower-case identifier, so it needs no quoting beyond Django's.
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # What the application may never do to the audit trail.
 _FORBIDDEN_ON_AUDIT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
+# And to the sealer's queue: it deletes what it sealed, and never needs more.
+_FORBIDDEN_ON_QUEUE = ("UPDATE", "TRUNCATE", "TRIGGER", "REFERENCES")
 
 
 class Command(BaseCommand):
     help = ("Grant the application's database role SELECT, INSERT, UPDATE, DELETE on every "
-            "table but only SELECT and INSERT on the audit trail (events and chain seals). "
-            "Run as the owner after migrate.")
+            "table but only SELECT and INSERT on the audit trail (events and chain seals) "
+            "and SELECT, INSERT, DELETE on the sealer's queue. Run as the owner after migrate.")
 
     def add_arguments(self, parser):
         parser.add_argument("--role", required=True,
@@ -43,6 +49,7 @@ class Command(BaseCommand):
         q = connection.ops.quote_name
         # The trail: its events and the hash chain's seals (both append-only).
         audit_tables = [AuditEvent._meta.db_table, AuditSeal._meta.db_table]
+        queue_table = AuditPending._meta.db_table
         with transaction.atomic(using=database), connection.cursor() as cursor:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", [role])
             row = cursor.fetchone()
@@ -76,6 +83,8 @@ class Command(BaseCommand):
                 f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}",
                 # The trail: read and append only.
                 f"REVOKE UPDATE, DELETE ON {trail} FROM {r}",
+                # The sealer's queue: taken from, never rewritten.
+                f"REVOKE UPDATE ON {q(queue_table)} FROM {r}",
                 # Tables and sequences later migrations create (as this owner).
                 f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} "
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {r}",
@@ -83,11 +92,13 @@ class Command(BaseCommand):
             ]:
                 cursor.execute(sql)
             # Privileges also come through role membership and PUBLIC: check the result.
-            for table in audit_tables:
+            forbidden = {table: _FORBIDDEN_ON_AUDIT for table in audit_tables}
+            forbidden[queue_table] = _FORBIDDEN_ON_QUEUE
+            for table, privileges in forbidden.items():
                 cursor.execute(
                     "SELECT p FROM unnest(%s::text[]) AS p "
                     " WHERE has_table_privilege(%s, %s, p)",
-                    [list(_FORBIDDEN_ON_AUDIT), role, table])
+                    [list(privileges), role, table])
                 leaked = [p for (p,) in cursor.fetchall()]
                 if leaked:
                     raise CommandError(
@@ -99,4 +110,5 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write(self.style.SUCCESS(
                 f"Role {role}: SELECT, INSERT, UPDATE, DELETE on {tables} tables of schema "
-                f"{schema}; on {' and '.join(audit_tables)} SELECT and INSERT only."))
+                f"{schema}; on {' and '.join(audit_tables)} SELECT and INSERT only; on "
+                f"{queue_table} SELECT, INSERT and DELETE."))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from audit.anchor import anchor_dir, checkpoint_read, checkpoints_all
 from audit.selectors import audit_chain_verify
-from audit.services import audit_seal
+from audit.services import audit_pending_restore, audit_seal
 
 
 class Command(BaseCommand):
@@ -23,10 +23,23 @@ class Command(BaseCommand):
         # when the pending events should be judged too.
         parser.add_argument(
             "--seal", action="store_true",
-            help="first seal the events still pending, as the beat's audit-seal task would")
+            help="first seal the events still pending, as the beat's audit-seal task would, "
+                 "after queueing again any that are missing from the sealing queue")
 
     def handle(self, *args, anchor=None, seal=False, **options):
         if seal:
+            # The beat seals only what is queued; an unsealed event missing from the
+            # queue was taken out of it by hand (or a seal was removed). Asked
+            # explicitly, we put it back and say so: it is worth investigating.
+            restored = audit_pending_restore()
+            if restored:
+                shown = ", ".join(f"#{pk}" for pk in restored[:10])
+                more = f" and {len(restored) - 10} more" if len(restored) > 10 else ""
+                self.stderr.write(self.style.WARNING(
+                    f"{len(restored)} unsealed event{'s were' if len(restored) != 1 else ' was'} "
+                    f"missing from the sealing queue ({shown}{more}) and queued again: a "
+                    "queue row or a seal was removed, or events were inserted with triggers "
+                    "disabled. Find out how."))
             sealed = audit_seal(now=timezone.now())
             self.stdout.write(f"Sealed {sealed} pending event{'s' if sealed != 1 else ''}.")
         if anchor:
@@ -49,6 +62,11 @@ class Command(BaseCommand):
                     f"pending sealing, the oldest #{oldest.pk} recorded at "
                     f"{oldest.at.isoformat(timespec='seconds')} (within "
                     "AUDIT_SEAL_GRACE_SECONDS; not verified yet).")
+                if report.unqueued:
+                    self.stderr.write(self.style.WARNING(
+                        f"{report.unqueued} of them {'are' if report.unqueued != 1 else 'is'} "
+                        "missing from the sealing queue (audit_auditpending): the sealer "
+                        "will never seal them. Run verify_audit --seal to queue them again."))
             if not report.checkpoints:
                 self.stderr.write(self.style.WARNING(
                     f"No checkpoint in {anchor_dir()}: nothing shows that the chain's tail "
