@@ -106,9 +106,21 @@ class StatusChange(models.Model):
         return row
 
     @classmethod
-    def record_many(cls, rows: list[dict]) -> list:
+    def record_many(cls, rows: list[dict]) -> int:
         """Many steps in one INSERT: each dict holds ``record``'s arguments and ``obj``."""
-        return cls.objects.bulk_create([cls._row(**row) for row in rows], batch_size=2000)
+        from .bulk import insert_rows
+
+        values = []
+        for row in rows:
+            row = dict(row)
+            obj, actor = row.pop("obj"), row.pop("actor", None)
+            if actor is not None and not getattr(actor, "is_authenticated", False):
+                actor = None
+            values.append({**row, "reason": row.get("reason") or "", "actor": actor,
+                           "object_id": obj.pk,
+                           "content_type_id": ContentType.objects.get_for_model(
+                               obj, for_concrete_model=False).pk})
+        return insert_rows(cls, values)
 
     @classmethod
     def of(cls, obj, field: str | None = None):

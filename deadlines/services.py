@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership, Organization
 from accounts.permissions import has_role, is_supervisor
 from audit.services import audit_record, audit_record_many
-from core.bulk import bulk_set
+from core.bulk import bulk_set, insert_rows
 from core.events import send_on_commit
 from core.exceptions import DomainError, PermissionDenied
 from core.refusals import records_refusals
@@ -524,10 +524,10 @@ def _plan(deadline: Deadline, done: set[str], now: dt.datetime) -> _Plan:
         # Several reminders due at once (the sweep was down, or the clock is short):
         # send only the latest; "1 day left" is wrong with 1 hour left.
         for stale_kind, _ in stale:
-            plan.reminders.append(Reminder(deadline=deadline, kind=stale_kind, at=now,
-                                           skipped=True))
-        plan.reminders.append(Reminder(deadline=deadline, kind=kind, at=now,
-                                       digest_pending=fanout.has_digest(kind)))
+            plan.reminders.append({"deadline_id": deadline.pk, "kind": stale_kind, "at": now,
+                                   "skipped": True})
+        plan.reminders.append({"deadline_id": deadline.pk, "kind": kind, "at": now,
+                               "digest_pending": fanout.has_digest(kind)})
         done.update(k for k, _ in due)
         plan.kind = kind
         if kind == "overdue":
@@ -547,9 +547,7 @@ def _apply(plans: list[_Plan], now: dt.datetime, audiences: Audiences) -> SweepR
     part = SweepResult()
     for plan in plans:  # a retry after a failed attempt starts from the row as read
         plan.deadline.status = plan.status_before
-        for reminder in plan.reminders:
-            reminder.pk = None
-    Reminder.objects.bulk_create([r for p in plans for r in p.reminders], batch_size=2000)
+    insert_rows(Reminder, [r for p in plans for r in p.reminders])
     overdue = [p.deadline for p in plans if p.overdue]
     transition_many(overdue, S.OVERDUE, table=steps.DEADLINE, now=now)
     bulk_set([p.deadline for p in plans], ["status", "next_action_at", "escalated_at"])
@@ -569,7 +567,7 @@ def _apply(plans: list[_Plan], now: dt.datetime, audiences: Audiences) -> SweepR
         else:
             part.reminders += 1
     part.messages = notify_many(notices, now=now)
-    part.skipped = sum(r.skipped for p in plans for r in p.reminders)
+    part.skipped = sum(r.get("skipped", False) for p in plans for r in p.reminders)
     part.overdue = len(overdue)
     for deadline in overdue:
         send_on_commit(signals.deadline_overdue, sender=Deadline, deadline=deadline)

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bulk import insert_rows
 from core.exceptions import DomainError
 from core.refusals import records_refusals
 
@@ -87,28 +88,29 @@ def notify_many(notices: Iterable[Notice], *, now: dt.datetime | None = None) ->
             for channel in _channels_for(user, cat, notice.channels, disabled):
                 inapp = channel == Message.Channel.INAPP
                 key = f"{notice.event_key}:{user.pk}:{channel}"[:200]
-                rows[key] = Message(
-                    recipient=user, channel=channel, category=cat.code,
-                    is_statutory=cat.statutory, subject=notice.subject[:200], body=notice.body,
-                    link=notice.link,
-                    status=Message.Status.SENT if inapp else Message.Status.QUEUED,
-                    sent_at=now if inapp else None, next_attempt_at=None if inapp else now,
-                    idempotency_key=key)
-    if not rows:
-        return 0
-    existing = set()
-    keys = list(rows)
-    for i in range(0, len(keys), 5000):
-        existing.update(Message.objects.filter(idempotency_key__in=keys[i:i + 5000])
-                        .values_list("idempotency_key", flat=True))
-    new_rows = [row for key, row in rows.items() if key not in existing]
-    # ignore_conflicts: a concurrent notify of the same event loses quietly.
-    Message.objects.bulk_create(new_rows, ignore_conflicts=True, batch_size=2000)
-    if any(r.status == Message.Status.QUEUED for r in new_rows):
+                rows[key] = {
+                    "recipient_id": user.pk, "channel": channel, "category": cat.code,
+                    "is_statutory": cat.statutory, "subject": notice.subject[:200],
+                    "body": notice.body, "link": notice.link,
+                    "status": Message.Status.SENT if inapp else Message.Status.QUEUED,
+                    "sent_at": now if inapp else None,
+                    "next_attempt_at": None if inapp else now, "idempotency_key": key,
+                    "created_at": now}
+    if connection.vendor != "postgresql":
+        # Elsewhere the insert cannot say how many were new: leave out the known ones.
+        keys = list(rows)
+        for i in range(0, len(keys), 500):
+            for key in Message.objects.filter(idempotency_key__in=keys[i:i + 500]) \
+                    .values_list("idempotency_key", flat=True):
+                rows.pop(key, None)
+    # ON CONFLICT DO NOTHING: a message queued before, or by a concurrent notify of the
+    # same event, is not queued again.
+    queued = insert_rows(Message, list(rows.values()), ignore_conflicts=True)
+    if queued and any(r["status"] == Message.Status.QUEUED for r in rows.values()):
         from .tasks import deliver_due
 
         transaction.on_commit(lambda: deliver_due.delay())
-    return len(new_rows)
+    return queued
 
 
 def notify(
