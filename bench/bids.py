@@ -152,6 +152,10 @@ def _measurement(name: str, seconds: float, results, ok: int) -> Measurement:
     for r in results:
         statuses[str(r.status)] = statuses.get(str(r.status), 0) + 1
     m.notes = {"statuses": statuses}
+    failed = sorted({(r.body or {}).get("error") or (r.body or {}).get("code") or str(r.body)[:200]
+                     for r in results if r.status != ok})
+    if failed:
+        m.notes["errors"] = failed[:10]
     return m
 
 

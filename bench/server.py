@@ -59,6 +59,11 @@ def gunicorn(*, workers: int = WORKERS, threads: int = THREADS, port: int | None
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
            "--worker-class", "gthread", "--threads", str(threads),
            "--backlog", "2048", "--timeout", "120", "--graceful-timeout", "10",
+           # Each client keeps its connection, as browsers do behind nginx (whose
+           # keepalive_timeout is 75 s). With gunicorn's default of 2 s a connection
+           # idle between the baseline and the rush was closed as the client reused
+           # it: the POST failed in the client, never reaching the server.
+           "--keep-alive", "75",
            "--error-logfile", str(log)]
     with open(log, "ab") as out:
         proc = subprocess.Popen(cmd, cwd=BASE_DIR, env=server_env(), stdout=out,  # noqa: S603
