@@ -34,7 +34,7 @@ from audit.models import AuditEvent
 from procurement import services
 from procurement.models import Bid, Project
 
-from .client import BidClient, Lot, prime
+from .client import BASELINE_PATH, BidClient, Lot, bid_parts, bid_path, prime
 from .harness import Measurement
 
 FILE = b"%PDF-1.7\n" + os.urandom(200 * 1024) + b"\n%%EOF\n"  # a 200 KB offer
@@ -268,8 +268,47 @@ def run(*, base_url: str, bidders: int, concurrency: int, late: int = 20,
         failures.append(f"late bids refused for another reason: {late_not_as_late}")
     if receipts["unverifiable"]:
         failures.append(f"{len(receipts['unverifiable'])} receipts do not verify")
+    # One more supplier, who has not bid yet: its bid is a first bid, as in the rush.
+    queries = queries_per_request(rush_target, seed_suppliers(1, f"{tag}Q",
+                                                             projects=[rush_project],
+                                                             obtain=obtain)[0])
+    baseline.notes["queries_per_request"] = queries["baseline"]
+    rush.notes["queries_per_request"] = queries["bid"]
     return {"baseline": baseline, "rush": rush, "correctness": correctness,
             "failures": failures, "lots": {"rush": rush_lot.pk, "late": late_lot.pk}}
+
+
+def queries_per_request(lot: Lot, bidder: Bidder) -> dict:
+    """The SQL statements one bid and one baseline upload execute, counted in this process
+    through Django's test client (the HTTP path cannot count the server's): the same
+    views, middleware and database, the CSRF check aside (the test client skips it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = bidder.session_key
+    data, files = bid_parts(lot, price=Decimal("2500000"), file=FILE)
+    bid_form = {**data, "sme_items": files[1][1][1],
+                "files": SimpleUploadedFile("offer.pdf", FILE, "application/pdf")}
+    requests = {
+        "bid": lambda: client.post(bid_path(lot.pk), bid_form, secure=True,
+                                   HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex),
+        "baseline": lambda: client.post(BASELINE_PATH, secure=True, data={
+            "file": SimpleUploadedFile("offer.pdf", FILE, "application/pdf")}),
+    }
+    counts = {}
+    for name, send in requests.items():
+        count = [0]
+
+        def counter(execute, sql, params, many, context, count=count):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = send()
+        counts[name] = count[0] if response.status_code == 201 else None
+    return counts
 
 
 def ratios(rush: Measurement, baseline: Measurement) -> dict:

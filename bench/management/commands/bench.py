@@ -120,10 +120,13 @@ class Command(BaseCommand):
 
 
 def http_table(rows: list[harness.Measurement]) -> str:
+    """Per path; queries/req is one request's count in-process (bids.queries_per_request)."""
     head = (f"{'path':<40}{'requests':>9}{'seconds':>9}{'req/s':>8}{'p50 ms':>9}"
-            f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
+            f"{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'queries/req':>13}")
     lines = [head, "-" * len(head)]
     for m in rows:
+        queries = m.notes.get("queries_per_request") or "–"
         lines.append(f"{m.name:<40}{m.operations:>9}{m.seconds:>9.2f}{m.throughput:>8.1f}"
-                     f"{m.pct(50):>9.1f}{m.pct(95):>9.1f}{m.pct(99):>9.1f}{m.errors:>8}")
+                     f"{m.pct(50):>9.1f}{m.pct(95):>9.1f}{m.pct(99):>9.1f}{m.errors:>8}"
+                     f"{queries:>13}")
     return "\n".join(lines)
