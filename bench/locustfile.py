@@ -11,8 +11,10 @@ a server started with bench.settings on the same database.
   endpoint, then revises it every few seconds (each revision withdraws the previous one),
   and now and then uploads the same file to the baseline endpoint, the same-run yardstick.
 - ``Sweeper`` (in-process, one user): ``deadlines.services.deadlines_sweep(now=…)`` every
-  few seconds, in a transaction rolled back so that it sweeps the same due clocks each
-  time and leaves the bench database as it found it; its timing is a locust request.
+  few seconds, one batch in a transaction rolled back so that it sweeps the same due
+  clocks each time and leaves the bench database as it found it; its timing is a locust
+  request. The sweep has work only where clocks are due (``manage.py bench --only sweep``
+  seeds them).
 
 Bounded on purpose: the host must be the loopback, the user count and the run time are
 required and capped (MAX_USERS, MAX_RUN_TIME).
@@ -56,7 +58,11 @@ from deadlines.services import deadlines_sweep  # noqa: E402
 from procurement.models import Bid  # noqa: E402
 
 SWEEP_EVERY = 5  # seconds between two sweeps (production: the minute beat)
-SWEEP_MAX_BATCHES = 4  # × 500 clocks: one sweep stays a few seconds even on 3M rows
+# One batch (500 clocks) per sweep, rolled back: the transaction then lasts as long as
+# one batch's does in production, where each batch commits on its own. Rolling back a
+# whole multi-batch sweep instead would hold its locks (the audit chain's among them)
+# for every batch at once, a stall production never sees.
+SWEEP_MAX_BATCHES = 1
 
 STATE: dict = {}
 
