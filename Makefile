@@ -16,7 +16,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 poppler-utils gettext
 
 .PHONY: run test install install-dev system-deps translations migrate demo lint \
-	bench clean messages
+	bench bench-db soak clean messages
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -76,15 +76,36 @@ messages: $(VENV)/.installed
 clean:
 	rm -rf var/ .pytest_cache
 
-## make bench: seed PostgreSQL with a decade's volumes and measure the hot paths
+## make bench: the hot paths on PostgreSQL next to same-run baselines (bench/, docs/operations.md)
+# The bid rush goes through a gunicorn of its own with bench.settings; the results are
+# written to bench/results/. BENCH_ARGS, e.g. BENCH_ARGS='--only bids --bidders 60'.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng_bench
-bench: $(VENV)/.installed-dev
-	@psql "$(BENCH_DATABASE_URL:/chunfeng_bench=/postgres)" -tc \
-		"SELECT 1 FROM pg_database WHERE datname = 'chunfeng_bench'" | grep -q 1 || \
-		psql "$(BENCH_DATABASE_URL:/chunfeng_bench=/postgres)" -c "CREATE DATABASE chunfeng_bench"
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=true CELERY_TASK_ALWAYS_EAGER=false \
-		$(BIN)/python manage.py migrate --noinput -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=false SECRET_KEY=bench-only \
-		BID_MASTER_KEY=YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE= SMS_BACKEND=file \
-		AUDIT_ANCHOR_KEY=YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE= \
-		SMS_FILE_PATH=/dev/null $(BIN)/python manage.py bench $(BENCH_ARGS)
+BENCH_DB_NAME = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
+# Defaults: the file cache and the filesystem broker (var/); or a Redis URL each.
+BENCH_REDIS_URL ?=
+BENCH_BROKER_URL ?= filesystem://
+BENCH_ENV = DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_DATABASE_URL) \
+	REDIS_URL=$(BENCH_REDIS_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+	CELERY_TASK_ALWAYS_EAGER=false SMS_BACKEND=file SMS_FILE_PATH=/dev/null
+BENCH_KEY = YmVuY2gtb25seS1ub3QtYS1zZWNyZXQtbm90LXVzZSE=
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
+bench-db: $(VENV)/.installed-bench
+	@psql "$(BENCH_DATABASE_URL:/$(BENCH_DB_NAME)=/postgres)" -tc \
+		"SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB_NAME)'" | grep -q 1 || \
+		psql "$(BENCH_DATABASE_URL:/$(BENCH_DB_NAME)=/postgres)" -c "CREATE DATABASE $(BENCH_DB_NAME)"
+	$(BENCH_ENV) DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput -v 0
+
+bench: bench-db
+	$(BENCH_ENV) DJANGO_DEBUG=false SECRET_KEY=bench-only BID_MASTER_KEY=$(BENCH_KEY) \
+		AUDIT_ANCHOR_KEY=$(BENCH_KEY) $(BIN)/python manage.py bench $(BENCH_ARGS)
+
+## make soak: bids over HTTP and the deadline sweep together under locust for 3 minutes
+# SOAK_ARGS, e.g. SOAK_ARGS='--users 50 --run-time 60'.
+SOAK_ARGS ?= --users 50 --spawn-rate 10 --run-time 180
+soak: bench-db
+	$(BENCH_ENV) DJANGO_DEBUG=false SECRET_KEY=bench-only BID_MASTER_KEY=$(BENCH_KEY) \
+		AUDIT_ANCHOR_KEY=$(BENCH_KEY) $(BIN)/python manage.py soak $(SOAK_ARGS)

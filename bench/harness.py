@@ -17,6 +17,9 @@ class Measurement:
     queries: int = 0
     latencies: list[float] = field(default_factory=list)
     notes: dict = field(default_factory=dict)
+    errors: int = 0
+    # Percentiles computed elsewhere (locust's stats in the soak), in ms, by percentile.
+    percentiles: dict = field(default_factory=dict)
 
     @property
     def per_op_ms(self) -> float:
@@ -27,10 +30,20 @@ class Measurement:
         return self.operations / self.seconds if self.seconds else 0.0
 
     def pct(self, p: float) -> float:
+        if p in self.percentiles:
+            return self.percentiles[p]
         if not self.latencies:
             return self.per_op_ms
         data = sorted(self.latencies)
         return 1000 * data[min(len(data) - 1, int(p / 100 * len(data)))]
+
+    def as_dict(self) -> dict:
+        """The figures as recorded in bench/results/*.json (milliseconds, per second)."""
+        return {"name": self.name, "ops": self.operations, "errors": self.errors,
+                "seconds": round(self.seconds, 3), "throughput": round(self.throughput, 2),
+                "p50_ms": round(self.pct(50), 2), "p95_ms": round(self.pct(95), 2),
+                "p99_ms": round(self.pct(99), 2), "queries": self.queries or None,
+                "notes": self.notes}
 
 
 @contextmanager
