@@ -6,13 +6,18 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization
 from accounts.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from audit.services import audit_seal
 from deadlines.models import Deadline
-from deadlines.services import deadlines_sweep
+from deadlines.services import claim_queryset, deadlines_sweep
 
 from .harness import measured
 
 TOTAL = 3_000_000
 DUE = 10_000
+FUTURE = 50_000
+# The issue's goals for 10,000 due among 3,000,000 on the bench machine.
+GOAL_SECONDS = 10.0
+GOAL_QUERIES_PER_CLOCK = 1.0
 
 
 def _orgs():
@@ -47,9 +52,11 @@ def seed(*, total=TOTAL, due=DUE, now=None, out=print) -> None:
     org = _orgs()
     ct = ContentType.objects.get_for_model(Organization)
     out(f"  seeding {total:,} deadline rows …")
-    history = total - due - 50_000
+    future = min(FUTURE, max(0, total - due))
+    history = max(0, total - due - future)
     with connection.cursor() as cur, transaction.atomic():
-        # Ten years of met clocks (history), 50,000 open in the future, `due` ready now.
+        # Ten years of met clocks (history), up to 50,000 open in the future, `due`
+        # ready now.
         cur.execute("""
             INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
                 organization_id, amount, unit, basis, started_at, due_at, status, met_at,
@@ -68,8 +75,8 @@ def seed(*, total=TOTAL, due=DUE, now=None, out=print) -> None:
             SELECT %(ct)s, 'f' || g, '在办项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
                    '春风行动 第18条', %(now)s, %(now)s + interval '10 days', 'open', NULL,
                    false, '', %(now)s + interval '9 days', '', %(now)s
-            FROM generate_series(1, 50000) AS g
-        """, {"ct": ct.pk, "org": org.pk, "now": now})
+            FROM generate_series(1, %(n)s) AS g
+        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": future})
         cur.execute("""
             INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
                 organization_id, amount, unit, basis, started_at, due_at, status, met_at,
@@ -86,21 +93,29 @@ def seed(*, total=TOTAL, due=DUE, now=None, out=print) -> None:
 
 
 def explain_batch(now) -> str:
-    qs = Deadline.objects.filter(next_action_at__lte=now).order_by("next_action_at")[:500]
-    return qs.explain()
+    """The plan of the sweep's own claim statement (FOR UPDATE SKIP LOCKED, LIMIT 500)."""
+    return claim_queryset(now)[:500].explain()
 
 
 def run(now=None, out=print):
-    """Sweep the due rows inside a transaction that is rolled back, so runs repeat."""
+    """Sweep the due rows inside a transaction that is rolled back, so runs repeat.
+
+    Measured: the sweep itself (claim, plan, write, digest) with its query count; then,
+    apart, the sealing of the audit events it recorded — off the hot path (the beat's
+    ``audit-seal``), but it must keep up.
+    """
     now = now or timezone.now()
     due = Deadline.objects.filter(next_action_at__lte=now).count()
-    plan = explain_batch(now)
     with transaction.atomic():
+        plan = explain_batch(now)
         with measured("deadline sweep (per due clock)", operations=due) as m:
             result = deadlines_sweep(now=now)
-        m.notes = {"overdue": result.overdue, "messages": result.messages,
-                   "batches": result.batches}
+        m.notes = {"examined": result.examined, "overdue": result.overdue,
+                   "messages": result.messages, "digest messages": result.digests,
+                   "batches": result.batches, "failed": len(result.failed),
+                   "queries per clock": round(m.queries / max(1, due), 4),
+                   "messages per clock": round(result.messages / max(1, due), 2)}
+        with measured("audit sealing of the sweep's events", operations=result.overdue) as s:
+            s.notes = {"sealed": audit_seal(now=now)}
         transaction.set_rollback(True)
-    return m, plan
-
-
+    return m, s, plan

@@ -704,14 +704,15 @@ def _digest_notices(person, channels, rows: list[Reminder], key: str) -> list[No
 
 
 def deadlines_digest(*, now: dt.datetime | None = None, audiences: Audiences | None = None,
-                     batch_size: int = 5000) -> int:
+                     batch_size: int = 20_000) -> int:
     """Send the digests of ``fanout``: one message per person and channel, listing the
     clocks gone overdue since the last digest that are theirs to supervise.
 
     The reminders awaiting a digest are claimed with ``SKIP LOCKED`` and marked in the
     same transaction that queues the messages, so each clock is in exactly one digest
     even with several workers, and a worker killed half-way leaves them for the next
-    sweep. Returns the number of messages queued.
+    sweep. Up to ``batch_size`` clocks make one digest (a sweep with more sends one per
+    ``batch_size``). Returns the number of messages queued.
     """
     now = now or timezone.now()
     audiences = audiences or Audiences()
