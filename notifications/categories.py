@@ -25,6 +25,12 @@ def category(code: str) -> Category:
     return _CATEGORIES[code]
 
 
+def channel_allowed(category: Category, channel: str) -> bool:
+    """SMS is for statutory categories only: a text message costs the bureau money and a
+    person's attention, and the law's deadlines are what it is for."""
+    return channel != "sms" or category.statutory
+
+
 def all_categories() -> list[Category]:
     return sorted(_CATEGORIES.values(), key=lambda c: (not c.statutory, c.code))
 

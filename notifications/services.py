@@ -16,6 +16,7 @@ from core.refusals import records_refusals
 
 from .backends import DeliveryError, send_email, sms_backend
 from .categories import category as get_category
+from .categories import channel_allowed
 from .models import Message, Preference
 
 # Back-off between attempts: 1, 2, 4, 8, 16 … minutes.
@@ -25,15 +26,16 @@ BACKOFF_BASE_MINUTES = 1
 def _channels_for(user, category, channels, disabled) -> list[str]:
     """The channels ``user`` is reached on for ``category``.
 
-    SMS is for statutory categories only (clocks, openings, results): a text message
-    costs the bureau money and a person's attention, and the law's deadlines are what
-    it is for. A statutory category cannot be switched off; the others follow the
-    person's preferences (``disabled``: the (user, category, channel) switched off).
+    SMS is for statutory categories only (``categories.channel_allowed``). A statutory
+    category cannot be switched off; the others follow the person's preferences
+    (``disabled``: the (user, category, channel) switched off).
     """
     wanted = list(channels or (Message.Channel.SMS, Message.Channel.INAPP, Message.Channel.EMAIL))
     result = []
     for channel in wanted:
-        if channel == Message.Channel.SMS and (not user.mobile or not category.statutory):
+        if not channel_allowed(category, channel):
+            continue
+        if channel == Message.Channel.SMS and not user.mobile:
             continue
         if channel == Message.Channel.EMAIL and not user.email:
             continue

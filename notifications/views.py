@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import DomainError
 
 from . import services
-from .categories import all_categories
+from .categories import all_categories, channel_allowed
 from .models import Message, Preference
 from .selectors import inbox_for
 
@@ -51,6 +51,8 @@ def preferences(request):
                 if cat.statutory:
                     continue
                 for channel, _label in channels:
+                    if not channel_allowed(cat, channel):
+                        continue
                     services.preference_set(
                         user=request.user, category=cat.code, channel=channel,
                         enabled=f"{cat.code}:{channel}" in request.POST)
@@ -61,7 +63,8 @@ def preferences(request):
         return redirect("notifications:preferences")
     disabled = set(Preference.objects.filter(user=request.user, enabled=False)
                    .values_list("category", "channel"))
-    rows = [(cat, [(code, label, (cat.code, code) not in disabled) for code, label in channels])
+    rows = [(cat, [(code, label, (cat.code, code) not in disabled, channel_allowed(cat, code))
+                   for code, label in channels])
             for cat in categories]
     return render(request, "notifications/preferences.html", {"rows": rows,
                                                                "channels": channels})

@@ -126,14 +126,28 @@ def test_email_goes_through_django(mailoutbox, alice):
 def test_statutory_reminders_ignore_preferences_but_others_follow_them(alice):
     Preference.objects.create(user=alice, category="deadline.reminder", channel="sms",
                               enabled=False)
-    services.preference_set(user=alice, category="general", channel="sms", enabled=False)
+    services.preference_set(user=alice, category="general", channel="email", enabled=False)
     _notify([alice], key="a", category="deadline.reminder")
     _notify([alice], key="b", category="general")
     assert Message.objects.filter(idempotency_key__startswith="a:", channel="sms").exists()
-    assert not Message.objects.filter(idempotency_key__startswith="b:", channel="sms").exists()
+    assert not Message.objects.filter(idempotency_key__startswith="b:", channel="email").exists()
+    assert Message.objects.filter(idempotency_key__startswith="b:", channel="inapp").exists()
     with pytest.raises(DomainError):
         services.preference_set(user=alice, category="deadline.reminder", channel="sms",
                                 enabled=False)
+
+
+def test_only_statutory_categories_go_by_sms(client, alice):
+    assert alice.mobile
+    _notify([alice], key="c", category="general", channels=["sms", "inapp"])
+    assert list(Message.objects.filter(idempotency_key__startswith="c:")
+                .values_list("channel", flat=True)) == ["inapp"]
+    # The preferences page offers no SMS switch for them, and a forged one changes nothing.
+    client.force_login(alice)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="general:sms"' not in page and 'name="general:email"' in page
+    client.post(reverse("notifications:preferences"), {"general:sms": "on"})
+    assert not Preference.objects.filter(user=alice, channel="sms").exists()
 
 
 def test_switching_off_a_statutory_reminder_is_a_recorded_refusal(alice):
