@@ -57,36 +57,26 @@ def seed(*, total=TOTAL, due=DUE, now=None, out=print) -> None:
     with connection.cursor() as cur, transaction.atomic():
         # Ten years of met clocks (history), up to 50,000 open in the future, `due`
         # ready now.
-        cur.execute("""
-            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
-                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
-                provisional, pause_reason, next_action_at, waive_reason, created_at)
-            SELECT %(ct)s, 'h' || g, '历史项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
-                   '春风行动 第18条', %(now)s - (g || ' minutes')::interval,
-                   %(now)s - (g || ' minutes')::interval + interval '3 days',
-                   'met', %(now)s - (g || ' minutes')::interval + interval '1 day',
-                   false, '', NULL, '', %(now)s
-            FROM generate_series(1, %(n)s) AS g
-        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": history})
-        cur.execute("""
-            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
-                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
-                provisional, pause_reason, next_action_at, waive_reason, created_at)
-            SELECT %(ct)s, 'f' || g, '在办项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
-                   '春风行动 第18条', %(now)s, %(now)s + interval '10 days', 'open', NULL,
-                   false, '', %(now)s + interval '9 days', '', %(now)s
-            FROM generate_series(1, %(n)s) AS g
-        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": future})
-        cur.execute("""
-            INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr, clock,
-                organization_id, amount, unit, basis, started_at, due_at, status, met_at,
-                provisional, pause_reason, next_action_at, waive_reason, created_at)
-            SELECT %(ct)s, 'd' || g, '到期项目 ' || g, 'contract.sign', %(org)s, 2, 'workdays',
-                   '春风行动 第18条', %(now)s - interval '3 days',
-                   %(now)s - interval '1 minute', 'open', NULL, false, '',
-                   %(now)s - interval '1 minute', '', %(now)s
-            FROM generate_series(1, %(n)s) AS g
-        """, {"ct": ct.pk, "org": org.pk, "now": now, "n": due})
+        for prefix, label, started, due_at, status, met_at, next_action, n in (
+            ("h", "历史项目", "{now} - (g || ' minutes')::interval",
+             "{now} - (g || ' minutes')::interval + interval '3 days'", "met",
+             "{now} - (g || ' minutes')::interval + interval '1 day'", "NULL", history),
+            ("f", "在办项目", "{now}", "{now} + interval '10 days'", "open", "NULL",
+             "{now} + interval '9 days'", future),
+            ("d", "到期项目", "{now} - interval '3 days'", "{now} - interval '1 minute'", "open",
+             "NULL", "{now} - interval '1 minute'", due),
+        ):
+            times = {k: v.format(now="%(now)s") for k, v in
+                     {"s": started, "d": due_at, "m": met_at, "n": next_action}.items()}
+            cur.execute(f"""
+                INSERT INTO deadlines_deadline (subject_type_id, subject_id, subject_repr,
+                    clock, organization_id, amount, unit, basis, started_at, due_at, status,
+                    met_at, provisional, pause_reason, next_action_at, waive_reason, created_at)
+                SELECT %(ct)s, '{prefix}' || g, '{label} ' || g, 'contract.sign', %(org)s, 2,
+                       'workdays', '春风行动 第18条', {times["s"]}, {times["d"]}, '{status}',
+                       {times["m"]}, false, '', {times["n"]}, '', %(now)s
+                FROM generate_series(1, %(n)s) AS g
+            """, {"ct": ct.pk, "org": org.pk, "now": now, "n": n})  # noqa: S608 (constants)
     with connection.cursor() as cur:
         cur.execute("ANALYZE deadlines_deadline")
     out(f"  deadlines: {Deadline.objects.count():,} rows")

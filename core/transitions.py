@@ -95,6 +95,18 @@ def _label(obj, field_name: str, value: str) -> str:
     return str(choices.get(value, value))
 
 
+def _allowed_step(obj, to: str, table: StateTable) -> Step:
+    """The step from the object's status to ``to``; ``InvalidTransition`` (409) if none."""
+    current = getattr(obj, table.field)
+    step = table.step_to(current, to)
+    if step is None:
+        raise InvalidTransition(
+            _("This step is not allowed: “%(from)s” cannot become “%(to)s”."),
+            params={"from": _label(obj, table.field, current),
+                    "to": _label(obj, table.field, to)})
+    return step
+
+
 def transition(obj, to: str, *, table: StateTable, actor=None, now=None, reason: str = "",
                update_fields=(), save: bool = True) -> Step:
     """Take the step of ``table`` that leads ``obj`` to ``to``, and record it.
@@ -109,12 +121,7 @@ def transition(obj, to: str, *, table: StateTable, actor=None, now=None, reason:
     from .models import StatusChange
 
     current = getattr(obj, table.field)
-    step = table.step_to(current, to)
-    if step is None:
-        raise InvalidTransition(
-            _("This step is not allowed: “%(from)s” cannot become “%(to)s”."),
-            params={"from": _label(obj, table.field, current),
-                    "to": _label(obj, table.field, to)})
+    step = _allowed_step(obj, to, table)
     setattr(obj, table.field, to)
     if save:
         obj.save(update_fields=[table.field, *update_fields])
@@ -139,14 +146,7 @@ def transition_many(objs, to: str, *, table: StateTable, actor=None, now=None,
     objs = list(objs)
     steps = []
     for obj in objs:
-        current = getattr(obj, table.field)
-        step = table.step_to(current, to)
-        if step is None:
-            raise InvalidTransition(
-                _("This step is not allowed: “%(from)s” cannot become “%(to)s”."),
-                params={"from": _label(obj, table.field, current),
-                        "to": _label(obj, table.field, to)})
-        steps.append((obj, current, step))
+        steps.append((obj, getattr(obj, table.field), _allowed_step(obj, to, table)))
     for obj, _current, _step in steps:
         setattr(obj, table.field, to)
     StatusChange.record_many([
