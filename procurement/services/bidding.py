@@ -100,7 +100,9 @@ def _own_bids(*, lot: Lot, supplier: Organization,
     wanted = Q(lot=lot, status=Bid.Status.SEALED)
     if idempotency_key:
         wanted |= Q(idempotency_key=idempotency_key)
-    bids = list(Bid.objects.filter(wanted, supplier=supplier))
+    # order_by(): Bid's default ordering would join the lot and the project to sort a
+    # handful of rows whose order nothing here depends on.
+    bids = list(Bid.objects.filter(wanted, supplier=supplier).order_by())
     for bid in bids:  # what the withdrawal's audit event and a receipt name, not read again
         bid.supplier = supplier
         if bid.lot_id == lot.pk:
@@ -397,7 +399,7 @@ def bid_submit(
         raise DomainError(_("This submission key was already used for another bid; reload "
                             "the bid form and submit again."),
                           code="idempotency_key_reused") from None
-    stored = []
+    stored, records = [], []
     try:
         for upload, kind, sha in zip(files, kinds, file_hashes, strict=True):
             sealed = sealing.seal(lot.wrapped_key, upload.data, bid.aad + sha.encode())
@@ -406,6 +408,7 @@ def bid_submit(
             record.blob.save("sealed.bin", ContentFile(sealed), save=False)
             stored.append(record.blob)
             record.save()
+            records.append(record)
         # The audit trail records that a bid was sealed and its receipt — never the price.
         audit_record(action="bid.seal", actor=user, organization=supplier, obj=bid,
                      detail={"lot": lot.pk, "receipt": bid.receipt_sha256,
@@ -415,7 +418,17 @@ def bid_submit(
         for blob in stored:
             blob.storage.delete(blob.name)
         raise
+    _known_files(bid, records)
     return bid
+
+
+def _known_files(bid: Bid, records: list[BidFile]) -> None:
+    """``bid.files.all()`` answers with the rows just written, as a
+    ``prefetch_related("files")`` would have read them: the receipt lists them without
+    reading them back."""
+    files = bid.files.all()
+    files._result_cache, files._prefetch_done = records, True
+    bid._prefetched_objects_cache = {"files": files}
 
 
 def _withdraw(bid: Bid, *, user, now, ip, reason: str) -> None:
