@@ -32,10 +32,10 @@ FIRST_BID = [
     # lines and the SME declaration
     "SELECT procurement_lot",
     "SELECT procurement_demanditem",
-    # bid_submit, in one transaction: the person's role in the supplier
-    "SELECT accounts_membership",
-    # the supplier's lock on the lot (double submits), then the lot's FOR SHARE lock
-    # (opening waits for the bids in flight)
+    # bid_submit, in one transaction (its role check answered from the middleware's
+    # read, accounts.permissions.remember_roles): the supplier's lock on the lot
+    # (double submits), then the lot's FOR SHARE lock (opening waits for the bids in
+    # flight)
     "SELECT pg_advisory_xact_lock",
     "SELECT procurement_lot FOR SHARE",
     # the lot, its project and demand as they are now, under that lock: the clock,
