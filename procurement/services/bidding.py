@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,7 +121,7 @@ def _lot_for_bidding(lot: Lot) -> Lot:
     their status and the deadline are what the lock protects. The lot's items are taken
     from the caller's ``prefetch_related("items")`` when it read them: they are fixed when
     the project is created (``project_create``), so a copy read before the lock is the
-    same; otherwise they are read here, once."""
+    same; otherwise the SME declaration reads them, once, if it needs them."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR SHARE", [lot.pk])
@@ -130,8 +130,6 @@ def _lot_for_bidding(lot: Lot) -> Lot:
     items = getattr(lot, "_prefetched_objects_cache", {}).get("items")
     if items is not None:
         fresh._prefetched_objects_cache = {"items": items}
-    else:
-        prefetch_related_objects([fresh], "items")
     return fresh
 
 
