@@ -1,3 +1,4 @@
+from .permissions import remember_roles
 from .selectors import memberships_of
 
 SESSION_KEY = "active_organization"
@@ -31,4 +32,7 @@ class ActiveOrganizationMiddleware:
         request.organization, request.roles, request.organizations = (
             resolve_active_organization(request)
         )
+        # The services this request calls check these roles again (require_role):
+        # answered from this read rather than a second one.
+        remember_roles(request.user, request.organization, request.roles)
         return self.get_response(request)

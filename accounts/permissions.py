@@ -31,9 +31,26 @@ PURCHASER_STAFF = (Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.Ro
 OFFICERS = (Membership.Role.OFFICER, Membership.Role.ADMIN)
 
 
+def remember_roles(user, organization: Organization | None, roles) -> None:
+    """Keep on this request's user what ``ActiveOrganizationMiddleware`` has just read: the
+    roles the person holds, active, in the active organisation it acts for.
+
+    ``has_role`` answers yes from it without asking the database again: the services a
+    request calls check the roles its middleware read moments before, neither read
+    locking the membership. A no is always asked of the database (the organisation may
+    be another, or inactive, where the middleware read nothing). The user object is the
+    request's own — the session's user is loaded again for every request."""
+    if organization is not None and getattr(user, "is_authenticated", False):
+        user._remembered_roles = (organization.pk, frozenset(roles))
+
+
 def has_role(user, organization: Organization | None, *roles: str) -> bool:
     if organization is None or not getattr(user, "is_authenticated", False):
         return False
+    remembered = getattr(user, "_remembered_roles", None)
+    if remembered and remembered[0] == organization.pk and \
+            not remembered[1].isdisjoint(roles or ALL_STAFF):
+        return True
     return Membership.objects.filter(user=user, organization=organization, is_active=True,
                                      role__in=roles or ALL_STAFF).exists()
 
@@ -101,4 +118,5 @@ class ActsForBank(ActsFor):
 __all__ = ["ALL_STAFF", "OFFICERS", "PURCHASER_STAFF", "ActsFor", "ActsForBank",
            "ActsForFinance", "ActsForOrganizer", "ActsForPurchaser", "ActsForSupplier",
            "acting_organization",
-           "has_role", "is_supervisor", "require_kind", "require_role", "supervisor"]
+           "has_role", "is_supervisor", "remember_roles", "require_kind", "require_role",
+           "supervisor"]

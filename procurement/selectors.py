@@ -371,9 +371,9 @@ def priced_lines(*, lot: Lot, unit_prices: dict) -> list[dict]:
     the lot, its quantity the demand's (a bidder prices the items, it does not restate
     them). ``unit_prices`` maps item ids to unit prices; none given, no lines; some given,
     every item is listed and one left out is priced 0 — the bid page and the API alike."""
-    items = list(lot.items.all())
     if not any(price is not None for price in unit_prices.values()):
         return []
+    items = list(lot.items.all())
     return [{"item": item.name, "quantity": item.quantity,
              "unit_price": unit_prices.get(item.pk) if unit_prices.get(item.pk) is not None
              else Decimal("0")} for item in items]

@@ -173,7 +173,9 @@ class BidSubmitApi(APIView):
                         "of sealing a second one.")],
         summary="Seal a bid for a lot; the server clock decides lateness")
     def post(self, request, pk):
-        lot = get_object_or_404(Lot, pk=pk)
+        # The items read once, here: for the unit prices' ids, the lines and the service's
+        # SME declaration (bid_submit re-reads the lot itself, under its lock).
+        lot = get_object_or_404(Lot.objects.prefetch_related("items"), pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -193,7 +195,7 @@ class BidSubmitApi(APIView):
 def _item_ids(lot: Lot, unit_prices: dict) -> dict:
     """The unit prices by the lot's item ids; a key naming no item of the lot is refused
     as not found."""
-    items = set(lot.items.values_list("pk", flat=True))
+    items = {item.pk for item in lot.items.all()}
     prices = {}
     for key, price in unit_prices.items():
         pk = int(key) if str(key).isdigit() else None

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,15 +91,46 @@ def _replayed(bid: Bid, lot: Lot) -> Bid:
     return bid
 
 
-def _lot_for_bidding(pk: int) -> Lot:
+def _own_bids(*, lot: Lot, supplier: Organization,
+              idempotency_key: str) -> tuple[Bid | None, list[Bid]]:
+    """The supplier's bid under this idempotency key (on any lot), and its sealed bids on
+    this lot — one read for both, under the supplier's lock on the lot and the lot's own:
+    nothing else changes them until commit (the same supplier waits on the first lock,
+    opening on the second)."""
+    wanted = Q(lot=lot, status=Bid.Status.SEALED)
+    if idempotency_key:
+        wanted |= Q(idempotency_key=idempotency_key)
+    # order_by(): Bid's default ordering would join the lot and the project to sort a
+    # handful of rows whose order nothing here depends on.
+    bids = list(Bid.objects.filter(wanted, supplier=supplier).order_by())
+    for bid in bids:  # what the withdrawal's audit event and a receipt name, not read again
+        bid.supplier = supplier
+        if bid.lot_id == lot.pk:
+            bid.lot = lot
+    replay = next((b for b in bids if idempotency_key and b.idempotency_key == idempotency_key),
+                  None)
+    return replay, [b for b in bids if b.lot_id == lot.pk and b.status == Bid.Status.SEALED]
+
+
+def _lot_for_bidding(lot: Lot) -> Lot:
     """The lot under a shared lock: any number of bidders seal at once, while opening
     (which locks the lot exclusively) waits for every bid already in flight — so no
-    bid received before the deadline is lost, and none slips in after opening."""
+    bid received before the deadline is lost, and none slips in after opening.
+
+    The lot and its project are read after the lock, whatever the caller read before:
+    their status and the deadline are what the lock protects. The lot's items are taken
+    from the caller's ``prefetch_related("items")`` when it read them: they are fixed when
+    the project is created (``project_create``), so a copy read before the lock is the
+    same; otherwise the SME declaration reads them, once, if it needs them."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR SHARE", [pk])
+            cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR SHARE", [lot.pk])
     # SQLite serialises writers already (IMMEDIATE transactions).
-    return Lot.objects.select_related("project", "project__demand").get(pk=pk)
+    fresh = Lot.objects.select_related("project", "project__demand").get(pk=lot.pk)
+    items = getattr(lot, "_prefetched_objects_cache", {}).get("items")
+    if items is not None:
+        fresh._prefetched_objects_cache = {"items": items}
+    return fresh
 
 
 @records_refusals()
@@ -111,9 +143,23 @@ def documents_obtain(*, project: Project, supplier: Organization, user, now=None
     if supplier.kind != Organization.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers obtain procurement documents."))
     require_role(user, supplier, *SUPPLIER_ROLES)
+    _documents_available(project)
+    check_invited(project, supplier)
+    return _documents_record(project=project, supplier=supplier, user=user, now=now, ip=ip)
+
+
+def _documents_available(project: Project) -> None:
     if project.status != Project.Status.ANNOUNCED or not project.documents_from:
         raise InvalidTransition(_("The documents of this project are not available."))
-    check_invited(project, supplier)
+
+
+def _documents_record(*, project: Project, supplier: Organization, user, now,
+                      ip) -> DocumentDownload:
+    """``documents_obtain`` after its checks of the person: for ``documents_obtain`` and for
+    ``bid_submit``, which has checked the supplier's kind, the role and the invitation
+    itself, and read the project in its own transaction (under the lot's lock) — so none
+    of them is done twice in one bid."""
+    _documents_available(project)
     if not project.documents_from <= now <= max(project.documents_until, project.bid_deadline):
         raise DomainError(_("The documents are available from %(start)s to %(end)s."),
                           params={"start": timezone.localtime(project.documents_from)
@@ -282,12 +328,11 @@ def bid_submit(
     require_role(user, supplier, *SUPPLIER_ROLES)
     idempotency_key = idempotency_key[:100]
     _lock_supplier_on_lot(lot_id=lot.pk, supplier_id=supplier.pk)
-    if idempotency_key:
-        existing = Bid.objects.filter(supplier=supplier, idempotency_key=idempotency_key).first()
-        if existing:
-            return _replayed(existing, lot)
-    lot = _lot_for_bidding(lot.pk)
+    lot = _lot_for_bidding(lot)
     project = lot.project
+    replay, previous = _own_bids(lot=lot, supplier=supplier, idempotency_key=idempotency_key)
+    if replay:
+        return _replayed(replay, lot)  # before the clock: a retry after the deadline too
     _bidding_open(project, now)
     check_invited(project, supplier)
     if lot.status != Lot.Status.BIDDING or lot.wrapped_key is None:
@@ -323,7 +368,9 @@ def bid_submit(
     if not files:
         raise DomainError(_("Attach the bid documents."), field="files")
     kinds = [uploads.check(f.name, f.data) for f in files]
-    documents_obtain(project=project, supplier=supplier, user=user, now=now, ip=ip)
+    # The supplier's kind, the role and the invitation are checked above, and the project
+    # read under the lot's lock: documents_obtain's record without its checks again.
+    _documents_record(project=project, supplier=supplier, user=user, now=now, ip=ip)
 
     payload = {"price": str(price), "brand": brand.strip(), "model": model.strip(),
                "sme_declaration": declaration, **extra}
@@ -331,7 +378,6 @@ def bid_submit(
     bundle = json.dumps({"payload": payload, "files": file_hashes}, sort_keys=True,
                         ensure_ascii=False).encode()
 
-    previous = Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.SEALED)
     for old in previous:
         _withdraw(old, user=user, now=now, ip=ip, reason="resubmitted")
     bid = Bid(lot=lot, supplier=supplier, submitted_by=user, sealed_at=now,
@@ -340,8 +386,9 @@ def bid_submit(
               idempotency_key=idempotency_key, sealed_payload=b"")
     bid.sealed_payload = sealing.seal(lot.wrapped_key, json.dumps(payload).encode(), bid.aad)
     try:
-        with transaction.atomic():
-            bid.save()
+        # No savepoint of its own: a failed INSERT ends the bid, and the refusal leaves
+        # bid_submit's atomic block, which rolls back (to its savepoint when nested).
+        bid.save(force_insert=True)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -350,7 +397,7 @@ def bid_submit(
         raise DomainError(_("This submission key was already used for another bid; reload "
                             "the bid form and submit again."),
                           code="idempotency_key_reused") from None
-    stored = []
+    stored, records = [], []
     try:
         for upload, kind, sha in zip(files, kinds, file_hashes, strict=True):
             sealed = sealing.seal(lot.wrapped_key, upload.data, bid.aad + sha.encode())
@@ -359,6 +406,7 @@ def bid_submit(
             record.blob.save("sealed.bin", ContentFile(sealed), save=False)
             stored.append(record.blob)
             record.save()
+            records.append(record)
         # The audit trail records that a bid was sealed and its receipt — never the price.
         audit_record(action="bid.seal", actor=user, organization=supplier, obj=bid,
                      detail={"lot": lot.pk, "receipt": bid.receipt_sha256,
@@ -368,7 +416,17 @@ def bid_submit(
         for blob in stored:
             blob.storage.delete(blob.name)
         raise
+    _known_files(bid, records)
     return bid
+
+
+def _known_files(bid: Bid, records: list[BidFile]) -> None:
+    """``bid.files.all()`` answers with the rows just written, as a
+    ``prefetch_related("files")`` would have read them: the receipt lists them without
+    reading them back."""
+    files = bid.files.all()
+    files._result_cache, files._prefetch_done = records, True
+    bid._prefetched_objects_cache = {"files": files}
 
 
 def _withdraw(bid: Bid, *, user, now, ip, reason: str) -> None:

@@ -56,8 +56,9 @@ def documents_obtain(request, pk):
 @login_required
 def bid_create(request, lot_pk):
     org = acting_organization(request, K.SUPPLIER)
-    lot = get_object_or_404(Lot.objects.select_related("project", "project__purchaser"),
-                            pk=lot_pk, status=Lot.Status.BIDDING)
+    # The items read once: for the form, the lines and bid_submit's SME declaration.
+    lot = get_object_or_404(Lot.objects.select_related("project", "project__purchaser")
+                            .prefetch_related("items"), pk=lot_pk, status=Lot.Status.BIDDING)
     initial = {"contact_name": request.user.display_name, "contact_phone": request.user.mobile,
                "sme_scale": org.scale, "idempotency_key": uuid.uuid4().hex}
     form = BidForm(request.POST or None, request.FILES or None, initial=initial,

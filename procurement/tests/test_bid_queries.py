@@ -1,0 +1,98 @@
+"""The bid endpoint's SQL, statement by statement: the bid rush (bench/bids.py,
+docs/operations.md §13) is bounded by what one bid costs, and every row read twice or
+savepoint added shows here before it shows in the bench."""
+
+import json
+import re
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import org_of
+from procurement import services
+from procurement.models import Bid
+from procurement.tests.fixtures import PDF
+
+pytestmark = pytest.mark.django_db
+
+# One first bid by a supplier that obtained the documents beforehand, as in the rush.
+FIRST_BID = [
+    # the request: Django's session, its user, and ActiveOrganizationMiddleware's
+    # memberships (request.organization; also what ActsForSupplier lets through)
+    "SELECT django_session",
+    "SELECT accounts_user",
+    "SELECT accounts_membership",
+    # the API: the lot (404) with its items, read once for the unit prices' ids, the
+    # lines and the SME declaration
+    "SELECT procurement_lot",
+    "SELECT procurement_demanditem",
+    # bid_submit, in one transaction (its role check answered from the middleware's
+    # read, accounts.permissions.remember_roles): the supplier's lock on the lot
+    # (double submits), then the lot's FOR SHARE lock (opening waits for the bids in
+    # flight)
+    "SELECT pg_advisory_xact_lock",
+    "SELECT procurement_lot FOR SHARE",
+    # the lot, its project and demand as they are now, under that lock: the clock,
+    # status, ceiling and SME reservation are checked against this read
+    "SELECT procurement_lot",
+    # the supplier's bid under this idempotency key and its sealed bids on the lot
+    # (replay, or withdrawal), in one read
+    "SELECT procurement_bid",
+    # the documents-obtained record (found: the supplier obtained them before)
+    "SELECT procurement_documentdownload",
+    # the sealed bid, its sealed file, and the bid.seal audit event
+    "INSERT procurement_bid",
+    "INSERT procurement_bidfile",
+    "INSERT audit_auditevent",
+]
+
+
+def _statement(sql: str) -> str:
+    """``SELECT procurement_lot``: the verb and the first table, enough to tell
+    statements apart without pinning Django's SQL."""
+    if sql.startswith("SELECT pg_advisory_xact_lock"):
+        return "SELECT pg_advisory_xact_lock"
+    if "SAVEPOINT" in sql.split('"', 1)[0]:
+        return sql.split('"', 1)[0].strip()  # SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO …
+    verb = sql.split(None, 1)[0].upper()
+    table = re.search(r'(?:FROM|INTO)\s+"?(\w+)"?', sql)
+    name = f"{verb} {table.group(1) if table else '?'}"
+    return f"{name} FOR SHARE" if sql.rstrip().endswith("FOR SHARE") else name
+
+
+def test_a_bid_through_the_api_reads_each_row_once(live_tender, bob):
+    lot = live_tender.lots.get()
+    item = lot.items.get()
+    supplier = org_of(bob)
+    services.documents_obtain(project=live_tender, supplier=supplier, user=bob)
+    ContentType.objects.get_for_model(Bid)  # cached per process: warm after the first bid
+    client = Client()
+    client.force_login(bob)
+    data = {"price": "500000", "sme_scale": "small", "contact_name": "张博",
+            "contact_phone": "13800000001",
+            "sme_items": json.dumps([{"item": item.pk, "maker": "许昌制造有限公司",
+                                      "maker_scale": "small"}]),
+            "unit_prices": json.dumps({str(item.pk): "8300"}),
+            "files": [SimpleUploadedFile("offer.pdf", PDF, content_type="application/pdf")]}
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("api:bid-submit", args=[lot.pk]), data,
+                               HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+
+    assert response.status_code == 201, response.content
+    statements = [_statement(q["sql"]) for q in captured.captured_queries]
+    savepoints = [s for s in statements if "SAVEPOINT" in s]
+    # bid_submit's own atomic block, a savepoint only because the test runs in a
+    # transaction; nothing inside it takes another.
+    assert savepoints == ["SAVEPOINT", "RELEASE SAVEPOINT"], statements
+    assert [s for s in statements if "SAVEPOINT" not in s] == FIRST_BID
+    # The receipt is the bid just sealed, its file listed without reading it back.
+    body = response.json()
+    assert Bid.objects.get(pk=body["id"]).receipt_sha256 == body["receipt_sha256"]
+    assert [f["name"] for f in body["files"]] == ["offer.pdf"]
