@@ -679,14 +679,27 @@ def _digest_line(reminder: Reminder) -> str:
         "org": d.organization.name}
 
 
-def _digest_notices(person, channels, rows: list[Reminder], key: str) -> list[Notice]:
-    """One person's digest: the list in the inbox and by e-mail, a count by SMS."""
-    rows = sorted(rows, key=lambda r: (r.deadline.due_at, r.pk))
+@dataclass(frozen=True)
+class _Pending:
+    """A reminder awaiting its digest, as claimed: enough to route and sort it."""
+
+    pk: int
+    deadline_id: int
+    organization_id: int
+    due_at: dt.datetime
+
+
+def _digest_notices(person, channels, rows: list[_Pending], details: dict,
+                    key: str) -> list[Notice]:
+    """One person's digest: the list in the inbox and by e-mail, a count by SMS.
+    ``details`` holds the listed reminders, read in full."""
+    rows = sorted(rows, key=lambda r: (r.due_at, r.pk))
     link = reverse("deadlines:deadline-list") + "?status=overdue"
     with translation.override("zh-hans"):
         n = len(rows)
         subject = _("Supervision digest: %(n)d statutory deadline(s) overdue") % {"n": n}
-        lines = [f"{i}. {_digest_line(r)}" for i, r in enumerate(rows[:DIGEST_LISTED], 1)]
+        lines = [f"{i}. {_digest_line(details[r.pk])}"
+                 for i, r in enumerate(rows[:DIGEST_LISTED], 1)]
         if n > DIGEST_LISTED:
             lines.append(_("… and %(n)d more: see the overdue list.") % {"n": n - DIGEST_LISTED})
         body = "\n".join([_("[Chunfeng] Supervision digest — these statutory deadlines went "
@@ -719,29 +732,38 @@ def deadlines_digest(*, now: dt.datetime | None = None, audiences: Audiences | N
     queued = 0
     while True:
         with transaction.atomic():
-            qs = (Reminder.objects.filter(digest_pending=True)
-                  .select_related("deadline__organization").order_by("pk"))
+            qs = Reminder.objects.filter(digest_pending=True).order_by("pk")
             if connection.features.has_select_for_update_skip_locked:
                 qs = qs.select_for_update(skip_locked=True, of=("self",))
-            rows = list(qs[:batch_size])
+            # Tuples, not models: a digest may cover thousands of clocks, and it lists
+            # only the first few of each person's in full (read below).
+            rows = [_Pending(*values) for values in qs.values_list(
+                "pk", "deadline_id", "deadline__organization_id", "deadline__due_at")
+                [:batch_size]]
             if not rows:
                 return queued
             routes = fanout.routes("overdue", digest=True)
-            audiences.leaders({r.deadline.organization_id for r in rows})
-            responsible = (audiences.responsible([r.deadline for r in rows])
+            audiences.leaders({r.organization_id for r in rows})
+            stand_ins = {r.pk: Deadline(pk=r.deadline_id, organization_id=r.organization_id)
+                         for r in rows}
+            responsible = (audiences.responsible(list(stand_ins.values()))
                            if any(r.audience == fanout.RESPONSIBLE for r in routes) else {})
             # person → (person, channels, their clocks); one digest each, whatever the routes.
             people: dict[int, tuple] = {}
             for route in routes:
                 for row in rows:
-                    for person in audiences.of(route.audience, row.deadline, responsible):
+                    for person in audiences.of(route.audience, stand_ins[row.pk], responsible):
                         _p, channels, clocks = people.setdefault(person.pk, (person, set(), {}))
                         channels.update(route.channels)
                         clocks[row.pk] = row
+            listed = {r.pk for _p, _c, clocks in people.values()
+                      for r in sorted(clocks.values(), key=lambda r: (r.due_at, r.pk))
+                      [:DIGEST_LISTED]}
+            details = Reminder.objects.select_related("deadline__organization").in_bulk(listed)
             key = f"deadline-digest:{rows[0].pk}-{rows[-1].pk}"
             notices = [notice for person, channels, clocks in people.values()
                        for notice in _digest_notices(person, channels, list(clocks.values()),
-                                                     key)]
+                                                     details, key)]
             queued += notify_many(notices, now=now)
             Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(
                 digest_pending=False, digested_at=now)
