@@ -132,6 +132,10 @@ def lot_fail(*, lot: Lot, reason: str, basis: str, detail: dict, now, actor=None
     """A lot fails (废标) — too few bids at opening (87号令 第43条) or too few qualified
     after review (第44条): the reason is recorded, a failure notice is published, the
     purchaser, agency and every bidder are told, and the project follows its lots."""
+    # Wait for any bid in flight on the lot (it holds FOR KEY SHARE: bidding._lot_for_bidding)
+    # so that every bidder is told; a no-op when the caller locked the lot already.
+    list(Lot.objects.select_for_update(of=("self",)).filter(pk=lot.pk).order_by()
+         .values_list("pk"))
     project = lot.project
     lot.failure_reason = reason
     transition(lot, Lot.Status.FAILED, table=steps.LOT, actor=actor, now=now, reason=reason,

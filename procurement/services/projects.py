@@ -487,8 +487,10 @@ def project_cancel(*, project: Project, actor, reason: str, now=None, ip=None) -
     project.cancel_reason = reason
     _step(project, P.CANCELLED, actor=actor, now=now, reason=reason, ip=ip,
           update_fields=["cancel_reason"])
-    # Each lot still undecided leaves its own row; an awarded or failed lot stays so.
-    for lot in project.lots.order_by("number"):
+    # Each lot still undecided leaves its own row; an awarded or failed lot stays so. The
+    # lots are locked first: a bid in flight (FOR KEY SHARE, bidding._lot_for_bidding)
+    # commits before the cancellation, whose notice then reaches its bidder.
+    for lot in project.lots.select_for_update(of=("self",)).order_by("number"):
         if steps.LOT.can(lot, "cancel"):
             transition(lot, Lot.Status.CANCELLED, table=steps.LOT, actor=actor, now=now,
                        reason=reason)

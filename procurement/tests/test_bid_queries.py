@@ -34,10 +34,10 @@ FIRST_BID = [
     "SELECT procurement_demanditem",
     # bid_submit, in one transaction (its role check answered from the middleware's
     # read, accounts.permissions.remember_roles): the supplier's lock on the lot
-    # (double submits), then the lot's FOR SHARE lock (opening waits for the bids in
+    # (double submits), then the lot's FOR KEY SHARE lock (opening waits for the bids in
     # flight)
     "SELECT pg_advisory_xact_lock",
-    "SELECT procurement_lot FOR SHARE",
+    "SELECT procurement_lot FOR KEY SHARE",
     # the lot, its project and demand as they are now, under that lock: the clock,
     # status, ceiling and SME reservation are checked against this read
     "SELECT procurement_lot",
@@ -63,7 +63,7 @@ def _statement(sql: str) -> str:
     verb = sql.split(None, 1)[0].upper()
     table = re.search(r'(?:FROM|INTO)\s+"?(\w+)"?', sql)
     name = f"{verb} {table.group(1) if table else '?'}"
-    return f"{name} FOR SHARE" if sql.rstrip().endswith("FOR SHARE") else name
+    return f"{name} FOR KEY SHARE" if sql.rstrip().endswith("FOR KEY SHARE") else name
 
 
 def test_a_bid_through_the_api_reads_each_row_once(live_tender, bob):
