@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    # The two foreign keys below have no index of their own: audit_event_org_at_idx and
+    # audit_event_object_idx start with them, and every write in the platform appends
+    # here — each index is maintained on every event.
     organization = models.ForeignKey(
         "accounts.Organization",
         verbose_name=_("organisation"),
@@ -35,6 +38,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
     object_type = models.ForeignKey(
@@ -44,6 +48,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)

@@ -51,7 +51,9 @@ class Bid(models.Model):
         LOST = "lost", _("Not won")
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    lot = models.ForeignKey("procurement.Lot", on_delete=models.PROTECT, related_name="bids")
+    # No index of its own: proc_bid_lot_status_idx (lot, status) starts with it.
+    lot = models.ForeignKey("procurement.Lot", on_delete=models.PROTECT, related_name="bids",
+                            db_index=False)
     supplier = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                  related_name="bids")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +112,7 @@ def _own_bids(*, lot: Lot, supplier: Organization,
     return replay, [b for b in bids if b.lot_id == lot.pk and b.status == Bid.Status.SEALED]
 
 
-def _lot_for_bidding(lot: Lot) -> Lot:
+def _lot_for_bidding(lot: Lot, *, supplier: Organization | None = None) -> Lot:
     """The lot under a shared lock: any number of bidders seal at once, while opening
     (which locks the lot exclusively) waits for every bid already in flight — so no
     bid received before the deadline is lost, and none slips in after opening.
@@ -128,12 +128,20 @@ def _lot_for_bidding(lot: Lot) -> Lot:
     their status and the deadline are what the lock protects. The lot's items are taken
     from the caller's ``prefetch_related("items")`` when it read them: they are fixed when
     the project is created (``project_create``), so a copy read before the lock is the
-    same; otherwise the SME declaration reads them, once, if it needs them."""
+    same; otherwise the SME declaration reads them, once, if it needs them.
+
+    With ``supplier``, the same read says whether it has obtained the documents
+    (``documents_obtained``): the bid records the download only when it has not, without a
+    statement of its own for the usual case."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR KEY SHARE", [lot.pk])
     # SQLite serialises writers already (IMMEDIATE transactions).
-    fresh = Lot.objects.select_related("project", "project__demand").get(pk=lot.pk)
+    qs = Lot.objects.select_related("project", "project__demand")
+    if supplier is not None:
+        qs = qs.annotate(documents_obtained=Exists(DocumentDownload.objects.filter(
+            project_id=OuterRef("project_id"), supplier=supplier)))
+    fresh = qs.get(pk=lot.pk)
     items = getattr(lot, "_prefetched_objects_cache", {}).get("items")
     if items is not None:
         fresh._prefetched_objects_cache = {"items": items}
@@ -335,7 +343,7 @@ def bid_submit(
     require_role(user, supplier, *SUPPLIER_ROLES)
     idempotency_key = idempotency_key[:100]
     _lock_supplier_on_lot(lot_id=lot.pk, supplier_id=supplier.pk)
-    lot = _lot_for_bidding(lot)
+    lot = _lot_for_bidding(lot, supplier=supplier)
     project = lot.project
     replay, previous = _own_bids(lot=lot, supplier=supplier, idempotency_key=idempotency_key)
     if replay:
@@ -376,8 +384,10 @@ def bid_submit(
         raise DomainError(_("Attach the bid documents."), field="files")
     kinds = [uploads.check(f.name, f.data) for f in files]
     # The supplier's kind, the role and the invitation are checked above, and the project
-    # read under the lot's lock: documents_obtain's record without its checks again.
-    _documents_record(project=project, supplier=supplier, user=user, now=now, ip=ip)
+    # read under the lot's lock: documents_obtain's record without its checks again —
+    # and only when the lot's read found none (most bidders obtained them earlier).
+    if not lot.documents_obtained:
+        _documents_record(project=project, supplier=supplier, user=user, now=now, ip=ip)
 
     payload = {"price": str(price), "brand": brand.strip(), "model": model.strip(),
                "sme_declaration": declaration, **extra}
