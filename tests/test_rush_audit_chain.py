@@ -16,13 +16,14 @@ from django.db import connection
 from audit.models import AuditEvent, AuditPending
 from audit.selectors import audit_chain_verify
 from audit.services import audit_seal
+from core.tests.concurrency import at_once
 from procurement.models import Bid
-from procurement.tests.test_bid_concurrency import _api, _at_once, _client, _supplier
+from procurement.tests.test_bid_concurrency import _api, _client, _supplier
 from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'",
+    pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="concurrent writers are PostgreSQL's"),
 ]
 
@@ -50,7 +51,7 @@ def test_the_chain_verifies_after_a_concurrent_rush_with_sealers_racing(live_ten
     for t in racers:
         t.start()
     try:
-        responses = _at_once(*[lambda c=c, i=i: _api(c, lot, f"rush-{i}")
+        responses = at_once(*[lambda c=c, i=i: _api(c, lot, f"rush-{i}")
                                for i, c in enumerate(clients)])
     finally:
         stop.set()

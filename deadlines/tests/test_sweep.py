@@ -1,11 +1,11 @@
 import datetime as dt
 import re
-import threading
 
 import pytest
 from django.db import connection
 
 from audit.models import AuditEvent
+from core.tests.concurrency import at_once
 from deadlines import services
 from deadlines.models import Deadline, Reminder
 from deadlines.tests.conftest import at
@@ -115,23 +115,8 @@ def test_two_concurrent_sweeps_send_no_duplicates(purchaser_org, alice, finance_
                                organization=purchaser_org, start=at(2025, 6, 2, 10, 0),
                                now=at(2025, 6, 2, 10, 0))
     now = at(2025, 6, 5, 1, 0)
-    results, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(services.deadlines_sweep(now=now, batch_size=5))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(*[lambda: services.deadlines_sweep(now=now, batch_size=5)] * 2)
+    errors = [r for r in results if isinstance(r, Exception)]
     assert not errors
     assert sum(r.overdue for r in results) == 40
     assert Reminder.objects.filter(kind="overdue").count() == 40

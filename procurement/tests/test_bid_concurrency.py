@@ -5,7 +5,6 @@ same bid at the same moment through the API and through the HTML form. Whatever 
 interleaving, the supplier ends with exactly one sealed bid and nobody sees a 500.
 """
 
-import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,12 +14,13 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, SupplierFactory, UserFactory
+from core.tests.concurrency import at_once
 from procurement.models import Bid
 from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'",
+    pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="row and advisory locks are PostgreSQL's"),
 ]
 
@@ -55,28 +55,6 @@ def _form(client, lot, key):
     return client.post(reverse("procurement:bid-create", args=[lot.pk]), data)
 
 
-def _at_once(*calls):
-    """Run the calls in threads released together; return their responses."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # reported by the assertion below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def _client(user):
     client = Client(raise_request_exception=False)
     client.force_login(user)
@@ -100,7 +78,7 @@ def test_a_retried_bid_with_the_same_key_keeps_exactly_one_sealed_bid(live_tende
         org, user = _supplier(n)
         first, second = _client(user), _client(user)
         key = f"retry-{n}"
-        responses = _at_once(lambda c=first, k=key: post(c, lot, k),
+        responses = at_once(lambda c=first, k=key: post(c, lot, k),
                              lambda c=second, k=key: post(c, lot, k))
         bid = _assert_one_sealed(org, responses)
         # Nothing was withdrawn as "resubmitted": the duplicate is the same bid.
@@ -121,7 +99,7 @@ def test_two_resubmissions_at_once_leave_one_sealed_bid_and_no_error(live_tender
     for n in range(PAIRS):
         org, user = _supplier(n)
         first, second = _client(user), _client(user)
-        responses = _at_once(lambda c=first, k=f"a-{n}": _api(c, lot, k),
+        responses = at_once(lambda c=first, k=f"a-{n}": _api(c, lot, k),
                              lambda c=second, k=f"b-{n}": _api(c, lot, k))
         bid = _assert_one_sealed(org, responses)
         assert all(r.status_code == 201 for r in responses)

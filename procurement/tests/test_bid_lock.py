@@ -19,7 +19,7 @@ from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks are PostgreSQL's"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
 ]
 
 

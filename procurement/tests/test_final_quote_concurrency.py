@@ -3,13 +3,12 @@ PostgreSQL, each thread with its own connection. The negotiation row is locked, 
 quotation is sealed and the other submission is refused cleanly."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from core.exceptions import DomainError
+from core.tests.concurrency import at_once, outcome
 from procurement import services
 from procurement.models import Bid, FinalQuote
 from procurement.tests.factories import LotFactory, experts, staff_of
@@ -17,7 +16,7 @@ from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'",
+    pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="row locks are PostgreSQL's"),
 ]
 
@@ -34,23 +33,8 @@ def test_two_submissions_at_once_seal_one_final_quotation():
                                actor=chair)
     bid = Bid.objects.filter(lot=lot).first()
     user = bid.supplier.memberships.first().user
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def submit(price):
-        try:
-            barrier.wait()
-            services.final_quote_submit(bid=bid, price=price, actor=user)
-            outcomes.append("sealed")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(p,)) for p in ("480000", "470000")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(*[lambda p=p: services.final_quote_submit(bid=bid, price=p, actor=user)
+                        for p in ("480000", "470000")])
+    outcomes = [outcome(r, "sealed") for r in results]
     assert sorted(outcomes) == ["invalid_transition", "sealed"], outcomes
     assert FinalQuote.objects.filter(bid=bid).count() == 1

@@ -3,12 +3,10 @@
 calls on PostgreSQL, each thread with its own connection. The project row is locked,
 so the second call finds the first request and is refused cleanly."""
 
-import threading
-
 import pytest
 from django.db import connection
 
-from core.exceptions import DomainError
+from core.tests.concurrency import at_once, outcome
 from procurement import services
 from procurement.models import MethodApproval
 from procurement.tests.test_single_source import (  # noqa: F401
@@ -20,7 +18,7 @@ from tests.conftest import restore_reference_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'",
+    pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="row locks are PostgreSQL's"),
 ]
 
@@ -31,23 +29,8 @@ def _reference_data():
 
 
 def test_two_reports_at_once_raise_one_request(big_ss, alice):
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def report():
-        try:
-            barrier.wait()
-            services.single_source_report(project=big_ss, actor=alice, now=DEADLINE)
-            outcomes.append("reported")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=report) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(*[lambda: services.single_source_report(project=big_ss, actor=alice,
+                                                             now=DEADLINE)] * 2)
+    outcomes = [outcome(r, "reported") for r in results]
     assert sorted(outcomes) == ["invalid_transition", "reported"], outcomes
     assert MethodApproval.objects.filter(project=big_ss).count() == 1
