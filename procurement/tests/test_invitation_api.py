@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.tests.factories import SupplierFactory
+from core.tests.concurrency import at_once
 from procurement.models import Prequalification, Project, QualificationApplication
 from procurement.tests.factories import ProjectFactory, announce, member
-from procurement.tests.test_bid_concurrency import _at_once
 from tests.conftest import restore_reference_data
 
 PDF = b"%PDF-1.7\n% licence\n%%EOF\n"
@@ -127,7 +127,7 @@ def test_a_double_submit_leaves_one_application_and_no_error(purchaser_org, alic
     for n in range(4):
         org, user = _supplier(n)
         first, second = _client(user), _client(user)
-        responses = _at_once(lambda c=first: post(c), lambda c=second: post(c))
+        responses = at_once(lambda c=first: post(c), lambda c=second: post(c))
         for response in responses:
             assert not isinstance(response, Exception), response
             assert response.status_code < 500, response.content[:300]
