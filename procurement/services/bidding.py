@@ -75,10 +75,13 @@ def _lock_supplier_on_lot(*, lot_id: int, supplier_id: int) -> None:
     """
     if connection.vendor != "postgresql":
         return  # SQLite serialises writers already (IMMEDIATE transactions).
-    digest = hashlib.blake2b(f"bid:{lot_id}:{supplier_id}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)",
-                       [int.from_bytes(digest, "big", signed=True)])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_supplier_lot_key(lot_id, supplier_id)])
+
+
+def _supplier_lot_key(lot_id: int, supplier_id: int) -> int:
+    digest = hashlib.blake2b(f"bid:{lot_id}:{supplier_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _replayed(bid: Bid, lot: Lot) -> Bid:
@@ -132,12 +135,22 @@ def _lot_for_bidding(lot: Lot, *, supplier: Organization | None = None) -> Lot:
 
     With ``supplier``, the same read says whether it has obtained the documents
     (``documents_obtained``): the bid records the download only when it has not, without a
-    statement of its own for the usual case."""
+    statement of its own for the usual case; and the statement that takes the lot's lock
+    takes the supplier's lock on the lot first (``_lock_supplier_on_lot``), one round trip
+    for both. The advisory lock is in the select list, so it is taken as the row is read,
+    before the row lock above it in the plan: the same order as two statements."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR KEY SHARE", [lot.pk])
-    # SQLite serialises writers already (IMMEDIATE transactions).
-    qs = Lot.objects.select_related("project", "project__demand")
+            if supplier is None:
+                cursor.execute("SELECT id FROM procurement_lot WHERE id = %s FOR KEY SHARE",
+                               [lot.pk])
+            else:
+                cursor.execute("SELECT id, pg_advisory_xact_lock(%s) FROM procurement_lot "
+                               "WHERE id = %s FOR KEY SHARE",
+                               [_supplier_lot_key(lot.pk, supplier.pk), lot.pk])
+    # SQLite serialises writers already (IMMEDIATE transactions). order_by(): Lot's
+    # default ordering would sort the one row by its project's creation.
+    qs = Lot.objects.select_related("project", "project__demand").order_by()
     if supplier is not None:
         qs = qs.annotate(documents_obtained=Exists(DocumentDownload.objects.filter(
             project_id=OuterRef("project_id"), supplier=supplier)))
@@ -342,8 +355,7 @@ def bid_submit(
         raise PermissionDenied(_("Only suppliers submit bids."))
     require_role(user, supplier, *SUPPLIER_ROLES)
     idempotency_key = idempotency_key[:100]
-    _lock_supplier_on_lot(lot_id=lot.pk, supplier_id=supplier.pk)
-    lot = _lot_for_bidding(lot, supplier=supplier)
+    lot = _lot_for_bidding(lot, supplier=supplier)  # and the supplier's lock on the lot
     project = lot.project
     replay, previous = _own_bids(lot=lot, supplier=supplier, idempotency_key=idempotency_key)
     if replay:

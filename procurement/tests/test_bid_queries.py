@@ -33,10 +33,9 @@ FIRST_BID = [
     "SELECT procurement_lot",
     "SELECT procurement_demanditem",
     # bid_submit, in one transaction (its role check answered from the middleware's
-    # read, accounts.permissions.remember_roles): the supplier's lock on the lot
-    # (double submits), then the lot's FOR KEY SHARE lock (opening waits for the bids in
-    # flight)
-    "SELECT pg_advisory_xact_lock",
+    # read, accounts.permissions.remember_roles): in one statement, the supplier's lock
+    # on the lot (double submits), then the lot's FOR KEY SHARE lock (opening waits for
+    # the bids in flight)
     "SELECT procurement_lot FOR KEY SHARE",
     # the lot, its project and demand as they are now, under that lock: the clock,
     # status, ceiling and SME reservation are checked against this read, which also says
