@@ -30,3 +30,4 @@ urlpatterns = [
 # The contracts app keeps its own lists; they sit in this "api" namespace.
 urlpatterns += [path("", include("contracts.api_urls"))]
 urlpatterns += financing_api_urls.urlpatterns
+urlpatterns += [path("", include("complaints.api_urls"))]

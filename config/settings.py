@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "procurement",
     "contracts",
     "financing",
+    "complaints",
     # read side
     "workspaces",
     # top: demo data spans every layer

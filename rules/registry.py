@@ -283,6 +283,27 @@ NATIONAL = [
     R("complaint.decide", Q, _("Decide a complaint"), 30, WD, "法 第56条; 条例 第58条"),
     R("complaint.suspend_max", Q, _("Suspend procurement during a complaint, at most"), 30,
       DAYS, "法 第57条"),
+    R("complaint.correction", Q,
+      _("The complainant corrects an incomplete complaint within"), 5, WD, "94号令 第20条",
+      verify=True),
+    R("mediation.accept", Q, _("Accept or decline a request for mediation"), 5, WD,
+      "春风行动 第29条", verify=True),
+    R("mediation.conclude", Q, _("Conclude a mediation (settlement, withdrawal or referral)"),
+      30, DAYS, "春风行动 第29条", verify=True),
+    # Credit (春风行动 第28条) and penalties
+    R("credit.debarment", Q,
+      _("Listed as seriously dishonest and barred from government procurement for"), 1,
+      YEARS, "法 第77条", maximum=3),
+    R("credit.record_period", Q, _("A credit record counts towards the grade for"), 3,
+      YEARS, "春风行动 第28条", verify=True),
+    R("credit.spot_check_a", Q, _("Share of grade A organisations sampled for checks each "
+                                  "quarter"), 5, PCT, "春风行动 第28条", verify=True),
+    R("credit.spot_check_b", Q, _("Share of grade B organisations sampled for checks each "
+                                  "quarter"), 10, PCT, "春风行动 第28条", verify=True),
+    R("credit.spot_check_c", Q, _("Share of grade C organisations sampled for checks each "
+                                  "quarter"), 30, PCT, "春风行动 第28条", verify=True),
+    R("credit.spot_check_d", Q, _("Share of grade D organisations sampled for checks each "
+                                  "quarter"), 100, PCT, "春风行动 第28条", verify=True),
     # Disclosure
     R("disclosure.publish", D, _("Publish a notice on the platform"), 1, WD, "101号令"),
     R("intention.min_lead", D,

@@ -1,0 +1,3 @@
+"""API of the challenges part of the complaints app."""
+
+urlpatterns: list = []

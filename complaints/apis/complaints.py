@@ -1,0 +1,3 @@
+"""API of the complaints part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API of the credit part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API of the inquiries part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API of the mediation part of the complaints app."""
+
+urlpatterns: list = []

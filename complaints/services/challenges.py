@@ -1,0 +1,3 @@
+"""Services of the challenges part of the complaints app."""
+
+ACTIONS: dict = {}

@@ -1,0 +1,3 @@
+"""Services of the complaints part of the complaints app."""
+
+ACTIONS: dict = {}

@@ -1,0 +1,3 @@
+"""Services of the credit part of the complaints app."""
+
+ACTIONS: dict = {}

@@ -1,0 +1,3 @@
+"""Services of the inquiries part of the complaints app."""
+
+ACTIONS: dict = {}

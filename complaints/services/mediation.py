@@ -1,0 +1,3 @@
+"""Services of the mediation part of the complaints app."""
+
+ACTIONS: dict = {}

@@ -1,0 +1,3 @@
+"""Pages of the challenges part of the complaints app."""
+
+urlpatterns: list = []

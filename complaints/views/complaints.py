@@ -1,0 +1,3 @@
+"""Pages of the complaints part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the credit part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the inquiries part of the complaints app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the mediation part of the complaints app."""
+
+urlpatterns: list = []
