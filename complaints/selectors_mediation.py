@@ -103,6 +103,10 @@ class Facts:
     paid_total: Decimal = Decimal("0.00")
     total_amount: Decimal = Decimal("0.00")
 
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue_clocks)
+
 
 @dataclass
 class MediationDetail:

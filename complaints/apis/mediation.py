@@ -151,7 +151,7 @@ class _InvoiceFactSerializer(serializers.Serializer):
 
 class _FactsSerializer(serializers.Serializer):
     invoices = _InvoiceFactSerializer(many=True)
-    overdue_payment_clocks = serializers.IntegerField(source="overdue_clocks.__len__")
+    overdue_payment_clocks = serializers.IntegerField(source="overdue_count")
     late_interest = serializers.DecimalField(max_digits=16, decimal_places=2)
     supplier_is_sme = serializers.BooleanField()
     paid_total = serializers.DecimalField(max_digits=16, decimal_places=2)
