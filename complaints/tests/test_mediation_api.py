@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from complaints.models import Mediation
 from complaints.tests import factories_mediation as f
-from conftest import org_of
 
 pytestmark = pytest.mark.django_db
 
