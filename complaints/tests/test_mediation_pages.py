@@ -182,3 +182,25 @@ def test_pages_in_both_languages(signed, winner, supervisor, lang):
     body = client_for(winner).get(reverse("workspaces:supplier"),
                                   HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert reverse("complaints:mediation-list") in body  # the menu
+
+
+def test_a_late_payment_dispute_shows_the_overdue_invoice(alice, awarded, supervisor):
+    from decimal import Decimal
+
+    from contracts import services as contracts
+    from contracts.tests.factories import SIGNED_AT, ContractFactory
+
+    contract = ContractFactory(award=awarded, accepted=True, drafted_by=alice,
+                               drafted_at=SIGNED_AT)
+    winner = contract.supplier.memberships.get().user
+    contracts.invoice_submit(contract=contract, actor=winner, number="FP-001",
+                             amount=Decimal("100000.00"), issued_on=SIGNED_AT.date(),
+                             file_name="fp.pdf", file_data=f.PDF,
+                             now=SIGNED_AT + dt.timedelta(hours=2))
+    mediation = f.request(contract, winner)
+    for lang in ("en", "zh-hans"):
+        status, body = page(client_for(supervisor), "mediation-detail", mediation.pk,
+                            lang=lang)
+        assert status == 200
+        assert 'data-testid="fact-invoice-FP-001"' in body
+        assert 'data-testid="overdue-count"' in body
