@@ -58,10 +58,12 @@ _PROCUREMENT = [
 
 _CONTRACTS = NavItem(_("Contracts"), "contracts:list", "bi-file-earmark-text")
 _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
+_MEDIATIONS = NavItem(_("Mediations"), "complaints:mediation-list", "bi-people")
 
 MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
-                  NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
+                  NavGroup(_("Contracts"), "bi-file-earmark-text",
+                           (_CONTRACTS, _LEDGER, _MEDIATIONS)),
                   *_COMMON],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
                NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
@@ -71,7 +73,8 @@ MENUS = {
                  # One dropdown: seven items overflow the bar at 1280 px in English.
                  NavGroup(_("Contracts"), "bi-file-earmark-text", (
                      _CONTRACTS,
-                     NavItem(_("Contract financing"), "financing:index", "bi-bank"))),
+                     NavItem(_("Contract financing"), "financing:index", "bi-bank"),
+                     _MEDIATIONS)),
                  *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
@@ -82,7 +85,7 @@ MENUS = {
             NavItem(_("Timeliness ranking"), "deadlines:ranking", "bi-bar-chart"),
         )),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
-        NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
+        NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER, _MEDIATIONS)),
         NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
         NavGroup(_("Settings"), "bi-gear", (
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),

@@ -172,6 +172,20 @@ class Mediation(models.Model):
     outcome_text = models.TextField(_("settlement, withdrawal or referral"), blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    # The settlement the mediator records waits for each party's confirmation online; it
+    # is settled when both have confirmed (complaints.services.mediation).
+    settlement_recorded_at = models.DateTimeField(_("settlement recorded at"), null=True,
+                                                  blank=True)
+    applicant_confirmed_at = models.DateTimeField(_("confirmed by the applicant at"),
+                                                  null=True, blank=True)
+    applicant_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                               on_delete=models.PROTECT, null=True,
+                                               blank=True, related_name="+")
+    respondent_confirmed_at = models.DateTimeField(_("confirmed by the respondent at"),
+                                                   null=True, blank=True)
+    respondent_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                                on_delete=models.PROTECT, null=True,
+                                                blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("mediation")
@@ -182,6 +196,14 @@ class Mediation(models.Model):
                 name="complaints_mediation_status_valid",
                 condition=Q(status__in=["requested", "accepted", "settled", "withdrawn",
                                         "referred", "declined"])),
+            models.CheckConstraint(
+                name="complaints_mediation_settled_confirmed",
+                condition=~Q(status="settled") | Q(applicant_confirmed_at__isnull=False,
+                                                   respondent_confirmed_at__isnull=False)),
+            # One mediation of a contract open at a time (a double submit makes one).
+            models.UniqueConstraint(fields=["contract"],
+                                    condition=Q(status__in=["requested", "accepted"]),
+                                    name="complaints_mediation_one_open"),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ from ..forms import (
     SuspendForm,
 )
 from ..models import Contract, Invoice
+from ..panels import contract_panels
 from ..rules import CHARGE_KINDS
 from ..selectors import contract_detail as read_contract
 from ..selectors import contracts_visible_to
@@ -65,6 +66,7 @@ def render_page(request, contract: Contract, *, status=200, **bound):
              SupplementConfirmForm(contract=contract, initial={"supplement": s.pk}))
             for s in detail.supplements],
         "clocks": detail.clocks,
+        "panels": contract_panels(request, contract),
         "notice": Announcement.objects.filter(
             kind=Announcement.Kind.CONTRACT, fields__contract_id=contract.pk).first(),
         "secret_labels": [services.SECRET_FIELDS[k] for k in contract.secret_fields
