@@ -12,7 +12,8 @@ from core.refusals import is_refusal
 
 from .services import audit_record
 
-_ORGANIZATION_ARGUMENTS = ("organization", "supplier", "purchaser", "bank", "agency")
+_ORGANIZATION_ARGUMENTS = ("organization", "supplier", "purchaser", "bank", "agency",
+                           "applicant", "complainant")
 
 
 def _actor(arguments):
