@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -69,7 +69,8 @@ def complaint_list(request):
     clocks = clocks_of_many(page.object_list)
     context = {
         "page": page, "filter_form": form, "bureau": org.kind == K.FINANCE,
-        "rows": [(c, clocks.get(c.pk, {})) for c in page.object_list],
+        "rows": [(c, clocks[c.pk].get("complaint.review"), clocks[c.pk].get("complaint.decide"))
+                 for c in page.object_list],
         "eligible": challenges_to_complain_of(org) if org.kind == K.SUPPLIER else [],
         "now": timezone.now(),
     }
@@ -153,13 +154,31 @@ STEP_FORMS = {
 }
 
 
+def _step_label(step):
+    return {
+        "request_correction": _("Request corrections (once)"),
+        "correct": _("Correct the complaint"),
+        "accept": _("Accept the complaint"),
+        "reject": _("Do not accept (不予受理)"),
+        "withdraw": _("Withdraw the complaint"),
+        "pause": _("Pause the decision clock (testing, expert review)"),
+        "resume": _("Resume the decision clock"),
+        "suspend_procurement": _("Suspend the procurement"),
+        "resume_procurement": _("Resume the procurement"),
+        "decide": _("Decide"),
+    }[step]
+
+
 def render_page(request, complaint, *, status=200, bound=None):
     detail = complaint_detail(complaint, organization=request.organization)
     forms = {name: form_class(prefix=name) for name, form_class in STEP_FORMS.items()}
     if bound:
         forms.update(bound)
+    steps = [(name, _step_label(name), forms[name],
+              reverse(f"complaints:complaint-{name.replace('_', '-')}", args=[complaint.pk]))
+             for name in detail.actions]
     return render(request, "complaints/complaints/complaint_detail.html",
-                  {"complaint": complaint, "detail": detail, "forms": forms,
+                  {"complaint": complaint, "detail": detail, "steps": steps,
                    "suspend_max": svc.rule("complaint.suspend_max"),
                    "correction_rule": svc.rule("complaint.correction")}, status=status)
 
