@@ -130,8 +130,9 @@ class ComplaintListApi(APIView):
     permission_classes = [ActsForComplaintParty]
 
     class FilterSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Complaint.Status.choices, required=False)
-        q = serializers.CharField(required=False, max_length=100)
+        status = serializers.ChoiceField(choices=Complaint.Status.choices, required=False,
+                                         allow_blank=True)
+        q = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
     @extend_schema(parameters=[FilterSerializer], responses=ComplaintSerializer(many=True),
                    summary="Complaints: the complainant's own, those about the caller's "
