@@ -311,9 +311,10 @@ def complaint_file(*, challenge: Challenge, complainant: Organization, user, mat
             params={"due": _local(window.answer_due_at)}, code="too_early", basis=window.basis)
     if filed_at > window.closes_at:
         raise RuleViolation(
-            _("The time to complain closed on %(closes)s (15 working days after the answer's "
-              "deadline %(due)s); late complaints are refused."),
-            params={"closes": _local(window.closes_at), "due": _local(window.answer_due_at)},
+            _("The time to complain closed on %(closes)s (%(days)s working days after the "
+              "answer's deadline %(due)s); late complaints are refused."),
+            params={"closes": _local(window.closes_at), "due": _local(window.answer_due_at),
+                    "days": rule("complaint.file").amount},
             code="late", basis=window.basis)
     taken = (Objection.objects.filter(pk__in=[o.pk for o in found],
                                       complaints__status__in=[*OPEN, S.DECIDED])
@@ -355,7 +356,8 @@ def complaint_file(*, challenge: Challenge, complainant: Organization, user, mat
         _tell(complaint, [bureau], key="filed", now=now, roles=BUREAU_ROLES,
               subject=f"收到投诉：{complaint.number}",
               body=f"{complainant.name}就“{project.title}”（{project.code}）提起投诉"
-                   f"{complaint.number}，请在5个工作日内审查（{BASIS_REVIEW}）。")
+                   f"{complaint.number}，请在{rule('complaint.review').amount}个工作日内审查"
+                   f"（{BASIS_REVIEW}）。")
     _tell(complaint, [complainant], key="received", now=now,
           subject=f"投诉已提交：{complaint.number}",
           body=f"您就“{project.title}”提起的投诉{complaint.number}已收到，财政部门将进行审查。")

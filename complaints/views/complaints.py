@@ -72,7 +72,8 @@ def complaint_list(request):
         "rows": [(c, clocks[c.pk].get("complaint.review"), clocks[c.pk].get("complaint.decide"))
                  for c in page.object_list],
         "eligible": challenges_to_complain_of(org) if org.kind == K.SUPPLIER else [],
-        "now": timezone.now(),
+        "now": timezone.now(), "review_rule": svc.rule("complaint.review"),
+        "decide_rule": svc.rule("complaint.decide"),
     }
     return render(request, "complaints/complaints/complaint_list.html", context)
 
@@ -104,7 +105,8 @@ def complaint_file(request):
         status = 400
     return render(request, "complaints/complaints/complaint_form.html",
                   {"form": form, "challenge": challenge, "offline": False,
-                   "window": svc.complaint_window(challenge)}, status=status)
+                   "window": svc.complaint_window(challenge),
+                   "file_rule": svc.rule("complaint.file")}, status=status)
 
 
 @login_required
@@ -141,7 +143,8 @@ def complaint_register(request):
         status = 400
     return render(request, "complaints/complaints/complaint_form.html",
                   {"form": form, "challenge": challenge, "offline": True,
-                   "window": svc.complaint_window(challenge)}, status=status)
+                   "window": svc.complaint_window(challenge),
+                   "file_rule": svc.rule("complaint.file")}, status=status)
 
 
 # --- detail and steps ------------------------------------------------------------------------
