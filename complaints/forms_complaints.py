@@ -83,7 +83,8 @@ class SuspendForm(BootstrapFormMixin, forms.Form):
 
 
 class DecideForm(BootstrapFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=Complaint.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Decision on the complaint"),
+                                choices=Complaint.Outcome.choices)
     decision_text = forms.CharField(label=_("Facts found and reasons"), widget=_textarea(6))
     decision_basis = forms.CharField(label=_("Legal basis"), max_length=300)
     false_materials = forms.BooleanField(label=_("The complainant's materials were false"),

@@ -168,7 +168,7 @@ def _step_label(step):
         "resume": _("Resume the decision clock"),
         "suspend_procurement": _("Suspend the procurement"),
         "resume_procurement": _("Resume the procurement"),
-        "decide": _("Decide"),
+        "decide": _("Decide the complaint"),
     }[step]
 
 
