@@ -369,3 +369,65 @@ def test_double_submit_creates_one(opened, supervisor):
     results = at_once(lambda: file(s), lambda: file(s))
     assert sorted(outcome(r, "ok") for r in results) == ["already_complained", "ok"]
     assert Complaint.objects.count() == 1
+
+
+def test_a_late_correction_is_refused_and_then_the_bureau_may_reject(setting):
+    s = setting
+    complaint = file(s)
+    asked = timezone.now()
+    svc.complaint_request_correction(complaint=complaint, user=s["supervisor"],
+                                     request="请补充证据目录。", now=asked)
+    # before the time to correct ends, the bureau waits
+    with pytest.raises(RuleViolation) as info:
+        svc.complaint_reject(complaint=complaint, user=s["supervisor"],
+                             reason="逾期未补正。", now=asked + dt.timedelta(hours=1))
+    assert info.value.code == "correction_running"
+    due = running_deadline(subject=complaint, clock="complaint.correction").due_at
+    with pytest.raises(RuleViolation) as info:
+        svc.complaint_correct(complaint=complaint, user=s["user"],
+                              organization=s["challenger"], facts="迟到的补正。",
+                              now=due + dt.timedelta(minutes=1))
+    assert info.value.code == "late"
+    complaint.refresh_from_db()
+    assert complaint.status == "correcting" and complaint.facts != "迟到的补正。"
+    svc.complaint_reject(complaint=complaint, user=s["supervisor"],
+                         reason="逾期未补正，不予受理。", now=due + dt.timedelta(hours=1))
+    complaint.refresh_from_db()
+    assert complaint.status == "rejected"
+    assert running_deadline(subject=complaint, clock="complaint.correction") is None
+
+
+def test_the_decision_lifts_the_suspension(setting):
+    from contracts.tests.factories import ContractFactory
+    from procurement.tests import factories
+    from procurement.tests.factories import AwardFactory
+
+    s = setting
+    lot = s["project"].lots.get()
+    factories.evaluate(lot)
+    contract = ContractFactory(award=AwardFactory(lot=lot))
+    complaint = _accepted(s)
+    svc.complaint_suspend_procurement(complaint=complaint, user=s["supervisor"], days=10,
+                                      reason="投诉处理期间暂停采购活动。")
+    contract.refresh_from_db()
+    assert contract.suspended_reason
+    svc.complaint_decide(complaint=complaint, outcome="dismissed",
+                         decision_text="投诉事项缺乏事实依据。", decision_basis="94号令 第29条",
+                         user=s["supervisor"])
+    contract.refresh_from_db()
+    complaint.refresh_from_db()
+    assert contract.suspended_reason == "" and complaint.procurement_resumed_at
+
+
+def test_offline_receipt_date_decides_lateness(setting):
+    s = setting
+    window = svc.complaint_window(s["challenge"])
+    with pytest.raises(RuleViolation) as info:
+        svc.complaint_register_offline(
+            user=s["supervisor"], original=pdf_upload("scan.pdf"), challenge=s["challenge"],
+            matters=[o.pk for o in s["challenge"].objections.all()],
+            request="请求责令重新评审。", facts="书面投诉：业绩材料虚假。",
+            filed_at=window.closes_at + dt.timedelta(hours=1),
+            now=window.closes_at + dt.timedelta(days=2))
+    assert info.value.code == "late"
+    assert not Complaint.objects.exists()
