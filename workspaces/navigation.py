@@ -72,6 +72,10 @@ MENUS = {
                  NavGroup(_("Contracts"), "bi-file-earmark-text", (
                      _CONTRACTS,
                      NavItem(_("Contract financing"), "financing:index", "bi-bank"))),
+                 NavGroup(_("Challenges and complaints"), "bi-megaphone", (
+                     NavItem(_("My complaints"), "complaints:complaint-list", "bi-megaphone"),
+                     NavItem(_("Complaint decisions"), "complaints:complaint-decision-list",
+                             "bi-journal-text"))),
                  *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
