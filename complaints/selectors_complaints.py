@@ -17,7 +17,8 @@ from .services.complaints import complaint_window
 from .steps_complaints import complaint_actions
 
 K = Organization.Kind
-CLOCKS = ("complaint.review", "complaint.correction", "complaint.decide")
+CLOCKS = ("complaint.review", "complaint.correction", "complaint.decide",
+          "complaint.suspend_max")
 
 
 def _base():

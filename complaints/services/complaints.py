@@ -668,6 +668,9 @@ def complaint_suspend_procurement(*, complaint: Complaint, user, days: int, reas
     complaint.procurement_suspended_at = now
     complaint.procurement_suspended_until = until
     complaint.save(update_fields=["procurement_suspended_at", "procurement_suspended_until"])
+    # The bureau is reminded, and alerted when the period runs out, to lift it.
+    deadline_open(subject=complaint, clock="complaint.suspend_max", organization=bureau,
+                  start=now, due_at=until, now=now, actor=user)
     project = complaint.challenge.project
     contracts = list(_unsigned_contracts(project).filter(suspended_reason=""))
     for contract in contracts:
@@ -692,6 +695,7 @@ def _lift_suspension(complaint: Complaint, *, user, bureau, now, ip=None) -> boo
         return False
     complaint.procurement_resumed_at = now
     complaint.save(update_fields=["procurement_resumed_at"])
+    deadline_meet(subject=complaint, clock="complaint.suspend_max", at=now, actor=user, now=now)
     project = complaint.challenge.project
     for contract in _unsigned_contracts(project).filter(
             suspended_reason__startswith=_suspension_tag(complaint)):

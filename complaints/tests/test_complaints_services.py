@@ -293,10 +293,13 @@ def test_suspension_is_at_most_30_days_and_suspends_unsigned_contracts(setting, 
     contract.refresh_from_db()
     assert complaint.procurement_suspended_until > complaint.procurement_suspended_at
     assert contract.suspended_reason.startswith(f"投诉{complaint.number}")
+    clock = running_deadline(subject=complaint, clock="complaint.suspend_max")
+    assert clock.due_at == complaint.procurement_suspended_until
     svc.complaint_resume_procurement(complaint=complaint, user=supervisor)
     contract.refresh_from_db()
     complaint.refresh_from_db()
     assert contract.suspended_reason == "" and complaint.procurement_resumed_at
+    assert running_deadline(subject=complaint, clock="complaint.suspend_max") is None
 
 
 def test_decision_pdf_is_stored_published_and_served(setting):
