@@ -84,8 +84,10 @@ def complaint_list(request):
 def complaint_file(request):
     """The challenger files a complaint on matters of one of its challenges."""
     org = acting_organization(request, K.SUPPLIER)
+    if not str(request.GET.get("challenge", "")).isdigit():
+        return redirect("complaints:complaint-list")  # choose the challenge there
     challenge = get_object_or_404(Challenge.objects.select_related("project"),
-                                  pk=request.GET.get("challenge") or 0, supplier=org)
+                                  pk=request.GET["challenge"], supplier=org)
     form = ComplaintFileForm(request.POST or None, request.FILES or None, challenge=challenge)
     status = 200
     if request.method == "POST":
