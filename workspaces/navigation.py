@@ -75,6 +75,10 @@ MENUS = {
                      _CONTRACTS,
                      NavItem(_("Contract financing"), "financing:index", "bi-bank"),
                      _MEDIATIONS)),
+                 NavGroup(_("Challenges and complaints"), "bi-megaphone", (
+                     NavItem(_("My complaints"), "complaints:complaint-list", "bi-megaphone"),
+                     NavItem(_("Complaint decisions"), "complaints:complaint-decision-list",
+                             "bi-journal-text"))),
                  *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
@@ -86,8 +90,10 @@ MENUS = {
         )),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER, _MEDIATIONS)),
-        NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
+        NavItem(_("Complaints"), "complaints:complaint-list", "bi-megaphone"),
         NavGroup(_("Settings"), "bi-gear", (
+            # In the dropdown since complaints came: the bar fits on one line at 1280 px.
+            NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
             NavItem(_("Rules in force"), "rules:rule-list", "bi-book"),
             NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),

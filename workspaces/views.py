@@ -17,6 +17,7 @@ from accounts.selectors import (
 )
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for, refusals
+from complaints.selectors_complaints import queue_counts as complaint_queue_counts
 from deadlines.models import Deadline
 from deadlines.selectors import countdown, deadlines_visible_to
 from procurement.models import Announcement, CommitteeMember, FairnessFinding, Project
@@ -179,6 +180,8 @@ def supervision(request):
         "sme_not_reserved": lots_not_reserved(),
         # Methods waiting for the finance bureau's approval (法 第27条; 条例 第23条).
         "pending_approvals": method_approvals(status="pending").count(),
+        # Complaints (投诉) in the finance bureau's hands (法 第55–56条).
+        "complaint_queue": complaint_queue_counts(),
     })
     return render(request, "workspaces/supervision.html", context)
 
