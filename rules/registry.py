@@ -284,7 +284,7 @@ NATIONAL = [
     R("complaint.suspend_max", Q, _("Suspend procurement during a complaint, at most"), 30,
       DAYS, "法 第57条"),
     R("complaint.correction", Q,
-      _("The complainant corrects an incomplete complaint within"), 5, WD, "94号令 第20条",
+      _("The complainant corrects an incomplete complaint within"), 5, WD, "94号令 第21条",
       verify=True),
     R("mediation.accept", Q, _("Accept or decline a request for mediation"), 5, WD,
       "春风行动 第29条", verify=True),
