@@ -57,14 +57,17 @@ _PROCUREMENT = [
 ]
 
 _CONTRACTS = NavItem(_("Contracts"), "contracts:list", "bi-file-earmark-text")
+# One's own credit: score, grade, records, listings, repair (complaints, credit part).
+_CREDIT = NavItem(_("Credit"), "complaints:credit-mine", "bi-award")
 _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
 
 MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
                   NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
-                  *_COMMON],
+                  *_COMMON, _CREDIT],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
-               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
+               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON,
+               _CREDIT],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
                  NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
                  NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"),
@@ -72,7 +75,7 @@ MENUS = {
                  NavGroup(_("Contracts"), "bi-file-earmark-text", (
                      _CONTRACTS,
                      NavItem(_("Contract financing"), "financing:index", "bi-bank"))),
-                 *_COMMON],
+                 *_COMMON, _CREDIT],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
@@ -84,6 +87,12 @@ MENUS = {
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
         NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
+        NavGroup(_("Credit"), "bi-award", (
+            NavItem(_("Credit overview"), "complaints:credit-overview", "bi-award"),
+            NavItem(_("Credit repairs"), "complaints:credit-repairs", "bi-bandaid"),
+            NavItem(_("Penalties"), "complaints:credit-penalties", "bi-hammer"),
+            NavItem(_("Spot checks"), "complaints:credit-spot-checks", "bi-shuffle"),
+        )),
         NavGroup(_("Settings"), "bi-gear", (
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
             NavItem(_("Rules in force"), "rules:rule-list", "bi-book"),
