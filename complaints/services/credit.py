@@ -42,6 +42,7 @@ from ..models import (
     CreditRepair,
     Penalty,
     SpotCheck,
+    SpotCheckDraw,
 )
 from ..signals import penalty_decided
 
@@ -533,32 +534,36 @@ def spot_checks_draw(*, period: str, user, organization: Organization | None = N
                      now=None, ip=None) -> list[SpotCheck]:
     """差异化监管: draw the organisations checked this period, more often the lower their
     grade (rules ``credit.spot_check_a..d``). The seed comes from ``secrets`` and is kept
-    with each row and in the audit trail with the population, so the draw can be
-    repeated; one draw per period."""
+    with the population and the rates (``SpotCheckDraw``, even when nobody is drawn), so
+    the draw can be repeated; one draw per period."""
     now = now or timezone.now()
     finance = _require_finance(user, organization)
     period = (period or "").strip().upper()
     if not PERIOD_RE.match(period):
         raise DomainError(_("Enter the period as a year and quarter, e.g. 2026-Q4."),
                           field="period")
-    if connection.vendor == "postgresql":
-        digest = hashlib.blake2b(f"spot:{period}".encode(), digest_size=8).digest()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)",
-                           [int.from_bytes(digest, "big", signed=True)])
-    if SpotCheck.objects.filter(period=period).exists():
+    if SpotCheckDraw.objects.filter(period=period).exists():
         raise InvalidTransition(_("The checks of %(period)s are drawn already."),
                                 params={"period": period}, code="already_drawn")
     seed = secrets.token_hex(16)
-    population = spot_check_population()
+    population = sorted(spot_check_population())
     rates = spot_check_rates()
+    try:
+        with transaction.atomic():
+            # Unique per period: of two draws at once, the second fails here.
+            draw = SpotCheckDraw.objects.create(
+                period=period, seed=seed, rates=rates,
+                population=[list(pair) for pair in population], drawn_at=now, drawn_by=user)
+    except IntegrityError:
+        raise InvalidTransition(_("The checks of %(period)s are drawn already."),
+                                params={"period": period}, code="already_drawn") from None
     drawn = spot_check_sample(seed, population, rates)
     checks = SpotCheck.objects.bulk_create(
         [SpotCheck(organization_id=pk, period=period, grade=grade, seed=seed, drawn_at=now)
          for pk, grade in drawn])
-    audit_record(action="spot_checks.draw", actor=user, organization=finance,
+    audit_record(action="spot_checks.draw", actor=user, organization=finance, obj=draw,
                  detail={"period": period, "seed": seed, "rates": rates,
-                         "population": sorted(population), "drawn": [pk for pk, _g in drawn],
+                         "population": len(population), "drawn": [pk for pk, _g in drawn],
                          "basis": rule("credit.spot_check_a").basis}, ip=ip, now=now)
     return checks
 

@@ -14,6 +14,7 @@ from complaints.models import (
     CreditRepair,
     Penalty,
     SpotCheck,
+    SpotCheckDraw,
 )
 from complaints.services import credit as services
 from complaints.signals import complaint_decided
@@ -190,9 +191,10 @@ def test_spot_checks_are_drawn_once_per_period_reproducibly(supervisor, bob, cha
                                reason="test")
     checks = services.spot_checks_draw(period="2026-Q4", user=supervisor)
     assert low.pk in {c.organization_id for c in checks}  # grade D: 100 per cent
-    seed = checks[0].seed
-    population = services.spot_check_population()
-    again = services.spot_check_sample(seed, population, services.spot_check_rates())
+    draw = SpotCheckDraw.objects.get(period="2026-Q4")
+    assert {c.seed for c in checks} == {draw.seed}
+    again = services.spot_check_sample(draw.seed, [tuple(p) for p in draw.population],
+                                       draw.rates)
     assert sorted((c.organization_id, c.grade) for c in checks) == again
     with pytest.raises(DomainError) as twice:
         services.spot_checks_draw(period="2026-Q4", user=supervisor)
@@ -212,3 +214,11 @@ def test_the_sample_depends_only_on_seed_population_and_rates():
     assert first == services.spot_check_sample("abc", population, rates)
     assert {pk for pk, grade in population if grade == "D"} <= {pk for pk, _g in first}
     assert first != services.spot_check_sample("abd", population, rates)
+
+
+def test_a_draw_that_drew_nobody_is_still_once_per_period(supervisor):
+    assert services.spot_checks_draw(period="2027-Q1", user=supervisor) == []
+    assert SpotCheckDraw.objects.get(period="2027-Q1").population == []
+    with pytest.raises(DomainError) as twice:
+        services.spot_checks_draw(period="2027-Q1", user=supervisor)
+    assert twice.value.code == "already_drawn"
