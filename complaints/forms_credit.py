@@ -8,7 +8,7 @@ from core.forms import BootstrapFormMixin
 from core.validators import validate_money, validate_not_future, validate_plausible_date
 from procurement.models import Project
 
-from .models import Penalty
+from .models import Complaint, Penalty
 from .services.credit import PERIOD_RE
 
 DATETIME = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"},
@@ -59,6 +59,10 @@ class PenaltyForm(BootstrapFormMixin, forms.Form):
     effective_until = forms.DateTimeField(
         label=_("In force until"), required=False,
         help_text=_("A debarment lasts one to three years."), **DATETIME)
+    complaint = forms.ModelChoiceField(
+        label=_("Following complaint"), required=False,
+        queryset=Complaint.objects.filter(status=Complaint.Status.DECIDED).order_by("-decided_at"),
+        help_text=_("When the penalty follows a complaint's investigation."))
 
 
 class CollusionForm(BootstrapFormMixin, forms.Form):

@@ -18,7 +18,7 @@ from procurement.models import Project
 
 from .. import selectors_credit as selectors
 from ..forms_credit import SUBJECT_KINDS
-from ..models import CreditRepair, Penalty, SpotCheck
+from ..models import Complaint, CreditRepair, Penalty, SpotCheck
 from ..services import credit as services
 
 
@@ -301,6 +301,9 @@ class PenaltyRecordApi(APIView):
         effective_until = serializers.DateTimeField(
             required=False, allow_null=True,
             help_text="Required for a debarment: one to three years (法 第77条)")
+        complaint = serializers.PrimaryKeyRelatedField(
+            queryset=Complaint.objects.filter(status=Complaint.Status.DECIDED), required=False,
+            allow_null=True, help_text="The decided complaint the penalty follows, if any")
 
         class Meta:
             ref_name = "PenaltyRecord"
@@ -310,7 +313,8 @@ class PenaltyRecordApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = {"amount": None, "effective_until": None, **serializer.validated_data}
+        data = {"amount": None, "effective_until": None, "complaint": None,
+                **serializer.validated_data}
         penalty = services.penalty_record(user=request.user,
                                           organization=request.organization,
                                           ip=client_ip(request), **data)

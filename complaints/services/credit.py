@@ -33,6 +33,7 @@ from core.eligibility import register_supplier_check
 from core.events import send_on_commit
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from core.refusals import records_refusals
+from core.transitions import transition
 from rules.registry import rule
 
 from ..models import (
@@ -45,6 +46,7 @@ from ..models import (
     SpotCheckDraw,
 )
 from ..signals import penalty_decided
+from ..steps_credit import REPAIR, SPOT_CHECK
 
 E = CreditRecord.Event
 
@@ -378,16 +380,16 @@ def credit_repair_review(*, repair: CreditRepair, approve: bool, user, note: str
     finance = _require_finance(user, organization)
     repair = CreditRepair.objects.select_for_update().select_related("record").get(
         pk=repair.pk)
-    if repair.status != CreditRepair.Status.SUBMITTED:
+    if not REPAIR.can(repair, "approve"):
         raise InvalidTransition(_("This application is decided already."))
     note = (note or "").strip()
     if not approve and len(note) < 5:
         raise DomainError(_("Give the reason for refusing."), field="note")
     record = repair.record
-    repair.status = (CreditRepair.Status.APPROVED if approve
-                     else CreditRepair.Status.REFUSED)
     repair.reviewed_by, repair.reviewed_at, repair.review_note = user, now, note
-    repair.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    transition(repair, CreditRepair.Status.APPROVED if approve else CreditRepair.Status.REFUSED,
+               table=REPAIR, actor=user, now=now, reason=note,
+               update_fields=["reviewed_by", "reviewed_at", "review_note"])
     lifted = 0
     if approve:
         record.repaired_at = now
@@ -577,14 +579,14 @@ def spot_check_record(*, check: SpotCheck, findings: str, user,
     now = now or timezone.now()
     finance = _require_finance(user, organization)
     check = SpotCheck.objects.select_for_update().get(pk=check.pk)
-    if check.status != SpotCheck.Status.DRAWN:
+    if not SPOT_CHECK.can(check, "record"):
         raise InvalidTransition(_("This check is recorded already."))
     findings = (findings or "").strip()
     if len(findings) < 5:
         raise DomainError(_("Write what the check found."), field="findings")
-    check.status, check.findings = SpotCheck.Status.DONE, findings
-    check.checked_by, check.checked_at = user, now
-    check.save(update_fields=["status", "findings", "checked_by", "checked_at"])
+    check.findings, check.checked_by, check.checked_at = findings, user, now
+    transition(check, SpotCheck.Status.DONE, table=SPOT_CHECK, actor=user, now=now,
+               update_fields=["findings", "checked_by", "checked_at"])
     audit_record(action="spot_check.record", actor=user, organization=finance, obj=check,
                  detail={"period": check.period, "subject": str(check.subject)}, ip=ip,
                  now=now)
