@@ -86,8 +86,9 @@ MENUS = {
         )),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
-        NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
-        NavGroup(_("Credit"), "bi-award", (
+        # Organisations and their credit in one dropdown: the bar fits at 1280 px.
+        NavGroup(_("Organisations"), "bi-buildings", (
+            NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
             NavItem(_("Credit overview"), "complaints:credit-overview", "bi-award"),
             NavItem(_("Credit repairs"), "complaints:credit-repairs", "bi-bandaid"),
             NavItem(_("Penalties"), "complaints:credit-penalties", "bi-hammer"),

@@ -21,7 +21,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,15 +97,16 @@ ACTIONS = {
     "credit.record_refused": _("Credit record refused"),
     "credit.grade": _("Credit grade changed"),
     "credit_repair.apply": _("Credit repair applied for"),
-    "credit_repair.apply_refused": _("Credit repair application refused"),
+    "credit.repair_apply_refused": _("Credit repair application refused"),
     "credit_repair.review": _("Credit repair reviewed"),
-    "credit_repair.review_refused": _("Credit repair review refused"),
+    "credit.repair_review_refused": _("Credit repair review refused"),
     "penalty.record": _("Administrative penalty recorded"),
     "penalty.record_refused": _("Administrative penalty refused"),
     "spot_checks.draw": _("Spot checks drawn"),
-    "spot_checks.draw_refused": _("Spot check draw refused"),
+    "spot.checks_draw_refused": _("Spot check draw refused"),
     "spot_check.record": _("Spot check findings recorded"),
-    "spot_check.record_refused": _("Spot check findings refused"),
+    "spot.check_record_refused": _("Spot check findings refused"),
+    "credit.grades_refresh_refused": _("Credit grades not refreshed"),
 }
 
 
@@ -115,6 +116,8 @@ def register() -> None:
     from .. import receivers
 
     register_category("complaints.credit", _("Credit records and penalties"), statutory=True)
+    from .. import tasks_credit  # noqa: F401 — registers the daily grade refresh task
+
     receivers.connect()
     register_supplier_check(supplier_not_barred)
 
@@ -315,6 +318,29 @@ def credit_record(*, subject, event: str, source, detail: str, now=None,
                + (f" 已列入不良行为记录名单至{timezone.localtime(listing.listed_until):%Y-%m-%d}。"
                   if listing else ""))
     return record
+
+
+@records_refusals()
+@transaction.atomic
+def credit_grades_refresh(*, now=None) -> int:
+    """A record stops counting after rule ``credit.record_period``: recompute the grade of
+    every subject one of whose records ran out since its last grade (the daily task
+    ``complaints.tasks_credit.refresh_grades``). Returns how many subjects were looked
+    at; each change is kept like any other."""
+    now = now or timezone.now()
+    done = 0
+    for field in ("organization", "expert"):
+        last = Subquery(CreditGrade.objects.filter(**{field: OuterRef(field)})
+                        .order_by("-at", "-id").values("at")[:1])
+        ids = (CreditRecord.objects.filter(**{f"{field}__isnull": False},
+                                           repaired_at__isnull=True, expires_at__lte=now)
+               .annotate(last=last).filter(Q(last__isnull=True) | Q(expires_at__gt=F("last")))
+               .values_list(field, flat=True).distinct())
+        model = CreditRecord._meta.get_field(field).related_model
+        for subject in model.objects.filter(pk__in=list(ids)):
+            grade_refresh(subject=subject, now=now, reason="信用记录期满")
+            done += 1
+    return done
 
 
 # ---------------------------------------------------------------------------- repair

@@ -222,3 +222,24 @@ def test_a_draw_that_drew_nobody_is_still_once_per_period(supervisor):
     with pytest.raises(DomainError) as twice:
         services.spot_checks_draw(period="2027-Q1", user=supervisor)
     assert twice.value.code == "already_drawn"
+
+
+def test_every_service_has_its_refusal_label():
+    from core.refusals import refusal_action
+
+    for name in ("credit_record", "credit_repair_apply", "credit_repair_review",
+                 "penalty_record", "spot_checks_draw", "spot_check_record",
+                 "credit_grades_refresh"):
+        assert refusal_action(name) in services.ACTIONS, name
+
+
+def test_a_record_stops_counting_after_its_period_and_the_grade_comes_back(bob, finance_org):
+    supplier = org_of(bob)
+    start = timezone.now() - dt.timedelta(days=4 * 365)
+    services.credit_record(subject=supplier, event="late_payment", source=finance_org,
+                           detail="逾期付款。", now=start)
+    assert services.current_grade(supplier).score == 95
+    assert services.credit_grades_refresh(now=start + dt.timedelta(days=365)) == 0
+    assert services.credit_grades_refresh() == 1
+    assert services.current_grade(supplier).score == 100
+    assert services.credit_grades_refresh() == 0  # once
