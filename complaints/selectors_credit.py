@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from accounts.selectors import is_supervisor
 
+from .filters_credit import ListingFilterSet, OverviewFilterSet, PenaltyFilterSet
 from .models import BadBehaviourListing, CreditGrade, CreditRecord, CreditRepair, Penalty, SpotCheck
 from .services.credit import (
     BASE_SCORE,
@@ -101,6 +102,10 @@ def credit_overview():
             .order_by("score", "name"))
 
 
+def overview_filterset(*, filters=None) -> OverviewFilterSet:
+    return OverviewFilterSet(filters, credit_overview())
+
+
 def grade_distribution(overview) -> list[tuple[str, int]]:
     counts = dict(overview.order_by().values_list("grade").annotate(n=Count("pk")))
     return [(grade, counts.get(grade, 0)) for grade, _floor in GRADES]
@@ -150,6 +155,14 @@ def listings_public(*, now=None):
     return (BadBehaviourListing.objects.filter(listing_in_force(now))
             .select_related("organization", "expert", "penalty", "record")
             .order_by("-listed_from", "-id"))
+
+
+def penalty_filterset(*, filters=None) -> PenaltyFilterSet:
+    return PenaltyFilterSet(filters, penalties_published())
+
+
+def listing_filterset(*, filters=None, now=None) -> ListingFilterSet:
+    return ListingFilterSet(filters, listings_public(now=now))
 
 
 def spot_checks(*, period: str = ""):

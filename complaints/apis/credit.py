@@ -13,10 +13,12 @@ from rest_framework.views import APIView
 from accounts.models import Organization
 from accounts.permissions import ActsFor, ActsForFinance, acting_organization
 from core.apis import money_field, paginated
+from core.filters import check_filters, openapi_parameters
 from core.http import client_ip
 from procurement.models import Project
 
 from .. import selectors_credit as selectors
+from ..filters_credit import ListingFilterSet, OverviewFilterSet, PenaltyFilterSet
 from ..forms_credit import SUBJECT_KINDS
 from ..models import Complaint, CreditRepair, Penalty, SpotCheck
 from ..services import credit as services
@@ -176,9 +178,12 @@ class CreditOverviewApi(APIView):
     permission_classes = [ActsForFinance]
 
     @extend_schema(responses=OverviewRowSerializer(many=True),
+                   parameters=openapi_parameters(OverviewFilterSet),
                    summary="Finance bureau: every organisation's score and grade, lowest first")
     def get(self, request):
-        return paginated(self, request, selectors.credit_overview(), OverviewRowSerializer)
+        filterset = selectors.overview_filterset(filters=request.query_params)
+        check_filters(filterset)
+        return paginated(self, request, filterset.qs, OverviewRowSerializer)
 
 
 class CreditRecordListApi(APIView):
@@ -325,18 +330,24 @@ class PublicPenaltyListApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses=PenaltySerializer(many=True), auth=[],
+                   parameters=openapi_parameters(PenaltyFilterSet),
                    summary="Public: administrative penalties published")
     def get(self, request):
-        return paginated(self, request, selectors.penalties_published(), PenaltySerializer)
+        filterset = selectors.penalty_filterset(filters=request.query_params)
+        check_filters(filterset)
+        return paginated(self, request, filterset.qs, PenaltySerializer)
 
 
 class PublicListingApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses=ListingSerializer(many=True), auth=[],
+                   parameters=openapi_parameters(ListingFilterSet),
                    summary="Public: the bad-behaviour list, only the listings in force")
     def get(self, request):
-        return paginated(self, request, selectors.listings_public(), ListingSerializer)
+        filterset = selectors.listing_filterset(filters=request.query_params)
+        check_filters(filterset)
+        return paginated(self, request, filterset.qs, ListingSerializer)
 
 
 # ---------------------------------------------------------------- spot checks

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -137,3 +138,13 @@ def test_the_schema_documents_the_credit_api(supervisor):
     for path in ("/api/credit/records/{id}/repair/", "/api/credit/penalties/",
                  "/api/credit/spot-checks/draw/", "/api/notices/bad-behaviour/"):
         assert path in body
+
+
+def test_public_lists_filter_and_refuse_a_bad_filter(collusion, bob, charlie):
+    url = reverse("api:credit-bad-behaviour-public")
+    assert len(api().get(url, {"q": org_of(bob).name[:4]}).json()["results"]) == 1
+    assert api().get(url, {"q": "没有这个单位"}).json()["results"] == []
+    bad = api().get(reverse("api:credit-penalties-public"), {"kind": "prison"})
+    assert bad.status_code == 400 and "kind" in bad.json()
+    page = Client().get(reverse("complaints:credit-bad-behaviour-public"), {"q": "没有这个单位"})
+    assert org_of(bob).name not in page.content.decode()

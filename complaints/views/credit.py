@@ -92,10 +92,10 @@ def credit_repair_apply(request, pk):
 @login_required
 def credit_overview(request):
     supervisor(request)
-    overview = selectors.credit_overview()
+    filterset = selectors.overview_filterset(filters=request.GET)
     return render(request, "complaints/credit/overview.html", {
-        "page": _page(request, overview, 50),
-        "distribution": selectors.grade_distribution(overview),
+        "page": _page(request, filterset.qs, 50), "filter": filterset,
+        "distribution": selectors.grade_distribution(selectors.credit_overview()),
         "grades": services.GRADES, "pending": selectors.repairs_queue().count()})
 
 
@@ -242,13 +242,15 @@ def credit_spot_check_record(request, pk):
 
 
 def credit_penalties_public(request):
+    filterset = selectors.penalty_filterset(filters=request.GET)
     return render(request, "complaints/credit/public_penalties.html",
-                  {"page": _page(request, selectors.penalties_published())})
+                  {"page": _page(request, filterset.qs), "filter": filterset})
 
 
 def credit_bad_behaviour_public(request):
+    filterset = selectors.listing_filterset(filters=request.GET)
     return render(request, "complaints/credit/public_listings.html",
-                  {"page": _page(request, selectors.listings_public())})
+                  {"page": _page(request, filterset.qs), "filter": filterset})
 
 
 urlpatterns = [
