@@ -125,3 +125,17 @@ def test_the_menu_links_credit(bob, supervisor):
         reverse("workspaces:supplier")).content.decode()
     assert reverse("complaints:credit-overview") in client_for(supervisor).get(
         reverse("workspaces:supervision")).content.decode()
+
+
+def test_an_officer_sees_the_credit_but_only_the_administrator_applies_for_repair(listed, bob):
+    from accounts.tests.factories import MembershipFactory, UserFactory
+
+    officer = UserFactory(username="bob_officer")
+    MembershipFactory(user=officer, organization=org_of(bob), role="officer")
+    page = client_for(officer, "en").get(reverse("complaints:credit-organization",
+                                                 args=[org_of(bob).pk]))
+    assert page.status_code == 200 and "repair-form" not in page.content.decode()
+    refused = client_for(officer).post(reverse("complaints:credit-repair-apply",
+                                               args=[listed.pk]),
+                                       {f"r{listed.pk}-statement": "已完成整改，请予修复。。"})
+    assert refused.status_code == 400 and not CreditRepair.objects.exists()

@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import acting_organization, supervisor
+from accounts.models import Membership
+from accounts.permissions import acting_organization, has_role, supervisor
 from accounts.selectors import is_supervisor
 from core.exceptions import DomainError
 from core.forms import add_domain_error
@@ -48,10 +49,13 @@ def credit_mine(request):
 def _render_profile(request, organization, *, status=200, repair_forms=None):
     profile = selectors.credit_profile(organization=organization)
     own = request.organization.pk == organization.pk
+    # The organisation's administrator applies for repair (services.credit_repair_apply).
+    can_repair = own and has_role(request.user, organization, Membership.Role.ADMIN)
     repair_forms = repair_forms or {}
     for record in profile.records:
         record.repair_form = repair_forms.get(record.pk) or (
-            RepairApplyForm(prefix=f"r{record.pk}") if own and record.repairable else None)
+            RepairApplyForm(prefix=f"r{record.pk}") if can_repair and record.repairable
+            else None)
     return render(request, "complaints/credit/organization.html",
                   {"profile": profile, "own": own,
                    "supervising": is_supervisor(request.organization)}, status=status)
