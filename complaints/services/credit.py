@@ -240,6 +240,16 @@ def _tell(subject, *, key: str, subject_line: str, body: str, now) -> None:
                subject=subject_line, body=f"【春风政采】{body}", now=now)
 
 
+def _tell_finance(*, key: str, subject_line: str, body: str, now) -> None:
+    from notifications.services import notify
+
+    recipients = [m.user for m in Membership.objects.select_related("user").filter(
+        organization__kind=Organization.Kind.FINANCE, is_active=True, role__in=OFFICERS)]
+    if recipients:
+        notify(event_key=f"credit:{key}", recipients=recipients, category="complaints.credit",
+               subject=subject_line, body=f"【春风政采】{body}", now=now)
+
+
 # ---------------------------------------------------------------------------- records
 
 
@@ -392,6 +402,8 @@ def credit_repair_apply(*, record: CreditRecord, statement: str, user,
                                   "already."), code="repair_pending") from None
     audit_record(action="credit_repair.apply", actor=user, organization=record.organization,
                  obj=repair, detail={"record": record.pk}, ip=ip, now=now)
+    _tell_finance(key=f"repair-applied:{repair.pk}", now=now, subject_line="信用修复申请待审核",
+                  body=f"{record.subject}申请修复信用记录“{record.get_event_display()}”，请审核。")
     return repair
 
 

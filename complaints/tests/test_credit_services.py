@@ -62,6 +62,9 @@ def test_false_materials_lower_the_grade_list_the_supplier_and_refuse_its_bid_un
 
     repair = services.credit_repair_apply(record=record, user=bob, organization=supplier,
                                           statement="已撤回虚假材料并完成内部整改，相关人员已处理。")
+    from notifications.models import Message
+
+    assert Message.objects.filter(recipient=supervisor, subject="信用修复申请待审核").exists()
     services.credit_repair_review(repair=repair, approve=True, user=supervisor,
                                   note="整改到位")
     listing.refresh_from_db()
