@@ -23,6 +23,7 @@ from conftest import org_of
 from core.events import send_on_commit
 from core.exceptions import DomainError, PermissionDenied, RuleViolation
 from procurement import services as proc
+from procurement.tests.factories import CST
 from procurement.tests.fixtures import PDF
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_documents_are_refused_to_a_debarred_supplier(live_tender, bob, supervis
 @pytest.mark.parametrize(("days", "ok"), [(364, False), (365, True), (3 * 365, True),
                                           (3 * 365 + 2, False)])
 def test_a_debarment_lasts_one_to_three_years(bob, supervisor, days, ok):
-    start = timezone.now().replace(month=3, day=1)
+    start = dt.datetime(2026, 3, 1, 9, 0, tzinfo=CST)  # a fixed year: 365 days is 1 year
     kwargs = dict(subject=org_of(bob), kind="debarment", decision_number=f"罚{days}",
                   facts="串通投标。", basis="法 第77条", amount=None, decided_at=start,
                   effective_from=start, effective_until=start + dt.timedelta(days=days),
