@@ -99,7 +99,7 @@ def test_penalty_through_the_api(bob, supervisor, django_capture_on_commit_callb
                                                                    "法 第77条")
     assert api(bob).post(reverse("api:credit-penalty-record"), data,
                          format="json").status_code == 404
-    data["effective_until"] = (now + dt.timedelta(days=365)).isoformat()
+    data["effective_until"] = (now + dt.timedelta(days=400)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         made = api(supervisor).post(reverse("api:credit-penalty-record"), data, format="json")
     assert made.status_code == 201, made.content
