@@ -49,5 +49,9 @@ BEAT_SCHEDULE = {
     # fails verify_audit, so this bounds the unanchored window to ten minutes. Writes
     # nothing when the chain has not grown, so a quiet night adds no files.
     "audit-checkpoint": {"task": "audit.tasks.checkpoint", "schedule": 600.0},
+    # A credit record counts for rule credit.record_period (years): once a day, the
+    # grades of those whose records ran out are recomputed (complaints credit part).
+    "complaints-credit-grades": {"task": "complaints.tasks_credit.refresh_grades",
+                                 "schedule": 86400.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

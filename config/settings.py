@@ -380,7 +380,8 @@ SPECTACULAR_SETTINGS = {
     # without its minLength and read-only fields as required input (tests/test_api_schema_fuzz).
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the enterprise scale, whether of a bidder or of an item's maker.
-    "ENUM_NAME_OVERRIDES": {"EnterpriseScaleEnum": "procurement.apis.bidding.SCALES"},
+    "ENUM_NAME_OVERRIDES": {"EnterpriseScaleEnum": "procurement.apis.bidding.SCALES",
+                            "PenaltyKindEnum": "complaints.models.Penalty.Kind"},
 }
 
 # --- Platform -------------------------------------------------------------

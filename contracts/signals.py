@@ -12,3 +12,7 @@ contract_signed = Signal()
 # A payment was recorded (services.payments.payment_record): ``payment``; ``settled``
 # says whether the contract is now paid in full.
 payment_recorded = Signal()
+
+# An acceptance round was recorded (services.performance.acceptance_record):
+# ``acceptance``; ``passed`` says whether the contract passed.
+acceptance_recorded = Signal()

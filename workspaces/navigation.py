@@ -57,6 +57,8 @@ _PROCUREMENT = [
 ]
 
 _CONTRACTS = NavItem(_("Contracts"), "contracts:list", "bi-file-earmark-text")
+# One's own credit: score, grade, records, listings, repair (complaints, credit part).
+_CREDIT = NavItem(_("Credit"), "complaints:credit-mine", "bi-award")
 _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
 _MEDIATIONS = NavItem(_("Mediations"), "complaints:mediation-list", "bi-people")
 
@@ -64,9 +66,10 @@ MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
                   NavGroup(_("Contracts"), "bi-file-earmark-text",
                            (_CONTRACTS, _LEDGER, _MEDIATIONS)),
-                  *_COMMON],
+                  *_COMMON, _CREDIT],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
-               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
+               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON,
+               _CREDIT],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
                  NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
                  NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"),
@@ -75,10 +78,12 @@ MENUS = {
                      _CONTRACTS,
                      NavItem(_("Contract financing"), "financing:index", "bi-bank"),
                      _MEDIATIONS)),
+                 # One dropdown for defending one's rights and one's credit: the bar fits.
                  NavGroup(_("Challenges and complaints"), "bi-megaphone", (
                      NavItem(_("My complaints"), "complaints:complaint-list", "bi-megaphone"),
                      NavItem(_("Complaint decisions"), "complaints:complaint-decision-list",
-                             "bi-journal-text"))),
+                             "bi-journal-text"),
+                     _CREDIT)),
                  *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
@@ -90,7 +95,14 @@ MENUS = {
         )),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER, _MEDIATIONS)),
-        NavItem(_("Complaints"), "complaints:complaint-list", "bi-megaphone"),
+        # Complaints and credit in one dropdown: the bar fits on one line at 1280 px.
+        NavGroup(_("Complaints and credit"), "bi-megaphone", (
+            NavItem(_("Complaints"), "complaints:complaint-list", "bi-megaphone"),
+            NavItem(_("Credit overview"), "complaints:credit-overview", "bi-award"),
+            NavItem(_("Credit repairs"), "complaints:credit-repairs", "bi-bandaid"),
+            NavItem(_("Penalties"), "complaints:credit-penalties", "bi-hammer"),
+            NavItem(_("Spot checks"), "complaints:credit-spot-checks", "bi-shuffle"),
+        )),
         NavGroup(_("Settings"), "bi-gear", (
             # In the dropdown since complaints came: the bar fits on one line at 1280 px.
             NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),

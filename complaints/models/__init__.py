@@ -14,10 +14,12 @@ from .credit import (
     CreditRepair,
     Penalty,
     SpotCheck,
+    SpotCheckDraw,
 )
 
 __all__ = [
     "BadBehaviourListing", "Challenge", "ChallengeMessage", "Complaint", "ComplaintPause",
     "CreditGrade", "CreditRecord", "CreditRepair", "Evidence", "Inquiry", "Mediation",
     "MediationOpinion", "MediationSession", "Objection", "Penalty", "SpotCheck",
+    "SpotCheckDraw",
 ]

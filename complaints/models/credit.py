@@ -248,3 +248,25 @@ class SpotCheck(CreditSubject):
 
     def __str__(self):
         return f"{self.period} · {self.subject}"
+
+
+class SpotCheckDraw(models.Model):
+    """One period's draw, kept whole — even when it drew nobody — so that it is done once
+    per period and anyone can repeat it: ``random.Random(seed)`` over ``population``
+    (sorted ``[organisation id, grade]`` pairs) with ``rates`` (per cent by grade)."""
+
+    period = models.CharField(_("period"), max_length=7, unique=True)
+    seed = models.CharField(_("draw seed"), max_length=64)
+    rates = models.JSONField(_("share drawn by grade"))
+    population = models.JSONField(_("organisations and their grades"))
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("spot check draw")
+        verbose_name_plural = _("spot check draws")
+        ordering = ["-period"]
+
+    def __str__(self):
+        return self.period

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import OFFICERS, require_role
 from audit.services import audit_record
+from core.events import send_on_commit
 from core.exceptions import DomainError, InvalidTransition, RuleViolation
 from core.refusals import records_refusals
 from core.transitions import transition
@@ -16,6 +17,7 @@ from deadlines.services import deadline_meet, deadline_open
 from rules.registry import Unit, rule
 
 from ..models import Acceptance, Contract, Milestone, Supplement
+from ..signals import acceptance_recorded
 from ..steps import ACCEPTANCE, CONTRACT, status_before_payment
 from .common import locked, tell
 from .payments import payment_clocks_open
@@ -137,6 +139,8 @@ def acceptance_record(*, acceptance: Acceptance, actor, passed: bool, items_chec
          category="contracts.payment", subject=f"{contract.title}验收结果",
          body=(f"“{contract.title}”已通过验收，请开具发票并在平台提交。" if passed else
                f"“{contract.title}”验收未通过，请整改后重新申请验收：{report.strip()}"))
+    send_on_commit(acceptance_recorded, sender=Acceptance, acceptance=acceptance,
+                   passed=passed)
     return acceptance
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Organization
 from accounts.permissions import require_role
 from audit.services import audit_record
+from core.eligibility import check_supplier
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from core.money import words_to_yuan
 from core.refusals import records_refusals
@@ -171,6 +172,7 @@ def documents_obtain(*, project: Project, supplier: Organization, user, now=None
     if supplier.kind != Organization.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers obtain procurement documents."))
     require_role(user, supplier, *SUPPLIER_ROLES)
+    check_supplier(supplier=supplier, now=now)  # not barred (core.eligibility)
     _documents_available(project)
     check_invited(project, supplier)
     return _documents_record(project=project, supplier=supplier, user=user, now=now, ip=ip)
@@ -354,6 +356,9 @@ def bid_submit(
     if supplier.kind != Organization.Kind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers submit bids."))
     require_role(user, supplier, *SUPPLIER_ROLES)
+    # Not barred from government procurement (core.eligibility: the checks registered
+    # from above, e.g. a debarment): before any lock or write.
+    check_supplier(supplier=supplier, now=now)
     idempotency_key = idempotency_key[:100]
     lot = _lot_for_bidding(lot, supplier=supplier)  # and the supplier's lock on the lot
     project = lot.project

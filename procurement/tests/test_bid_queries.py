@@ -33,9 +33,13 @@ FIRST_BID = [
     "SELECT procurement_lot",
     "SELECT procurement_demanditem",
     # bid_submit, in one transaction (its role check answered from the middleware's
-    # read, accounts.permissions.remember_roles): in one statement, the supplier's lock
-    # on the lot (double submits), then the lot's FOR KEY SHARE lock (opening waits for
-    # the bids in flight)
+    # read, accounts.permissions.remember_roles): first, before any lock, whether the
+    # supplier is barred from government procurement (core.eligibility, the check the
+    # complaints app registers: a debarment or a bad-behaviour listing in force) — one
+    # statement uniting both tables' rows, each found by its organisation index
+    "SELECT complaints_penalty UNION",
+    # then in one statement, the supplier's lock on the lot (double submits), then the
+    # lot's FOR KEY SHARE lock (opening waits for the bids in flight)
     "SELECT procurement_lot FOR KEY SHARE",
     # the lot, its project and demand as they are now, under that lock: the clock,
     # status, ceiling and SME reservation are checked against this read, which also says
@@ -56,6 +60,12 @@ def _statement(sql: str) -> str:
     statements apart without pinning Django's SQL."""
     if sql.startswith("SELECT pg_advisory_xact_lock"):
         return "SELECT pg_advisory_xact_lock"
+    if sql.startswith("("):  # a compound statement: (SELECT …) UNION ALL (SELECT …)
+        depth = 0
+        for end, char in enumerate(sql):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                return f"{_statement(sql[1:end])} UNION"
     if "SAVEPOINT" in sql.split('"', 1)[0]:
         return sql.split('"', 1)[0].strip()  # SAVEPOINT, RELEASE SAVEPOINT, ROLLBACK TO …
     verb = sql.split(None, 1)[0].upper()
