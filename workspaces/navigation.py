@@ -57,14 +57,22 @@ _PROCUREMENT = [
 ]
 
 _CONTRACTS = NavItem(_("Contracts"), "contracts:list", "bi-file-earmark-text")
+# 询问 and 质疑 (complaints app): the person's own, or those about its projects.
+_CHALLENGES = NavGroup(_("Challenges"), "bi-chat-square-text", (
+    NavItem(_("Challenges"), "complaints:challenge-list", "bi-exclamation-octagon"),
+    NavItem(_("Inquiries"), "complaints:inquiry-list", "bi-question-circle"),
+    NavItem(_("Published answers"), "complaints:challenge-answer-public-list",
+            "bi-megaphone"),
+))
 _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
 
 MENUS = {
     "purchaser": [NavItem(_("Home"), "workspaces:purchaser", "bi-house"), *_PROCUREMENT,
                   NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
-                  *_COMMON],
+                  _CHALLENGES, *_COMMON],
     "agency": [NavItem(_("Home"), "workspaces:agency", "bi-house"),
-               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"), *_COMMON],
+               NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
+               _CHALLENGES, *_COMMON],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
                  NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
                  NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"),
@@ -72,7 +80,7 @@ MENUS = {
                  NavGroup(_("Contracts"), "bi-file-earmark-text", (
                      _CONTRACTS,
                      NavItem(_("Contract financing"), "financing:index", "bi-bank"))),
-                 *_COMMON],
+                 _CHALLENGES, *_COMMON],
     "expert": [NavItem(_("Home"), "workspaces:expert", "bi-house")],
     "supervision": [
         NavItem(_("Dashboard"), "workspaces:supervision", "bi-speedometer2"),
@@ -83,6 +91,7 @@ MENUS = {
         )),
         NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
         NavGroup(_("Contracts"), "bi-file-earmark-text", (_CONTRACTS, _LEDGER)),
+        _CHALLENGES,
         NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
         NavGroup(_("Settings"), "bi-gear", (
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
