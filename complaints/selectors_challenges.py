@@ -16,6 +16,7 @@ from accounts.models import Organization
 from accounts.permissions import OFFICERS, has_role
 from deadlines.services import running_deadline
 
+from .filters_challenges import ChallengeFilterSet
 from .models import Challenge, ChallengeMessage
 from .services.challenges import may_mark, thread_parties
 from .services.inquiries import is_reviewer
@@ -25,8 +26,7 @@ from .windows import challenge_windows
 K = Organization.Kind
 
 
-def challenges_visible_to(*, user, organization: Organization | None, status: str = "",
-                          project=None):
+def challenges_visible_to(*, user, organization: Organization | None):
     qs = Challenge.objects.select_related("project", "supplier")
     if organization is None:
         qs = qs.none()
@@ -36,11 +36,13 @@ def challenges_visible_to(*, user, organization: Organization | None, status: st
                            .values("challenge_id")))
     elif organization.kind != K.FINANCE:
         qs = qs.filter(Q(project__purchaser=organization) | Q(project__agency=organization))
-    if status in Challenge.Status.values:
-        qs = qs.filter(status=status)
-    if project is not None:
-        qs = qs.filter(project=project)
     return qs.distinct()
+
+
+def challenge_filterset(*, user, organization, filters=None) -> ChallengeFilterSet:
+    """The caller's challenges filtered by ``filters`` (the list page's and the API's)."""
+    queryset = challenges_visible_to(user=user, organization=organization)
+    return ChallengeFilterSet(filters if filters is not None else {}, queryset=queryset)
 
 
 def challenge_or_404(*, pk, user, organization) -> Challenge:

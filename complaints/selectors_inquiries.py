@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Organization
 from deadlines.services import running_deadline
 
+from .filters_inquiries import InquiryFilterSet
 from .models import Inquiry
 
 K = Organization.Kind
@@ -26,11 +27,14 @@ def scope(queryset, organization: Organization | None):
                            | Q(project__agency=organization))
 
 
-def inquiries_visible_to(*, user, organization: Organization | None, status: str = ""):
-    qs = scope(Inquiry.objects.select_related("project", "supplier"), organization)
-    if status in Inquiry.Status.values:
-        qs = qs.filter(status=status)
-    return qs
+def inquiries_visible_to(*, user, organization: Organization | None):
+    return scope(Inquiry.objects.select_related("project", "supplier"), organization)
+
+
+def inquiry_filterset(*, user, organization, filters=None) -> InquiryFilterSet:
+    """The caller's inquiries filtered by ``filters`` (the list page's and the API's)."""
+    queryset = inquiries_visible_to(user=user, organization=organization)
+    return InquiryFilterSet(filters if filters is not None else {}, queryset=queryset)
 
 
 def inquiry_or_404(*, pk, user, organization) -> Inquiry:

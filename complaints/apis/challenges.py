@@ -11,16 +11,18 @@ from rest_framework.views import APIView
 from accounts.models import Organization
 from accounts.permissions import ActsForSupplier, acting_organization
 from core.apis import paginated
+from core.filters import check_filters, openapi_parameters
 from core.http import client_ip
 from procurement.apis.fields import JSONPartList
 from procurement.models import Lot, Project
 from procurement.services.bidding import Upload
 
+from ..filters_challenges import ChallengeFilterSet
 from ..models import Challenge, Objection
 from ..selectors_challenges import (
     challenge_detail,
+    challenge_filterset,
     challenge_or_404,
-    challenges_visible_to,
     windows_for,
 )
 from ..services.challenges import (
@@ -168,7 +170,11 @@ class ChallengeFileApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         trigger = serializers.ChoiceField(choices=Challenge.Trigger.choices)
-        objections = ObjectionInputSerializer(many=True)
+        # Not required by the serializer: the service refuses a challenge without
+        # objections with its own code (no_objections), as it does an empty list.
+        objections = ObjectionInputSerializer(
+            many=True, required=False, default=list,
+            help_text="The objections, at least one: a JSON part (a list)")
         contact_name = serializers.CharField(max_length=50)
         contact_phone = serializers.CharField(max_length=30)
         files = serializers.ListField(child=serializers.FileField(), required=False,
@@ -206,19 +212,17 @@ class ChallengeFileApi(APIView):
 class ChallengeListApi(APIView):
     permission_classes = [ActsForAnyOrganization]
 
-    @extend_schema(responses=ChallengeSerializer(many=True), parameters=[
-        OpenApiParameter("status", str, enum=Challenge.Status.values, required=False),
-        OpenApiParameter("project", int, required=False)],
-        summary="Challenges the caller sees: its own and those it is a party to "
-                "(supplier), about its projects (purchaser, agency), all (finance bureau)")
+    @extend_schema(responses=ChallengeSerializer(many=True),
+                   parameters=openapi_parameters(ChallengeFilterSet),
+                   summary="Challenges the caller sees: its own and those it is a party to "
+                           "(supplier), about its projects (purchaser, agency), all "
+                           "(finance bureau)")
     def get(self, request):
-        organization = acting_organization(request)
-        project = request.query_params.get("project")
-        qs = challenges_visible_to(
-            user=request.user, organization=organization,
-            status=request.query_params.get("status", ""),
-            project=int(project) if (project or "").isdigit() else None)
-        return paginated(self, request, qs, ChallengeSerializer)
+        filterset = challenge_filterset(user=request.user,
+                                        organization=acting_organization(request),
+                                        filters=request.query_params)
+        check_filters(filterset)
+        return paginated(self, request, filterset.qs, ChallengeSerializer)
 
 
 class ChallengeDetailApi(APIView):

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -10,11 +10,12 @@ from rest_framework.views import APIView
 
 from accounts.permissions import ActsFor, ActsForSupplier, acting_organization
 from core.apis import paginated
+from core.filters import check_filters, openapi_parameters
 from core.http import client_ip
 from procurement.models import Project
 
-from ..models import Inquiry
-from ..selectors_inquiries import inquiries_visible_to, inquiry_detail, inquiry_or_404
+from ..filters_inquiries import InquiryFilterSet
+from ..selectors_inquiries import inquiry_detail, inquiry_filterset, inquiry_or_404
 from ..services.inquiries import inquiry_answer, inquiry_ask
 
 
@@ -109,15 +110,16 @@ class InquiryAnswerApi(APIView):
 class InquiryListApi(APIView):
     permission_classes = [ActsForAnyOrganization]
 
-    @extend_schema(responses=InquirySerializer(many=True), parameters=[
-        OpenApiParameter("status", str, enum=Inquiry.Status.values, required=False)],
-        summary="Inquiries the caller sees: its own (supplier), about its projects "
-                "(purchaser, agency), all (finance bureau)")
+    @extend_schema(responses=InquirySerializer(many=True),
+                   parameters=openapi_parameters(InquiryFilterSet),
+                   summary="Inquiries the caller sees: its own (supplier), about its projects "
+                           "(purchaser, agency), all (finance bureau)")
     def get(self, request):
-        organization = acting_organization(request)
-        qs = inquiries_visible_to(user=request.user, organization=organization,
-                                  status=request.query_params.get("status", ""))
-        return paginated(self, request, qs, InquirySerializer)
+        filterset = inquiry_filterset(user=request.user,
+                                      organization=acting_organization(request),
+                                      filters=request.query_params)
+        check_filters(filterset)
+        return paginated(self, request, filterset.qs, InquirySerializer)
 
 
 class InquiryDetailApi(APIView):

@@ -35,11 +35,10 @@ from ..forms_challenges import (
     objection_formset,
     objections_of,
 )
-from ..models import Challenge
 from ..selectors_challenges import (
     challenge_detail,
+    challenge_filterset,
     challenge_or_404,
-    challenges_visible_to,
     public_answer,
     public_answers,
     windows_for,
@@ -72,15 +71,16 @@ def windows_panel(request, project) -> str:
 @login_required
 def challenge_list(request):
     organization = acting_organization(request)
-    status = request.GET.get("status", "")
-    qs = challenges_visible_to(user=request.user, organization=organization, status=status)
+    filterset = challenge_filterset(user=request.user, organization=organization,
+                                    filters=request.GET)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     from deadlines.services import running_deadline
 
     rows = [{"challenge": c, "clock": running_deadline(subject=c, clock="challenge.answer")}
             for c in page]
     return render(request, "complaints/challenges/challenge_list.html", {
-        "page": page, "rows": rows, "status": status, "statuses": Challenge.Status.choices,
+        "page": page, "rows": rows, "filter": filterset,
         "is_supplier": organization.kind == K.SUPPLIER})
 
 

@@ -17,8 +17,7 @@ from core.http import client_ip
 from procurement.models import Project
 
 from ..forms_inquiries import InquiryAnswerForm, InquiryAskForm
-from ..models import Inquiry
-from ..selectors_inquiries import inquiries_visible_to, inquiry_detail, inquiry_or_404
+from ..selectors_inquiries import inquiry_detail, inquiry_filterset, inquiry_or_404
 from ..services.inquiries import ASKABLE, can_answer, inquiry_answer, inquiry_ask
 
 K = Organization.Kind
@@ -27,11 +26,11 @@ K = Organization.Kind
 @login_required
 def inquiry_list(request):
     organization = acting_organization(request)
-    status = request.GET.get("status", "")
-    qs = inquiries_visible_to(user=request.user, organization=organization, status=status)
+    filterset = inquiry_filterset(user=request.user, organization=organization,
+                                  filters=request.GET)
+    qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return render(request, "complaints/inquiries/inquiry_list.html", {
-        "page": Paginator(qs, 20).get_page(request.GET.get("page")),
-        "status": status, "statuses": Inquiry.Status.choices,
+        "page": Paginator(qs, 20).get_page(request.GET.get("page")), "filter": filterset,
         "is_supplier": organization.kind == K.SUPPLIER})
 
 
