@@ -206,6 +206,11 @@ class ChallengeFileApi(APIView):
             files=[Upload(f.name, f.read()) for f in data.pop("files")],
             idempotency_key=request.headers.get("Idempotency-Key", "")[:100],
             ip=client_ip(request), **data)
+        if getattr(challenge, "replayed", False):
+            # A retry of a request already served: the first challenge, not a new one.
+            response = _detail(request, challenge.pk)
+            response["Idempotent-Replayed"] = "true"
+            return response
         return _detail(request, challenge.pk, status.HTTP_201_CREATED)
 
 

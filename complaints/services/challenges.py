@@ -243,6 +243,7 @@ def challenge_file(*, project: Project, supplier: Organization, user, trigger: s
         replay = Challenge.objects.filter(supplier=supplier,
                                           idempotency_key=idempotency_key).first()
         if replay is not None:
+            replay.replayed = True
             return replay
     project = Project.objects.select_related("purchaser", "agency").get(pk=project.pk)
     if trigger not in T.values:
@@ -269,6 +270,7 @@ def challenge_file(*, project: Project, supplier: Organization, user, trigger: s
         replay = Challenge.objects.filter(supplier=supplier,
                                           idempotency_key=idempotency_key).first()
         if idempotency_key and replay is not None:
+            replay.replayed = True
             return replay
         raise
     Objection.objects.bulk_create(Objection(challenge=challenge, number=i, **o)

@@ -65,6 +65,7 @@ def test_challenge_through_the_api_from_filing_to_the_answer(tender, bob, alice,
     assert data["challenge"]["status"] == "pending" and data["answer_due_at"]
     # A retry with the same key files nothing more.
     again = file_challenge(bob, tender, key="once")
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json()["challenge"]["id"] == pk and Challenge.objects.count() == 1
 
     assert api(charlie).get(reverse("api:challenge-detail", args=[pk])).status_code == 404

@@ -150,3 +150,23 @@ def test_an_inquiry_through_the_pages(tender, bob, alice, charlie):
     assert "允许5%以内的偏离。" in page.get(inquiry.get_absolute_url()).content.decode()
     en = page.get(reverse("complaints:inquiry-list"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Inquiries" in en.content.decode()
+
+
+def test_the_finance_bureau_reads_every_challenge_and_may_suspend(tender, bob, supervisor,
+                                                                   charlie):
+    client_for(bob).post(reverse("complaints:challenge-create", args=[tender.pk]),
+                         challenge_post())
+    challenge = Challenge.objects.get()
+    bureau = client_for(supervisor)
+    assert challenge.number in bureau.get(reverse("complaints:challenge-list")).content.decode()
+    page = bureau.get(challenge.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="may-change-result"' in page and 'data-testid="answer-link"' not in page
+    r = bureau.post(reverse("complaints:challenge-may-change-result", args=[challenge.pk]))
+    assert r.status_code == 302
+    challenge.refresh_from_db()
+    assert challenge.may_change_result
+    # An outsider's list is empty and its steps are 404.
+    assert challenge.number not in client_for(charlie).get(
+        reverse("complaints:challenge-list")).content.decode()
+    assert client_for(charlie).post(reverse("complaints:challenge-withdraw",
+                                            args=[challenge.pk])).status_code == 404
