@@ -69,6 +69,12 @@ def test_a_challenge_through_the_pages(tender, bob, alice, charlie):
     assert challenge.number in detail and 'data-testid="withdraw"' in detail
 
     assert client_for(charlie).get(challenge.get_absolute_url()).status_code == 404
+    evidence_url = reverse("complaints:challenge-evidence",
+                           args=[challenge.pk, challenge.evidence.get().pk])
+    download = client_for(alice).get(evidence_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_for(charlie).get(evidence_url).status_code == 404
     queue = client_for(alice).get(reverse("complaints:challenge-list")).content.decode()
     assert challenge.number in queue
 

@@ -12,7 +12,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
@@ -155,6 +155,19 @@ def _step(request, challenge, form, call, done, form_name):
 
 
 @login_required
+def challenge_evidence(request, pk, evidence_pk):
+    """An evidence file, for the challenger, the reviewer and the finance bureau (never
+    for another supplier concerned, nor the public)."""
+    challenge = _get(request, pk)
+    role = challenge_detail(challenge, user=request.user,
+                            organization=request.organization)["role"]
+    if role not in ("challenger", "reviewer", "finance"):
+        raise Http404
+    evidence = get_object_or_404(challenge.evidence, pk=evidence_pk)
+    return FileResponse(evidence.blob.open("rb"), as_attachment=True, filename=evidence.name)
+
+
+@login_required
 @require_POST
 def challenge_message(request, pk):
     challenge = _get(request, pk)
@@ -244,6 +257,8 @@ urlpatterns = [
     path("complaints/projects/<int:project_pk>/challenges/new/", challenge_create,
          name="challenge-create"),
     path("complaints/challenges/<int:pk>/", challenge_detail_page, name="challenge-detail"),
+    path("complaints/challenges/<int:pk>/evidence/<int:evidence_pk>/", challenge_evidence,
+         name="challenge-evidence"),
     path("complaints/challenges/<int:pk>/messages/", challenge_message,
          name="challenge-message"),
     path("complaints/challenges/<int:pk>/reject/", challenge_reject_page,
