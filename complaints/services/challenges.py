@@ -490,14 +490,16 @@ def _outcome(decisions: list[str]) -> str:
     return Challenge.Outcome.PARTLY
 
 
-def _apply_remedy(challenge: Challenge, remedy: str, *, user, now, ip) -> dict:
+def _apply_remedy(challenge: Challenge, remedy: str, *, user, organization, now,
+                  ip) -> dict:
     """RETENDER procures the failed lots again through ``project_retender`` when the
-    project has any. No re-evaluation service exists in procurement: REEVALUATE (and a
-    RETENDER of a project without failed lots) is recorded for the purchaser to carry
-    out, never done through a second write path."""
-    if remedy != Challenge.Remedy.RETENDER:
-        return {"carried_out": False}
+    purchaser answers and the project has failed lots. No re-evaluation service exists
+    in procurement: REEVALUATE (and a RETENDER answered by the agency, or of a project
+    without failed lots) is recorded for the purchaser to carry out, never done through
+    a second write path."""
     project = challenge.project
+    if remedy != Challenge.Remedy.RETENDER or organization.pk != project.purchaser_id:
+        return {"carried_out": False}
     if not project.lots.filter(status=Lot.Status.FAILED).exists() or \
             project.retenders.exclude(status__in=[Project.Status.FAILED,
                                                   Project.Status.CANCELLED]).exists():
@@ -567,7 +569,8 @@ def challenge_answer(*, challenge: Challenge, answers: list[dict], summary: str,
                               "answer_published_at"])
     deadline_meet(subject=challenge, clock="challenge.answer", at=now, actor=user, now=now)
     _resume_signing(challenge, now=now)
-    done = _apply_remedy(challenge, remedy, user=user, now=now, ip=ip)
+    done = _apply_remedy(challenge, remedy, user=user, organization=organization, now=now,
+                         ip=ip)
     audit_record(action="challenge.answer", actor=user, organization=organization,
                  obj=challenge, detail={"outcome": outcome, "remedy": remedy, **done},
                  ip=ip, now=now)

@@ -329,3 +329,20 @@ def test_only_the_reviewer_answers(opened, charlie):
         challenge_answer(challenge=challenge, summary="外人答复内容", remedy="none",
                          user=charlie, organization=org_of(charlie), answers=[],
                          now=at(2026, 3, 11))
+
+
+def test_an_upheld_challenge_of_a_failed_lot_is_retendered_through_procurement(opened,
+                                                                              alice):
+    from procurement.services.opening import lot_fail
+
+    lot, bidders = opened
+    t = at(2026, 3, 24)
+    challenge = file(lot.project, bidders[0], trigger="process", now=t,
+                     objections=[objection(relates_to="process", lot=lot.pk)])
+    lot_fail(lot=lot, reason="开标记录不完整，本包废标。", basis="87号令 第43条", detail={},
+             now=t, actor=alice)
+    challenge = answer_all(challenge, alice, decision="upheld", remedy="retender",
+                           now=t + dt.timedelta(hours=1))
+    assert challenge.remedy == "retender"
+    retender = lot.project.retenders.get()
+    assert retender.status == "draft" and retender.lots.count() == 1
