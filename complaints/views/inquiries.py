@@ -14,6 +14,7 @@ from accounts.permissions import acting_organization
 from core.exceptions import DomainError
 from core.forms import add_domain_error
 from core.http import client_ip
+from deadlines.services import running_deadline
 from procurement.models import Project
 
 from ..forms_inquiries import InquiryAnswerForm, InquiryAskForm
@@ -29,8 +30,11 @@ def inquiry_list(request):
     filterset = inquiry_filterset(user=request.user, organization=organization,
                                   filters=request.GET)
     qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "complaints/inquiries/inquiry_list.html", {
-        "page": Paginator(qs, 20).get_page(request.GET.get("page")), "filter": filterset,
+        "page": page, "filter": filterset,
+        "rows": [{"inquiry": i, "clock": running_deadline(subject=i, clock="inquiry.answer")}
+                 for i in page],
         "is_supplier": organization.kind == K.SUPPLIER})
 
 
