@@ -151,3 +151,31 @@ def test_the_schema_documents_every_step():
               "/api/projects/{id}/inquiries/", "/api/inquiries/", "/api/inquiries/{id}/",
               "/api/inquiries/{id}/answer/"):
         assert p in paths, (p, [k for k in paths if "challenge" in k or "inquir" in k])
+
+
+def test_another_supplier_concerned_sees_only_its_own_thread(tender, bob, alice, charlie):
+    """charlie obtained the documents too: the reviewer may ask it; it then sees the
+    challenge without the facts argued and the challenger's evidence, and only its own
+    thread."""
+    pk = file_challenge(bob, tender).json()["challenge"]["id"]
+    detail = reverse("api:challenge-detail", args=[pk])
+    assert api(charlie).get(detail).status_code == 404  # not a party yet
+    DocumentDownload.objects.create(project=tender, supplier=org_of(charlie), user=charlie,
+                                    at=timezone.now())
+    messages = reverse("api:challenge-messages", args=[pk])
+    assert api(alice).post(messages, {"party": org_of(bob).pk, "body": "请补充材料。"},
+                           format="json").status_code == 201
+    assert api(alice).post(messages, {"party": org_of(charlie).pk,
+                                      "body": "请说明贵公司的意见。"},
+                           format="json").status_code == 201
+    seen = api(charlie).get(detail).json()
+    assert seen["role"] == "party"
+    assert [t["party"] for t in seen["threads"]] == [org_of(charlie).pk]
+    assert [m["body"] for m in seen["threads"][0]["messages"]] == ["请说明贵公司的意见。"]
+    assert all(o["facts"] == "" for o in seen["objections"])
+    mine = api(bob).get(detail).json()
+    assert [t["party"] for t in mine["threads"]] == [org_of(bob).pk]
+    reviewer = api(alice).get(detail).json()
+    assert {t["party"] for t in reviewer["threads"]} == {org_of(bob).pk, org_of(charlie).pk}
+    r = api(charlie).post(messages, {"body": "我方认为招标文件合规。"}, format="json")
+    assert r.status_code == 201
