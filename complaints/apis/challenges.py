@@ -33,6 +33,7 @@ from ..services.challenges import (
     challenge_reject,
     challenge_withdraw,
 )
+from ..services.inquiries import ASKABLE
 from .inquiries import ActsForAnyOrganization
 
 JSON_PART = {"contentType": "application/json"}
@@ -143,7 +144,7 @@ class ChallengeWindowsApi(APIView):
                            "第53条): each trigger and stage, when it opened and closes, "
                            "and whether the caller has standing")
     def get(self, request, pk):
-        project = get_object_or_404(Project, pk=pk)
+        project = get_object_or_404(Project.objects.filter(status__in=ASKABLE), pk=pk)
         return Response(WindowSerializer(windows_for(project=project,
                                                      organization=request.organization),
                                          many=True).data)
@@ -193,7 +194,7 @@ class ChallengeFileApi(APIView):
                         "answers with the first challenge instead of filing a second.")],
         summary="File a challenge (质疑) in its window; refused late or without standing")
     def post(self, request, pk):
-        project = get_object_or_404(Project, pk=pk)
+        project = get_object_or_404(Project.objects.filter(status__in=ASKABLE), pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -16,7 +16,7 @@ from procurement.models import Project
 
 from ..filters_inquiries import InquiryFilterSet
 from ..selectors_inquiries import inquiry_detail, inquiry_filterset, inquiry_or_404
-from ..services.inquiries import inquiry_answer, inquiry_ask
+from ..services.inquiries import ASKABLE, inquiry_answer, inquiry_ask
 
 
 class ActsForAnyOrganization(ActsFor, BasePermission):
@@ -77,7 +77,8 @@ class InquiryAskApi(APIView):
                    summary="Ask about an announced project (询问; answered within 3 working "
                            "days, 条例 第52条)")
     def post(self, request, pk):
-        project = get_object_or_404(Project, pk=pk)
+        # A project not announced is not public: as if it did not exist.
+        project = get_object_or_404(Project.objects.filter(status__in=ASKABLE), pk=pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry = inquiry_ask(project=project, supplier=request.organization,
