@@ -85,6 +85,10 @@ def register():
     register_task_url(Challenge, lambda challenge, user: reverse(
         "complaints:challenge-detail", args=[challenge.pk]))
     register_signing_hold(signing_hold)
+    from procurement.signals import award_confirmed
+
+    award_confirmed.connect(hold_on_award_confirmed,
+                            dispatch_uid="complaints.hold_on_award_confirmed")
     from procurement.panels import register_panel
 
     from ..views.challenges import windows_panel
@@ -115,6 +119,17 @@ def signing_hold(award: Award) -> str:
     drafted suspended."""
     challenge = suspending(award.lot.project).order_by("filed_at").first()
     return _suspend_reason(challenge) if challenge else ""
+
+
+def hold_on_award_confirmed(sender, award, **kwargs):
+    """An award confirmed while a challenge that may change the result is pending: its
+    signing clock pauses from its start, the confirmation (条例 第54条); the contract
+    drafted later is drafted suspended (``signing_hold``). Runs after procurement's
+    commit."""
+    challenge = suspending(award.lot.project).order_by("filed_at").first()
+    if challenge is not None:
+        deadline_pause(subject=award, clock="contract.sign",
+                       reason=_suspend_reason(challenge), at=award.confirmed_at)
 
 
 def _suspend_reason(challenge: Challenge) -> str:

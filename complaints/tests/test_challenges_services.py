@@ -346,3 +346,24 @@ def test_an_upheld_challenge_of_a_failed_lot_is_retendered_through_procurement(o
     assert challenge.remedy == "retender"
     retender = lot.project.retenders.get()
     assert retender.status == "draft" and retender.lots.count() == 1
+
+
+def test_an_award_confirmed_while_a_challenge_suspends_pauses_its_clock_at_once(opened,
+                                                                                alice):
+    from contracts.tests.factories import deliver_award_confirmed
+    from procurement.tests.factories import AwardFactory
+
+    lot, bidders = opened
+    t = at(2026, 3, 23, 15)
+    challenge = file(lot.project, bidders[1], trigger="process", now=t,
+                     objections=[objection(relates_to="process", lot=lot.pk)])
+    challenge_mark_may_change_result(challenge=challenge, user=alice,
+                                     organization=lot.project.purchaser, now=t)
+    award = AwardFactory(lot=lot, confirmed_by=alice)
+    deliver_award_confirmed(award)
+    clock = running_deadline(subject=award, clock="contract.sign")
+    assert clock.paused_at == award.confirmed_at
+    challenge_withdraw(challenge=challenge, user=user_of(bidders[1]),
+                       organization=bidders[1], now=award.confirmed_at + dt.timedelta(days=2))
+    resumed = running_deadline(subject=award, clock="contract.sign")
+    assert resumed.paused_at is None and resumed.due_at > clock.due_at
