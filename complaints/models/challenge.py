@@ -131,6 +131,9 @@ class Challenge(models.Model):
                                      choices=RejectReason.choices, blank=True)
     reject_detail = models.TextField(_("rejection details"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A repeated filing with the same key (a double-click, a client's retry) returns the
+    # first challenge (migration 0002_challenges_idempotency).
+    idempotency_key = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("challenge")
@@ -148,6 +151,9 @@ class Challenge(models.Model):
             models.CheckConstraint(
                 name="complaints_challenge_rejected_has_reason",
                 condition=~Q(status="rejected") | ~Q(reject_reason="")),
+            models.UniqueConstraint(fields=["supplier", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""),
+                                    name="complaints_challenge_idempotency"),
         ]
         indexes = [models.Index(fields=["project", "status"], name="compl_chal_proj_idx")]
 

@@ -19,6 +19,7 @@ from procurement.pdf import render_pdf
 from rules.registry import rule
 
 from .. import rules
+from ..holds import signing_hold
 from ..models import Contract, Milestone
 from ..steps import CONTRACT
 from .common import tell
@@ -121,8 +122,11 @@ def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadlin
         payee_name=payee_name.strip(), payee_bank=payee_bank.strip(),
         payee_account=payee_account.strip(), drafted_by=actor, drafted_at=now)
     if existing is None:
+        # A challenge marked as possibly changing the result before this draft holds
+        # signing (条例 第54条): the contract is drafted suspended, its clock paused.
         contract = Contract.objects.create(
-            award=award, number=f"{project.code}-{award.lot.number:02d}-HT", **values)
+            award=award, number=f"{project.code}-{award.lot.number:02d}-HT",
+            suspended_reason=signing_hold(award), **values)
     else:
         contract = existing
         for key, value in values.items():

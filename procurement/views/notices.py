@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from .. import steps
 from ..announcements import notice_rows
 from ..models import Announcement
+from ..panels import render_panels
 from ..selectors import notice_filterset, public_intentions, supplier_invitation
 
 
@@ -29,6 +30,8 @@ def notice_detail(request, pk):
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
         "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),
         "bidding_open": bidding_open,
+        # What higher apps show about the project here (procurement.panels).
+        "panels": render_panels(request, project),
         # 邀请招标: the supplier's application, and whether it may bid (法 第34条).
         "invitation": supplier_invitation(project, getattr(request, "organization", None)),
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]

@@ -31,6 +31,7 @@ from ..forms import (
     RetenderForm,
 )
 from ..models import Announcement, Demand, Lot, Project
+from ..panels import render_panels
 from ..rules import budget_available, suggest_sme_reservation
 from ..selectors import project_actions, project_filterset, project_history, projects_visible_to
 from .approvals import method_context
@@ -109,6 +110,7 @@ def _project_context(request, project, **forms):
         "project": project, "lots": project.lots.prefetch_related("items"),
         "history": project_history(project),
         "announcements": project.announcements.all(),
+        "panels": render_panels(request, project),
         "actions": actions,
         "buttons": {name for name in actions if roles & set(ROLES.get(name, ()))},
         "is_drafter": project.drafted_by_id == request.user.pk,
