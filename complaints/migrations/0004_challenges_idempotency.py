@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0001_initial"),
-        ("complaints", "0001_initial"),
+        ("complaints", "0003_credit_spotcheckdraw"),
     ]
 
     operations = [
