@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.clock import compute_due, end_of, local_date
@@ -33,6 +34,15 @@ T = Challenge.Trigger
 OPEN, CLOSED, NOT_YET = "open", "closed", "not_yet"
 STATE_LABELS = {OPEN: _("Open"), CLOSED: _("Closed"), NOT_YET: _("Not yet open")}
 STANDING_BASIS = "94号令 第11条"
+
+
+def _fmt(message, **params) -> str:
+    return str(message) % params
+
+
+# A window's label and reason are read in the language of whoever reads them — the page,
+# the API, or a refusal recorded now and shown later — so they stay lazy.
+_fmt = lazy(_fmt, str)
 
 
 @dataclass(frozen=True)
@@ -90,16 +100,16 @@ def _documents(project: Project, supplier, now) -> list[Window]:
         closes_at, provisional = _seven_wd(until) if until else (None, False)
         # No standing: the window others have, shown with its dates.
         opened_at = project.documents_from
-        return [Window(T.DOCUMENTS, "documents", str(_("The procurement documents")), None,
+        return [Window(T.DOCUMENTS, "documents", _("The procurement documents"), None,
                        opened_at, closes_at, _state(opened_at, closes_at, now), False,
-                       str(_("The supplier never obtained the procurement documents.")),
+                       _("The supplier never obtained the procurement documents."),
                        f"{basis}; {STANDING_BASIS}", provisional)]
     knew = max(download.at, until) if until else download.at
     closes_at, provisional = _seven_wd(knew)
-    return [Window(T.DOCUMENTS, "documents", str(_("The procurement documents")), None,
+    return [Window(T.DOCUMENTS, "documents", _("The procurement documents"), None,
                    download.at, closes_at, _state(download.at, closes_at, now), True,
-                   str(_("Obtained the documents on %(date)s.")
-                       % {"date": f"{local_date(download.at):%Y-%m-%d}"}),
+                   _fmt(_("Obtained the documents on %(date)s."),
+                        date=f"{local_date(download.at):%Y-%m-%d}"),
                    basis, provisional)]
 
 
@@ -110,8 +120,8 @@ def _bid_lots(project: Project, supplier) -> set[int]:
 
 def _standing(bid_lots: set[int]) -> tuple[bool, str]:
     if bid_lots:
-        return True, str(_("Bid in this project."))
-    return False, str(_("The supplier did not bid in this project."))
+        return True, _("Bid in this project.")
+    return False, _("The supplier did not bid in this project.")
 
 
 def _process(project: Project, lots: list[Lot], bid_lots, now) -> list[Window]:
@@ -124,7 +134,7 @@ def _process(project: Project, lots: list[Lot], bid_lots, now) -> list[Window]:
                 ("opening", _("The opening of lot %(n)s"), lot.opened_at),
                 ("evaluation", _("The evaluation of lot %(n)s"), reports.get(lot.pk))):
             closes_at, provisional = _seven_wd(ended) if ended else (None, False)
-            windows.append(Window(T.PROCESS, stage, str(label % {"n": lot.number}), lot,
+            windows.append(Window(T.PROCESS, stage, _fmt(label, n=lot.number), lot,
                                   ended, closes_at, _state(ended, closes_at, now), standing,
                                   reason, basis if standing else f"{basis}; {STANDING_BASIS}",
                                   provisional))
@@ -155,7 +165,7 @@ def _result(project: Project, lots: list[Lot], bid_lots, now) -> list[Window]:
         else:
             closes_at, provisional = _seven_wd(opened_at)
         windows.append(Window(T.RESULT, "result",
-                              str(_("The result of lot %(n)s") % {"n": lot.number}), lot,
+                              _fmt(_("The result of lot %(n)s"), n=lot.number), lot,
                               opened_at, closes_at, _state(opened_at, closes_at, now),
                               standing, reason,
                               basis if standing else f"{basis}; {STANDING_BASIS}",

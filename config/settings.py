@@ -381,7 +381,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the enterprise scale, whether of a bidder or of an item's maker.
     "ENUM_NAME_OVERRIDES": {"EnterpriseScaleEnum": "procurement.apis.bidding.SCALES",
-                            "PenaltyKindEnum": "complaints.models.Penalty.Kind"},
+                            "PenaltyKindEnum": "complaints.models.Penalty.Kind",
+                            # upheld / partly / dismissed: a challenge's and a complaint's
+                            # outcome and each objection's decision are the same set.
+                            "FindingEnum": "complaints.models.Challenge.Outcome",
+                            "ApprovalDecisionEnum": ["approve", "refuse"]},
 }
 
 # --- Platform -------------------------------------------------------------

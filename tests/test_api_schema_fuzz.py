@@ -82,7 +82,7 @@ CONTEXTUAL = {"does_not_exist", "before_contract", "future",
               # may not be blank, and may not hold NUL characters (PostgreSQL cannot).
               "blank", "null_characters_not_allowed"}
 # Files are sent as files by clients; the generator sends text in their place.
-FILE_FIELDS = {"file", "files"}
+FILE_FIELDS = {"file", "files", "upload", "attachment", "original"}
 REFUSED = {}  # the codes of the serializer's refusal of the request in flight
 
 

@@ -4,6 +4,7 @@ answer clock, the threads, suspension and resumption of signing, the answer copi
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from complaints.models import Challenge, ChallengeMessage, Evidence, Objection
 from complaints.services.challenges import (
@@ -123,7 +124,8 @@ def test_never_obtained_the_documents_is_refused_with_reason_date_and_basis(open
     with pytest.raises(RuleViolation) as refused:
         file(lot.project, org_of(charlie), now=at(2026, 3, 10))
     assert refused.value.code == "no_standing"
-    assert "never obtained" in str(refused.value)
+    with translation.override("en"):
+        assert "never obtained" in str(refused.value)
     assert "2026-03-18" in str(refused.value)  # the window others have closes then
     assert "94号令 第11条" in refused.value.basis
     assert not Challenge.objects.exists()
