@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +34,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from ..models import Evidence, Mediation, MediationOpinion, MediationSession
+from ..numbering import next_number
 from ..steps_mediation import MEDIATION
 
 M = Mediation.Status
@@ -185,18 +186,7 @@ def _check_files(files) -> list[str]:
 
 
 def _next_number(now) -> str:
-    """TJ-<year>-<four digits>, the year's next; serialised by a transaction lock so two
-    requests at once never draw the same number."""
-    year = timezone.localtime(now).year
-    prefix = f"TJ-{year}-"
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)",
-                           [int.from_bytes(b"mediatn", "big")])
-    numbers = Mediation.objects.filter(number__startswith=prefix).values_list("number",
-                                                                            flat=True)
-    last = max((int(n.rsplit("-", 1)[1]) for n in numbers), default=0)
-    return f"{prefix}{last + 1:04d}"
+    return next_number(Mediation, "TJ", now)
 
 
 def _already_open(contract: Contract) -> DomainError:
