@@ -20,7 +20,13 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from audit.actions import register_actions
+        from procurement.holds import register_hold
 
+        from .holds import complaint_hold
+
+        # A complaint's suspension of the procurement holds its opening, evaluation and
+        # award (法 第57条) without procurement importing this app.
+        register_hold(complaint_hold)
         for part in PARTS:
             module = import_module(f"complaints.services.{part}")
             register_actions(getattr(module, "ACTIONS", {}))

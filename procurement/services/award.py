@@ -20,6 +20,7 @@ from rules.registry import rule
 
 from .. import sealing, steps
 from ..announcements import METHOD_ZH, render_result
+from ..holds import check_not_held
 from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
 from ..pdf import render_pdf
 from ..signals import award_confirmed
@@ -52,6 +53,7 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     lot = Lot.objects.select_for_update(of=("self",)).select_related(
         "project", "project__purchaser", "project__agency", "project__demand").get(pk=lot.pk)
     project = lot.project
+    check_not_held(project, now)  # a complaint suspends the procurement (法 第57条)
     require_role(actor, project.purchaser, Membership.Role.OFFICER, Membership.Role.APPROVER,
                  Membership.Role.LEADER, Membership.Role.ADMIN)
     if hasattr(lot, "award"):

@@ -19,6 +19,7 @@ from notifications.services import notify
 from rules.registry import rule
 
 from .. import scoring, sealing, steps
+from ..holds import check_not_held
 from ..methods import policy
 from ..models import (
     Bid,
@@ -359,6 +360,7 @@ def evaluation_complete(*, lot: Lot, actor, now=None, ip=None) -> list[Evaluatio
     now = now or timezone.now()
     lot = Lot.objects.select_for_update(of=("self",)).select_related(
         "project", "project__demand", "project__purchaser").get(pk=lot.pk)
+    check_not_held(lot.project, now)  # a complaint suspends the procurement (法 第57条)
     committee = Committee.objects.filter(lot=lot).first()
     if committee is None or not CommitteeMember.objects.filter(
             committee=committee, expert=actor, role=CommitteeMember.Role.CHAIR).exists():

@@ -19,6 +19,7 @@ from rules.registry import rule
 
 from .. import sealing, steps
 from ..announcements import render_failure
+from ..holds import check_not_held, procurement_hold
 from ..methods import policy
 from ..models import Announcement, Bid, Lot, Project
 from ..signals import lot_opened
@@ -55,6 +56,7 @@ def lot_open(*, lot: Lot, now=None, actor=None) -> Lot:
         return lot
     if project.bid_deadline is None or now < project.bid_deadline:
         raise InvalidTransition(_("A lot opens at its bid deadline, not before."))
+    check_not_held(project, now)
     bids = list(Bid.objects.filter(lot=lot, status=Bid.Status.SEALED).select_related(
         "supplier"))
     method = policy(project.method)
@@ -167,6 +169,8 @@ def project_open_due(*, project: Project, now=None) -> int:
     project = Project.objects.get(pk=project.pk)  # the deadline as it is now
     if project.bid_deadline is None or now < project.bid_deadline:
         return 0
+    if procurement_hold(project, now) is not None:
+        return 0  # opened by the minute's sweep once the hold ends
     ids = list(project.lots.filter(status=Lot.Status.BIDDING).values_list("id", flat=True))
     for pk in ids:
         lot_open(lot=Lot(pk=pk), now=now)
@@ -177,10 +181,12 @@ def lots_open_due(*, now=None) -> int:
     """Open every lot whose deadline has passed (the beat runs this each minute)."""
     now = now or timezone.now()
     opened = 0
-    ids = list(Lot.objects.filter(status=Lot.Status.BIDDING, project__bid_deadline__lte=now)
-               .values_list("id", flat=True)[:200])
-    for pk in ids:
-        lot_open(lot=Lot(pk=pk), now=now)
+    lots = list(Lot.objects.filter(status=Lot.Status.BIDDING, project__bid_deadline__lte=now)
+                .select_related("project")[:200])
+    for lot in lots:
+        if procurement_hold(lot.project, now) is not None:
+            continue  # suspended (法 第57条): opened by this sweep once the hold ends
+        lot_open(lot=Lot(pk=lot.pk), now=now)
         opened += 1
     return opened
 
