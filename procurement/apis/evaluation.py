@@ -368,6 +368,49 @@ class AwardApi(APIView):
         return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
 
 
+class AwardRevokeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000, help_text="Why the award is revoked")
+        basis = serializers.CharField(max_length=200,
+                                      help_text="The challenge answered and the rule")
+        then = serializers.ChoiceField(
+            choices=["next", "retender"], default="next",
+            help_text="next: the purchaser confirms the next qualified candidate (the lot "
+                      "fails if too few are left); retender: the lot fails, to be procured "
+                      "again")
+        exclude = serializers.ListField(
+            child=serializers.IntegerField(), required=False, default=list,
+            help_text="Other bids of the lot the upheld challenge found not qualified")
+
+        class Meta:
+            ref_name = "AwardRevokeInput"
+
+    class OutputSerializer(AwardSerializer):
+        revoked_at = serializers.DateTimeField()
+        revoked_reason = serializers.CharField()
+        revoked_basis = serializers.CharField()
+        revoked_excluded = serializers.ListField(child=serializers.IntegerField())
+        lot_status = serializers.CharField(source="lot.status")
+
+        class Meta:
+            ref_name = "AwardRevoked"
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer},
+                   summary="Revoke an award after an upheld challenge, before both parties "
+                           "signed (94号令 第16条): the result change is announced; the next "
+                           "candidate is confirmed, or the lot fails")
+    def post(self, request, pk):
+        award = get_object_or_404(Award, pk=pk)
+        organiser_lot(request, award.lot_id)  # 404 outside the organisers and supervision
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        award = services.award_revoke(award=award, actor=request.user,
+                                      organization=request.organization,
+                                      ip=client_ip(request), **serializer.validated_data)
+        award.lot.refresh_from_db()
+        return Response(self.OutputSerializer(award).data)
+
+
 class AwardNoticeApi(APIView):
     def perform_content_negotiation(self, request, force=False):
         # The PDF is not rendered by DRF; errors fall back to JSON whatever is accepted.
