@@ -580,7 +580,7 @@ def challenge_answer(*, challenge: Challenge, answers: list[dict], summary: str,
        recorded, and carried out through procurement's services: a re-evaluation or a
        re-tender revokes the awards the upheld objections reach before both signed, a
        re-tender fails those lots and procures them again (``_apply_remedy``);
-    3. the clock is met, signing resumes if this challenge held it;
+    3. the clock is met, signing of the awards left resumes if this challenge held it;
     4. the answer is copied to the challenger and every other supplier concerned, and
        published (without the challenger's evidence and contact details);
        ``challenge_answered`` is sent after the commit."""
@@ -628,9 +628,11 @@ def challenge_answer(*, challenge: Challenge, answers: list[dict], summary: str,
                               "answered_for", "answered_at", "closed_at",
                               "answer_published_at"])
     deadline_meet(subject=challenge, clock="challenge.answer", at=now, actor=user, now=now)
-    _resume_signing(challenge, now=now)
+    # The remedy first: an award it revokes has no signing left to resume (its unsigned
+    # contract is voided once contracts hears of the revocation).
     done = _apply_remedy(challenge, remedy, user=user, organization=organization, now=now,
                          ip=ip)
+    _resume_signing(challenge, now=now)
     audit_record(action="challenge.answer", actor=user, organization=organization,
                  obj=challenge, detail={"outcome": outcome, "remedy": remedy, **done},
                  ip=ip, now=now)

@@ -401,6 +401,8 @@ def test_an_upheld_challenge_with_retender_revokes_fails_and_procures_again(awar
     retender = lot.project.retenders.get()
     assert retender.status == "draft" and retender.lots.count() == 1
     assert Announcement.objects.filter(project=lot.project, kind="result_change").exists()
+    contract.refresh_from_db()
+    assert contract.suspended_reason  # not resumed: it is voided instead
     deliver(award)
     contract.refresh_from_db()
     assert contract.status == Contract.Status.VOID
