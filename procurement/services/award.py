@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, Organization
 from accounts.permissions import require_role
 from audit.services import audit_record
 from core.events import send_on_commit
@@ -303,8 +303,9 @@ def award_revoke(*, award: Award, reason: str, basis: str, actor, organization, 
     if then == "next" and counted < needed:
         then = "retender"
     title, body, fields = render_result_change(lot=lot, award=award, then=then, now=now)
-    Announcement.objects.create(project=project, kind=Announcement.Kind.RESULT_CHANGE,
-                                title=title, body=body, fields=fields, published_at=now)
+    notice = Announcement.objects.create(
+        project=project, kind=Announcement.Kind.RESULT_CHANGE, title=title, body=body,
+        fields=fields, published_at=now)
     if then == "retender":
         minimum = method.minimum_basis(method.min_qualified_rule, lot)
         short = (f"撤销后合格供应商不足{needed}家（{minimum}），" if counted < needed else "")
@@ -314,7 +315,7 @@ def award_revoke(*, award: Award, reason: str, basis: str, actor, organization, 
     else:
         deadline_open(subject=lot, clock="award.confirm", organization=project.purchaser,
                       start=now, now=now, actor=actor)
-    _tell_revoked(lot, award, then, now)
+    _tell_revoked(lot, award, then, notice, now)
     audit_record(action="award.revoke", actor=actor, organization=organization, obj=award,
                  detail={"reason": reason, "basis": basis, "then": then,
                          "excluded": sorted(excluded), "qualified_left": counted,
@@ -323,7 +324,7 @@ def award_revoke(*, award: Award, reason: str, basis: str, actor, organization, 
     return award
 
 
-def _tell_revoked(lot: Lot, award: Award, then: str, now) -> None:
+def _tell_revoked(lot: Lot, award: Award, then: str, notice: Announcement, now) -> None:
     """Every bidder of the lot and the organisers hear of the revocation and what follows."""
     project = lot.project
     orgs = {b.supplier for b in Bid.objects.filter(lot=lot).exclude(
@@ -340,4 +341,17 @@ def _tell_revoked(lot: Lot, award: Award, then: str, now) -> None:
            body=f"【春风政采】“{project.title}”第{lot.number}包原中标（成交）供应商"
                 f"{award.bid.supplier.name}的中标（成交）结果已撤销：{award.revoked_reason}"
                 f"（{award.revoked_basis}）。{follows}",
-           link=project.get_absolute_url(), now=now)
+           link=notice.get_absolute_url(), now=now)
+    # 质疑答复导致中标、成交结果改变的 … 书面报告本级财政部门 (94号令 第16条, verify).
+    bureau = [m.user for m in Membership.objects.filter(
+        organization__kind=Organization.Kind.FINANCE, is_active=True,
+        role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.Role.LEADER])
+        .select_related("user")]
+    notify(event_key=f"award-revoked:{award.pk}:bureau", recipients=bureau,
+           category="procurement.result",
+           subject=f"中标（成交）结果变更报告：{project.title}第{lot.number}包",
+           body=f"【春风政采】{project.purchaser.name}“{project.title}”（{project.code}）"
+                f"第{lot.number}包原中标（成交）供应商{award.bid.supplier.name}的中标（成交）"
+                f"结果已撤销：{award.revoked_reason}（{award.revoked_basis}）。{follows}"
+                f"（{REVOKE_BASIS}：质疑答复导致中标、成交结果改变的，应书面报告本级财政部门）",
+           link=notice.get_absolute_url(), now=now)

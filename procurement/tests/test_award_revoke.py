@@ -68,7 +68,7 @@ def bid_of(lot, name):
     return Bid.objects.get(lot=lot, supplier__name=name)
 
 
-def test_revoke_then_confirm_the_second_ranked(four, alice):
+def test_revoke_then_confirm_the_second_ranked(four, alice, supervisor):
     award, _bidders = four
     lot = award.lot
     revoked = revoke(award, alice)
@@ -92,6 +92,7 @@ def test_revoke_then_confirm_the_second_ranked(four, alice):
     assert AuditEvent.objects.filter(action="award.revoke", actor=alice).exists()
     winner0 = bid_of(lot, "投标人0").supplier.memberships.get().user
     assert Message.objects.filter(recipient=winner0, subject__contains="结果变更").exists()
+    assert Message.objects.filter(recipient=supervisor, subject__contains="变更报告").exists()
 
     # the revoked winner and the third-ranked are refused: ranking order (条例 第43条)
     with pytest.raises((RuleViolation, InvalidTransition)):
