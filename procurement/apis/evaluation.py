@@ -211,6 +211,16 @@ class AwardSerializer(serializers.Serializer):
         return reverse("api:award-notice", args=[obj.pk])
 
 
+class RevokedAwardSerializer(AwardSerializer):
+    revoked_at = serializers.DateTimeField()
+    revoked_reason = serializers.CharField()
+    revoked_basis = serializers.CharField()
+    revoked_excluded = serializers.ListField(child=serializers.IntegerField())
+
+    class Meta:
+        ref_name = "RevokedAward"
+
+
 class EvaluationApi(APIView):
     class OutputSerializer(serializers.Serializer):
         lot = serializers.IntegerField(source="lot.pk")
@@ -228,7 +238,13 @@ class EvaluationApi(APIView):
         bids = EvaluatedBidSerializer(many=True, source="rows",
                                       help_text="Opened bids only, cheapest first")
         results = ResultSerializer(many=True)
-        award = AwardSerializer(allow_null=True)
+        award = AwardSerializer(allow_null=True, help_text="The live award")
+        revoked_awards = RevokedAwardSerializer(
+            many=True, help_text="Awards revoked after an upheld challenge (94号令 第16条)")
+        confirmable = serializers.ListField(
+            child=serializers.IntegerField(),
+            help_text="The bids the purchaser may confirm now, in ranking order (条例 第43条): "
+                      "the first-ranked, or after a revocation the best-ranked left")
         queries = BidQuerySerializer(many=True,
                                      help_text="Questions to bidders (87号令 第51、59、60条)")
         report = serializers.JSONField(
@@ -385,12 +401,11 @@ class AwardRevokeApi(APIView):
         class Meta:
             ref_name = "AwardRevokeInput"
 
-    class OutputSerializer(AwardSerializer):
-        revoked_at = serializers.DateTimeField()
-        revoked_reason = serializers.CharField()
-        revoked_basis = serializers.CharField()
-        revoked_excluded = serializers.ListField(child=serializers.IntegerField())
+    class OutputSerializer(RevokedAwardSerializer):
         lot_status = serializers.CharField(source="lot.status")
+
+        class Meta:
+            ref_name = "AwardRevoked"
 
         class Meta:
             ref_name = "AwardRevoked"

@@ -230,6 +230,9 @@ def test_api_revokes_and_the_evaluation_offers_the_next(four, alice):
     assert r.json()["revoked_reason"] == REASON and r.json()["lot_status"] == "evaluating"
     again = api.post(url, {"reason": REASON, "basis": BASIS}, format="json")
     assert again.status_code in (400, 409)
+    data = api.get(reverse("api:evaluation", args=[award.lot_id])).json()
+    assert data["award"] is None and data["revoked_awards"][0]["revoked_reason"] == REASON
+    assert len(data["confirmable"]) == 1
     page = api.get(reverse("procurement:evaluation", args=[award.lot_id]))
     assert page.status_code == 200
     html = page.content.decode()
