@@ -268,6 +268,9 @@ def test_page_revokes(four, alice, client):
     r = client.post(url, {"reason": REASON, "basis": BASIS, "then": "next"}, follow=True)
     assert r.status_code == 200 and Award.objects.get(pk=award.pk).revoked_at is not None
     assert "revoke-card" not in r.content.decode()
+    draft = client.get(reverse("contracts:draft", args=[award.pk]))
+    assert draft.status_code == 302 and draft.url == reverse("procurement:evaluation",
+                                                             args=[award.lot_id])
 
 
 def test_page_outsider_404(four, bob, client):
