@@ -16,8 +16,15 @@ class ContractsConfig(AppConfig):
         from .links import award_task, contract_task
         from .models import Acceptance, Contract, Invoice
 
-        # The ledger row of each award, once procurement has committed it.
+        # The ledger row of each award, once procurement has committed it; the unsigned
+        # contract of a revoked award voided.
         receivers.connect()
+        # An award whose contract both parties signed is no longer revoked (procurement).
+        from procurement.revocations import register_revocation_check
+
+        from .services.signing import signed_by_both
+
+        register_revocation_check(signed_by_both)
 
         # Where the people on a contract clock go to act on it.
         register_task_url(Award, award_task)
@@ -34,6 +41,8 @@ class ContractsConfig(AppConfig):
             "contract.sign": _("Contract signed by one party"),
             "contract.suspend": _("Signing suspended pending a challenge"),
             "contract.resume": _("Signing resumed"),
+            "contract.void": _("Unsigned contract void: the award was revoked"),
+            "contract.void_refused": _("Voiding of a contract refused"),
             "contract.publish": _("Contract published"),
             "contract.file": _("Contract filed (备案)"),
             "contract.milestone": _("Delivery milestone recorded"),

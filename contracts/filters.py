@@ -20,7 +20,8 @@ from .models import Contract, LedgerRow
 
 K = Organization.Kind
 
-LEDGER_STATUS_CHOICES = [("awarded", _("Awarded, no contract yet")), *Contract.Status.choices]
+LEDGER_STATUS_CHOICES = [("awarded", _("Awarded, no contract yet")), *Contract.Status.choices,
+                         ("revoked", _("Award revoked"))]
 
 
 class _ScopedFilterSet(StyledFilterSet):

@@ -29,6 +29,8 @@ class Contract(models.Model):
         RECTIFYING = "rectifying", _("Rectifying after a failed acceptance")
         ACCEPTED = "accepted", _("Accepted")
         PAID = "paid", _("Paid in full")
+        # Never signed by both: the award was revoked (procurement's ``award_revoked``).
+        VOID = "void", _("Void: the award was revoked")
 
     class TermUnit(models.TextChoices):
         WORKDAYS = "workdays", _("working days")
@@ -82,6 +84,8 @@ class Contract(models.Model):
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid in full at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("void since"), null=True, blank=True)
+    void_reason = models.TextField(_("why it is void"), blank=True)
 
     class Meta:
         verbose_name = _("contract")
@@ -90,7 +94,7 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "signing", "signed", "acceptance",
-                                        "rectifying", "accepted", "paid"]),
+                                        "rectifying", "accepted", "paid", "void"]),
                 name="contracts_contract_status_valid"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="contracts_amount_positive"),
             # What is paid never exceeds what is owed: enforced by the database too.

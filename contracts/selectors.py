@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    Case,
     CharField,
     DecimalField,
     F,
@@ -22,6 +23,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
@@ -108,7 +110,10 @@ def ledger_filterset(*, organization: Organization | None, filters=None,
         contract_amount=F(contract + "total_amount"),
         signed_at=F(contract + "signed_at"), published_at=F(contract + "published_at"),
         filed_at=F(contract + "filed_at"), accepted_at=F(contract + "accepted_at"),
-        status=Coalesce(F(contract + "status"), Value("awarded")),
+        # A revoked award closes its row: "revoked", whatever became of its contract
+        # (void, or never drafted).
+        status=Case(When(award__revoked_at__isnull=False, then=Value("revoked")),
+                    default=Coalesce(F(contract + "status"), Value("awarded"))),
         paid_total=Coalesce(Subquery(paid, output_field=money), Value(Decimal("0")),
                             output_field=money),
         last_paid_at=Subquery(Payment.objects.filter(contract__award=OuterRef("award_id"))

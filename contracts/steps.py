@@ -43,6 +43,9 @@ CONTRACT = StateTable("contracts.Contract", [
     Step("reopen_rectifying", C.PAID, C.RECTIFYING, _("Supplement owed while rectifying")),
     Step("reopen_before_acceptance", C.PAID, C.SIGNED,
          _("Supplement owed before acceptance")),
+    # The award was revoked before both signed (procurement's ``award_revoked``;
+    # 94号令 第16条, verify): the unsigned contract is void (``contract_void``).
+    Step("void", (C.DRAFT, C.SIGNING), C.VOID, _("Void: the award was revoked")),
 ])
 
 # The steps that sign (the first signature or the second).
@@ -51,6 +54,8 @@ SIGNING_STEPS = ("sign", "countersign")
 # say: not an action anyone asks for.
 REOPEN_STEPS = ("reopen", "reopen_in_acceptance", "reopen_rectifying",
                 "reopen_before_acceptance")
+# Taken by the platform when procurement revokes the award: nobody asks for it.
+PLATFORM_STEPS = ("void",)
 
 R = Acceptance.Result
 
@@ -74,7 +79,8 @@ def contract_actions(contract: Contract) -> list[str]:
     except that nobody signs while signing is suspended during a challenge (条例 第54条),
     and without the reopening a confirmed supplement brings about."""
     held = SIGNING_STEPS if contract.suspended_reason else ()
-    return [a for a in CONTRACT.actions(contract) if a not in held + REOPEN_STEPS]
+    return [a for a in CONTRACT.actions(contract)
+            if a not in held + REOPEN_STEPS + PLATFORM_STEPS]
 
 
 def status_before_payment(contract: Contract) -> str:

@@ -23,4 +23,5 @@ class DeadlinesConfig(AppConfig):
             "deadline.recomputed": _("Provisional deadline recomputed"),
             "deadline.waive_refused": _("Waiving a statutory clock refused"),
             "deadline.open_refused": _("Starting a statutory clock refused"),
+            "deadline.end_refused": _("Ending a statutory clock refused"),
         })

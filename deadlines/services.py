@@ -388,6 +388,31 @@ def deadline_waive(*, deadline: Deadline, actor, organization, reason: str,
 
 @records_refusals()
 @transaction.atomic
+def deadline_end(*, subject, clock: str, reason: str, actor=None,
+                 now: dt.datetime | None = None) -> Deadline | None:
+    """The duty itself is gone by law — an award revoked before both parties signed
+    (94号令 第16条, verify): the running clock is waived with the reason. No clock, no-op.
+
+    The calling service has checked who may act (unlike ``deadline_waive``, which is the
+    finance bureau's excuse of a duty that remains)."""
+    now = now or timezone.now()
+    deadline = (Deadline.objects.select_for_update()
+                .filter(**_subject_key(subject), clock=clock, status__in=[S.OPEN, S.OVERDUE])
+                .first())
+    if deadline is None:
+        return None
+    deadline.waived_by = actor
+    deadline.waive_reason = reason
+    deadline.next_action_at = None
+    deadline.paused_at = None
+    _step(deadline, S.WAIVED, now=now, actor=actor, reason=reason,
+          detail={"reason": reason, "ended": True},
+          update_fields=["waived_by", "waive_reason", "next_action_at", "paused_at"])
+    return deadline
+
+
+@records_refusals()
+@transaction.atomic
 def deadline_pause(*, subject, clock: str, reason: str, at: dt.datetime | None = None,
                    actor=None) -> Deadline | None:
     """Stop the clock (a challenge suspends signing; testing time in a complaint)."""

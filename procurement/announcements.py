@@ -113,6 +113,19 @@ REQUIRED_FIELDS: dict[str, Required] = {
         Field("reason", "废标理由"),
         Field("basis", "依据"),
     ), verify=True),
+    # 中标（成交）结果变更公告: the award revoked after an upheld challenge, and what
+    # follows — the next qualified candidate, or the procurement again (94号令 第16条,
+    # verify; the contents follow the result and failure notices).
+    K.RESULT_CHANGE: Required("94号令 第16条", (
+        *_PROJECT, *_PARTIES,
+        Field("lot_title", "采购包"),
+        Field("original_published_at", "原中标（成交）结果公告发布时间"),
+        Field("revoked_winner", "原中标（成交）供应商"),
+        Field("reason", "变更原因"),
+        Field("basis", "依据"),
+        Field("next_step", "后续安排"),
+        Field("published_at", "变更日期"),
+    ), verify=True),
     K.CANCELLATION: Required("87号令 第29条", (
         *_PROJECT, *_PARTIES,
         Field("original_published_at", "原公告发布时间"),
@@ -575,9 +588,47 @@ def render_cancellation(*, project: Project, reason: str):
     return f"{project.title}终止公告", cancellation_body(fields), fields
 
 
+# --- result change (中标结果变更) -------------------------------------------------------
+
+NEXT_STEP_ZH = {
+    "next": "从合格的中标（成交）候选人中依法另行确定中标（成交）供应商，结果另行公告。",
+    "retender": "本包重新开展采购活动。",
+}
+
+
+def result_change_body(f: dict) -> str:
+    return "\n".join([f"项目编号：{f['project_code']}", f"项目名称：{f['project_name']}",
+                      f"采购包：{f['lot_title']}",
+                      f"原中标（成交）结果公告发布时间：{_t(f['original_published_at'])}",
+                      f"原中标（成交）供应商：{f['revoked_winner']}",
+                      f"变更原因：{f['reason']}", f"依据：{f['basis']}",
+                      f"后续安排：{f['next_step']}", f"变更日期：{_t(f['published_at'])}",
+                      "", "联系方式：", *_party_lines(f)])
+
+
+def render_result_change(*, lot: Lot, award, then: str, now: dt.datetime):
+    """The notice that the award of ``lot`` was revoked, and what follows (``then``:
+    "next" or "retender")."""
+    project = lot.project
+    original = (project.announcements.filter(kind=K.RESULT, fields__lot=lot.number)
+                .order_by("-published_at").first())
+    fields = {"project_code": project.code, "project_name": project.title,
+              "purchaser": party(project.purchaser), "agency": party(project.agency),
+              "lot": lot.number, "lot_title": f"第{lot.number}包 {lot.title}",
+              "original_published_at": (original.published_at if original
+                                        else award.confirmed_at).isoformat(),
+              "revoked_winner": award.bid.supplier.name, "amount": str(award.amount),
+              "reason": award.revoked_reason, "basis": award.revoked_basis,
+              "then": then, "next_step": NEXT_STEP_ZH[then],
+              "published_at": timezone.localtime(now).isoformat()}
+    title = f"{project.title}第{lot.number}包中标（成交）结果变更公告"
+    return title, result_change_body(fields), fields
+
+
 # The body of each kind, from its fields alone: what recomputation re-renders.
 BODY_OF = {K.TENDER: tender_body, K.CLARIFICATION: clarification_body, K.RESULT: result_body,
-           K.FAILURE: failure_body, K.CANCELLATION: cancellation_body}
+           K.FAILURE: failure_body, K.CANCELLATION: cancellation_body,
+           K.RESULT_CHANGE: result_change_body}
 
 
 # --- the notice page ------------------------------------------------------------------

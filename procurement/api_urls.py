@@ -82,6 +82,7 @@ urlpatterns = [
     path("lots/<int:pk>/award/", evaluation.AwardApi.as_view(), name="award-confirm"),
     path("awards/<int:pk>/notice.pdf", evaluation.AwardNoticeApi.as_view(),
          name="award-notice"),
+    path("awards/<int:pk>/revoke/", evaluation.AwardRevokeApi.as_view(), name="award-revoke"),
     path("bids/", bidding.BidListApi.as_view(), name="bid-list"),
     path("bids/<int:pk>/", bidding.BidDetailApi.as_view(), name="bid-detail"),
     path("bids/<int:pk>/withdraw/", bidding.BidWithdrawApi.as_view(), name="bid-withdraw"),

@@ -125,6 +125,8 @@ class ProcurementConfig(AppConfig):
             "bid.query_answer_refused": _("Answer to the committee refused"),
             "bid.query_decide_refused": _("Decision on a bidder's answer refused"),
             "award.confirm_refused": _("Confirmation of the winner refused"),
+            "award.revoke": _("Award revoked; result change announced"),
+            "award.revoke_refused": _("Revocation of the award refused"),
             # The finance bureau's approval of methods; single source.
             "method_approval.request": _("Method referred to the finance bureau"),
             "method_approval.approve": _("Method approved by the finance bureau"),

@@ -446,6 +446,20 @@ class QueryDecideForm(forms.Form):
     reason = forms.CharField(required=False)
 
 
+class AwardRevokeForm(BootstrapFormMixin, forms.Form):
+    """Revoke an award after an upheld challenge (``services.award_revoke``): shape only."""
+
+    THEN = [("next", _("Confirm the next qualified candidate")),
+            ("retender", _("Procure the lot again"))]
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+    basis = forms.CharField(label=_("Basis"), max_length=200,
+                            help_text=_("The challenge answered and the rule, e.g. "
+                                        "质疑答复 and 94号令 第16条."))
+    then = forms.ChoiceField(label=_("Then"), choices=THEN, initial="next")
+
+
 class QueryAnswerForm(forms.Form):
     """The bidder's answer: confirm a corrected price (yes/no), or explain a price."""
 

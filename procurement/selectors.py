@@ -306,7 +306,11 @@ def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
         "members": list(committee.members.select_related("expert")) if committee else [],
         "criteria": criteria, "rows": rows, "queries": queries,
         "results": list(evaluation_results(lot)),
-        "award": Award.objects.filter(lot=lot).select_related("bid__supplier").first(),
+        "award": Award.objects.filter(lot=lot, revoked_at__isnull=True)
+        .select_related("bid__supplier").first(),
+        "revoked_awards": list(Award.objects.filter(lot=lot, revoked_at__isnull=False)
+                               .select_related("bid__supplier").order_by("revoked_at")),
+        "confirmable": confirmable_bids(lot),
         "lot_actions": actions_of(lot),
         # The committee is drawn once the lot is opened, before its evaluation starts.
         "may_draw": committee is None and steps.LOT.can(lot, "evaluate"),
@@ -314,6 +318,21 @@ def lot_evaluation(lot: Lot, *, seat: CommitteeMember | None = None) -> dict:
         "is_chair": is_chair,
         "report": (committee.report or {}) if committee and committee.report_at else {},
     }
+
+
+def confirmable_bids(lot: Lot) -> list[int]:
+    """The bids the purchaser may confirm now, in ranking order (条例 第43条): the
+    best-ranked candidates still in the running — the first-ranked, or after a revoked
+    award the best-ranked qualified candidate left (94号令 第16条, verify)."""
+    if lot.status != Lot.Status.EVALUATING:
+        return []
+    rows = list(EvaluationResult.objects.filter(
+        bid__lot=lot, candidate=True, rank__isnull=False, bid__status=Bid.Status.SCORED)
+        .values_list("bid_id", "rank"))
+    if not rows:
+        return []
+    best = min(rank for _bid, rank in rows)
+    return [bid for bid, rank in rows if rank == best]
 
 
 def bid_reader(*, pk: int, user) -> tuple[Bid, str]:

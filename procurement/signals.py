@@ -11,3 +11,8 @@ award_confirmed = Signal()
 
 # A lot was opened, or failed at opening (services.opening.lot_open): ``lot``.
 lot_opened = Signal()
+
+# An award was revoked before both parties signed (services.award.award_revoke):
+# ``award`` (its ``revoked_*`` fields say when, why, on what basis). Contracts voids the
+# unsigned contract.
+award_revoked = Signal()

@@ -17,14 +17,14 @@ Which service takes which step:
 - PROJECT: submit, approve (or refer, when the finance bureau must approve the
   method), return, announce, cancel (``services.projects``); bureau_approve,
   bureau_refuse (``services.approvals``);
-  open, evaluate, award, fail (``project_settle``, following the lots).
+  open, evaluate, award, reopen, fail (``project_settle``, following the lots).
 - LOT: announce (``project_announce``), open (``lot_open``), evaluate (the
   first ``bid_review``), award (``award_confirm``), fail (``lot_fail``: too few
-  bids at opening, 87号令 第43条, or too few qualified, 第44条), cancel
-  (``project_cancel``).
+  bids at opening, 87号令 第43条, or too few qualified, 第44条, or after a revoked
+  award), revoke (``award_revoke``), cancel (``project_cancel``).
 - BID: withdraw (``bid_withdraw``, or a resubmission), open (``lot_open``),
   qualify / reject and score (``evaluation_complete``), win / lose
-  (``award_confirm``).
+  (``award_confirm``); unseat / reinstate (``award_revoke``).
 - BID_QUERY: answer (an explanation, 87号令 第60条), confirm (a corrected price
   confirmed by the bidder, 第59条), accept (the committee accepts the answer),
   reject (the bidder declines the correction, or the committee finds the price
@@ -68,6 +68,8 @@ PROJECT = StateTable("procurement.Project", [
     Step("open", P.ANNOUNCED, P.OPENED, pgettext_lazy("step", "Open")),
     Step("evaluate", P.OPENED, P.EVALUATING, _("Start the evaluation")),
     Step("award", P.EVALUATING, P.AWARDED, pgettext_lazy("step", "Award")),
+    # An award revoked (94号令 第16条, verify): the project follows its lot back.
+    Step("reopen", P.AWARDED, P.EVALUATING, _("Back to evaluation: an award revoked")),
     Step("fail", (P.ANNOUNCED, P.OPENED, P.EVALUATING), P.FAILED,
          pgettext_lazy("step", "Fail")),
     Step("cancel", (P.DRAFT, P.SUBMITTED, P.BUREAU_REVIEW, P.APPROVED, P.ANNOUNCED,
@@ -80,6 +82,10 @@ LOT = StateTable("procurement.Lot", [
     Step("open", L.BIDDING, L.OPENED, _("Open the bids")),
     Step("evaluate", L.OPENED, L.EVALUATING, _("Start the evaluation")),
     Step("award", L.EVALUATING, L.AWARDED, _("Confirm the winner")),
+    # Before both parties signed, a challenge upheld that affects the result (94号令
+    # 第16条, verify): back to evaluation, where the next qualified candidate is
+    # confirmed — or the lot fails (``fail``) and is procured again.
+    Step("revoke", L.AWARDED, L.EVALUATING, _("Revoke the award")),
     Step("fail", (L.BIDDING, L.OPENED, L.EVALUATING), L.FAILED,
          pgettext_lazy("step", "Fail")),
     Step("cancel", (L.PENDING, L.BIDDING, L.OPENED, L.EVALUATING), L.CANCELLED,
@@ -94,6 +100,9 @@ BID = StateTable("procurement.Bid", [
     Step("score", B.QUALIFIED, B.SCORED, pgettext_lazy("step", "Score")),
     Step("win", B.SCORED, B.WON, _("Confirm as the winner")),
     Step("lose", (B.OPENED, B.QUALIFIED, B.REJECTED, B.SCORED), B.LOST, _("Not won")),
+    # award_revoke: the revoked winner is out; the other scored candidates are back.
+    Step("unseat", B.WON, B.LOST, _("Award revoked")),
+    Step("reinstate", B.LOST, B.SCORED, _("Back among the candidates")),
 ])
 
 BID_QUERY = StateTable("procurement.BidQuery", [
@@ -129,9 +138,10 @@ TABLES = (PROJECT, LOT, BID, BID_QUERY, DEMAND, QUALIFICATION, NEGOTIATION)
 
 # Steps the platform takes by itself: no person presses a button for them.
 AUTOMATIC = {
-    PROJECT.model_label: frozenset({"open", "evaluate", "award", "fail", "refer"}),
+    PROJECT.model_label: frozenset({"open", "evaluate", "award", "fail", "refer", "reopen"}),
     LOT.model_label: frozenset({"announce", "open", "evaluate", "fail", "cancel"}),
-    BID.model_label: frozenset({"open", "qualify", "reject", "score", "win", "lose"}),
+    BID.model_label: frozenset({"open", "qualify", "reject", "score", "win", "lose", "unseat",
+                                "reinstate"}),
     BID_QUERY.model_label: frozenset(),
     DEMAND.model_label: frozenset({"check", "use"}),
     QUALIFICATION.model_label: frozenset(),

@@ -65,6 +65,7 @@ urlpatterns = [
     path("procurement/lots/<int:pk>/report/", evaluation.report, name="evaluation-report"),
     path("procurement/lots/<int:pk>/bids/<int:bid_pk>/confirm/", evaluation.confirm,
          name="award-confirm"),
+    path("procurement/awards/<int:pk>/revoke/", evaluation.revoke, name="award-revoke"),
     # Negotiation and consultation in rounds: the team, and each supplier.
     path("procurement/lots/<int:pk>/negotiation/", rounds.negotiation, name="negotiation"),
     path("procurement/lots/<int:pk>/negotiation/bids/<int:bid_pk>/session/",

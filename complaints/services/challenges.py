@@ -69,6 +69,8 @@ ACTIONS = {
 
 CATEGORY = "complaints.challenge"
 SUSPEND_BASIS = "条例 第54条"
+# Not in RULES.md: verify the article.
+REVOKE_BASIS = "94号令 第16条（verify）"
 ANSWER_BASIS = "法 第53条"
 MAX_OBJECTIONS = 20
 MAX_FILES = 10
@@ -362,7 +364,9 @@ def challenge_message_post(*, challenge: Challenge, user, organization: Organiza
 # --- suspension of signing ---------------------------------------------------------------
 
 def _awards(project: Project) -> list[Award]:
-    return list(Award.objects.filter(lot__project=project).select_related("lot"))
+    """The project's live awards (a revoked one has no signing left to hold)."""
+    return list(Award.objects.filter(lot__project=project, revoked_at__isnull=True)
+                .select_related("lot"))
 
 
 def _suspend_signing(challenge: Challenge, *, now) -> int:
@@ -505,24 +509,63 @@ def _outcome(decisions: list[str]) -> str:
     return Challenge.Outcome.PARTLY
 
 
+def _revocable_awards(challenge: Challenge) -> list[Award]:
+    """The live awards the upheld (or partly upheld) objections reach: the lot an
+    objection names, if awarded; every awarded lot of the project for an objection that
+    relates to the award without naming a lot."""
+    project = challenge.project
+    live = Award.objects.filter(lot__project=project, revoked_at__isnull=True,
+                                lot__status=Lot.Status.AWARDED).select_related("lot")
+    reached = {}
+    for o in challenge.objections.filter(decision__in=[Objection.Decision.UPHELD,
+                                                       Objection.Decision.PARTLY]):
+        if o.lot_id is not None:
+            reached.update({a.pk: a for a in live if a.lot_id == o.lot_id})
+        elif o.relates_to == Objection.RelatesTo.AWARD:
+            reached.update({a.pk: a for a in live})
+    return sorted(reached.values(), key=lambda a: a.lot.number)
+
+
 def _apply_remedy(challenge: Challenge, remedy: str, *, user, organization, now,
                   ip) -> dict:
-    """RETENDER procures the failed lots again through ``project_retender`` when the
-    purchaser answers and the project has failed lots. No re-evaluation service exists
-    in procurement: REEVALUATE (and a RETENDER answered by the agency, or of a project
-    without failed lots) is recorded for the purchaser to carry out, never done through
-    a second write path."""
+    """Carry the remedy out through procurement's own services (94号令 第16条, verify).
+
+    REEVALUATE and RETENDER revoke each award the upheld objections reach
+    (``award_revoke``), unless its contract is signed by both — then it is recorded as
+    not revoked, for the finance bureau's decision on a complaint. REEVALUATE leaves the
+    lot for the purchaser to confirm the next qualified candidate on its award page (or
+    fails it when too few are left); RETENDER fails the lot. RETENDER then procures the
+    failed lots again through ``project_retender`` when the purchaser answers (an
+    agency's answer leaves that to the purchaser)."""
     project = challenge.project
+    done = {"carried_out": False}
+    if remedy not in (Challenge.Remedy.REEVALUATE, Challenge.Remedy.RETENDER):
+        return done
+    from procurement.services import award_revoke, project_retender, revocation_refusal
+
+    revoked, kept = [], []
+    for award in _revocable_awards(challenge):
+        if revocation_refusal(award) is not None:
+            kept.append(award.lot.number)
+            continue
+        award_revoke(award=award, actor=user, organization=organization, now=now, ip=ip,
+                     reason=f"质疑{challenge.number}成立：{challenge.answer_summary}",
+                     basis=f"质疑{challenge.number}答复; {REVOKE_BASIS}",
+                     then="retender" if remedy == Challenge.Remedy.RETENDER else "next")
+        revoked.append(award.lot.number)
+    if revoked:
+        done.update(carried_out=True, revoked_lots=revoked)
+    if kept:
+        done["signed_lots"] = kept
     if remedy != Challenge.Remedy.RETENDER or organization.pk != project.purchaser_id:
-        return {"carried_out": False}
+        return done
     if not project.lots.filter(status=Lot.Status.FAILED).exists() or \
             project.retenders.exclude(status__in=[Project.Status.FAILED,
                                                   Project.Status.CANCELLED]).exists():
-        return {"carried_out": False}
-    from procurement.services import project_retender
-
+        return done
     new = project_retender(project=project, actor=user, now=now, ip=ip)
-    return {"carried_out": True, "retender": new.code}
+    done.update(carried_out=True, retender=new.code)
+    return done
 
 
 @records_refusals()
@@ -534,8 +577,10 @@ def challenge_answer(*, challenge: Challenge, answers: list[dict], summary: str,
 
     1. every objection gets a decision and a written answer; the outcome is derived;
     2. a dismissed challenge changes nothing (remedy "none"); otherwise the remedy is
-       recorded, and a re-tender carried out through procurement's service;
-    3. the clock is met, signing resumes if this challenge held it;
+       recorded, and carried out through procurement's services: a re-evaluation or a
+       re-tender revokes the awards the upheld objections reach before both signed, a
+       re-tender fails those lots and procures them again (``_apply_remedy``);
+    3. the clock is met, signing of the awards left resumes if this challenge held it;
     4. the answer is copied to the challenger and every other supplier concerned, and
        published (without the challenger's evidence and contact details);
        ``challenge_answered`` is sent after the commit."""
@@ -583,9 +628,11 @@ def challenge_answer(*, challenge: Challenge, answers: list[dict], summary: str,
                               "answered_for", "answered_at", "closed_at",
                               "answer_published_at"])
     deadline_meet(subject=challenge, clock="challenge.answer", at=now, actor=user, now=now)
-    _resume_signing(challenge, now=now)
+    # The remedy first: an award it revokes has no signing left to resume (its unsigned
+    # contract is voided once contracts hears of the revocation).
     done = _apply_remedy(challenge, remedy, user=user, organization=organization, now=now,
                          ip=ip)
+    _resume_signing(challenge, now=now)
     audit_record(action="challenge.answer", actor=user, organization=organization,
                  obj=challenge, detail={"outcome": outcome, "remedy": remedy, **done},
                  ip=ip, now=now)

@@ -369,3 +369,75 @@ def test_an_award_confirmed_while_a_challenge_suspends_pauses_its_clock_at_once(
                        organization=bidders[1], now=award.confirmed_at + dt.timedelta(days=2))
     resumed = running_deadline(subject=award, clock="contract.sign")
     assert resumed.paused_at is None and resumed.due_at > clock.due_at
+
+
+# --- an upheld challenge of the result, carried out through procurement -------------------
+
+def upheld(challenge, user, remedy, now):
+    return challenge_answer(
+        challenge=challenge, summary="中标人业绩证明材料不实，质疑成立。", remedy=remedy,
+        user=user, organization=challenge.project.purchaser, now=now,
+        answers=[{"objection": o.pk, "decision": "upheld", "answer": "经核实，质疑成立。"}
+                 for o in challenge.objections.all()])
+
+
+def test_an_upheld_challenge_with_retender_revokes_fails_and_procures_again(awarded, alice):
+    """94号令 第16条 (verify): the award revoked, the lot failed, the re-tender drafted —
+    and the unsigned contract voided once contracts hears of it."""
+    from contracts.models import Contract
+    from procurement.models import Award, Lot
+    from procurement.tests.test_award_revoke import deliver
+
+    loser = awarded.lot.bids.exclude(pk=awarded.bid_id).first().supplier
+    t = result_time(awarded)
+    challenge = result_challenge(awarded, loser, t)
+    challenge_mark_may_change_result(challenge=challenge, user=alice,
+                                     organization=awarded.lot.project.purchaser, now=t)
+    contract = contracts.contract_draft(award=awarded, actor=alice,
+                                        now=t + dt.timedelta(hours=1), **terms())
+    challenge = upheld(challenge, alice, "retender", t + dt.timedelta(days=1))
+    award = Award.objects.get(pk=awarded.pk)
+    assert award.revoked_at and challenge.number in award.revoked_reason
+    lot = Lot.objects.get(pk=awarded.lot_id)
+    assert lot.status == "failed"
+    retender = lot.project.retenders.get()
+    assert retender.status == "draft" and retender.lots.count() == 1
+    assert Announcement.objects.filter(project=lot.project, kind="result_change").exists()
+    contract.refresh_from_db()
+    assert contract.suspended_reason  # not resumed: it is voided instead
+    deliver(award)
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.VOID
+
+
+def test_an_upheld_challenge_with_reevaluation_leaves_the_lot_for_the_next(approved, alice):
+    from procurement.models import Bid, Lot
+    from procurement.services import award_confirm
+    from procurement.tests.test_award_revoke import awarded_lot
+
+    award, bidders = awarded_lot(approved, alice, 4)
+    t = result_time(award)
+    challenge = result_challenge(award, bidders[1], t)
+    upheld(challenge, alice, "reevaluate", t + dt.timedelta(days=1))
+    lot = Lot.objects.get(pk=award.lot_id)
+    assert lot.status == "evaluating" and not hasattr(lot, "award")
+    assert not lot.project.retenders.exists()
+    second = Bid.objects.get(lot=lot, supplier=bidders[1])
+    award_confirm(lot=lot, bid=second, actor=alice, now=t + dt.timedelta(days=2))
+    assert Lot.objects.get(pk=lot.pk).award.bid == second
+
+
+def test_an_upheld_challenge_after_both_signed_leaves_the_award(awarded, alice):
+    from contracts.tests.factories import ContractFactory
+    from procurement.models import Award
+
+    loser = awarded.lot.bids.exclude(pk=awarded.bid_id).first().supplier
+    t = result_time(awarded)
+    challenge = result_challenge(awarded, loser, t)
+    ContractFactory(award=awarded, signed=True)
+    challenge = upheld(challenge, alice, "reevaluate", t + dt.timedelta(days=1))
+    assert challenge.status == "answered"
+    assert Award.objects.get(pk=awarded.pk).revoked_at is None
+    from audit.models import AuditEvent
+    event = AuditEvent.objects.get(action="challenge.answer")
+    assert event.detail["signed_lots"] == [awarded.lot.number]

@@ -14,6 +14,7 @@ from .signing import (
     contract_sign,
     contract_signing_resume,
     contract_signing_suspend,
+    contract_void,
     public_fields,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "contract_sign",
     "contract_signing_resume",
     "contract_signing_suspend",
+    "contract_void",
     "invoice_submit",
     "late_interest",
     "ledger_row_open",

@@ -80,6 +80,8 @@ def contract_draft(*, award: Award, actor, delivery_place: str, delivery_deadlin
     project = award.lot.project
     supplier = award.bid.supplier
     require_role(actor, project.purchaser, *OFFICERS)
+    if award.revoked_at is not None:
+        raise InvalidTransition(_("This award was revoked: no contract is drafted from it."))
     existing = Contract.objects.select_for_update().filter(award=award).first()
     # Redrafting is for a contract nobody has signed: one whose first signature is
     # still to come.

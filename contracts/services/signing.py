@@ -56,6 +56,8 @@ def contract_sign(*, contract: Contract, actor, organization: Organization, pdf_
                               "result is pending: %(reason)s"),
                             params={"reason": contract.suspended_reason},
                             code="signing_suspended", basis=SUSPEND_BASIS)
+    if contract.status == Contract.Status.VOID:
+        raise InvalidTransition(_("This contract is void: the award was revoked."))
     if not any(CONTRACT.can(contract, step) for step in SIGNING_STEPS):
         raise InvalidTransition(_("This contract is signed already."))
     if pdf_sha256 != contract.pdf_sha256:
@@ -240,3 +242,49 @@ def contract_file(*, contract: Contract, actor, now=None, ip=None) -> Contract:
            body=f"【春风政采】{contract.purchaser.name}已备案“{contract.title}”，"
                 f"金额{contract.amount:,.2f}元。", link=contract.get_absolute_url(), now=now)
     return contract
+
+
+# 94号令 第16条 is not in RULES.md: verify the article.
+VOID_BASIS = "94号令 第16条（verify）"
+
+
+@records_refusals()
+@transaction.atomic
+def contract_void(*, award, now=None) -> Contract | None:
+    """The award was revoked before both parties signed (procurement's ``award_revoked``,
+    ``receivers``): its unsigned contract is void — step ``void``, with the revocation's
+    reason —, signing stops and both parties are told. The platform's step, taken after
+    the revocation committed; procurement checked who revoked and that nobody had
+    signed twice. No contract, or one already void: nothing to do."""
+    now = now or timezone.now()
+    contract = Contract.objects.filter(award_id=award.pk).first()
+    if contract is None:
+        return None
+    contract = locked(contract)
+    if contract.status == Contract.Status.VOID:
+        return contract
+    if not CONTRACT.can(contract, "void"):
+        raise InvalidTransition(_("A contract signed by both parties is not voided here."))
+    reason = f"中标（成交）结果已撤销：{award.revoked_reason}（{award.revoked_basis}）"
+    contract.voided_at, contract.void_reason = award.revoked_at or now, reason
+    contract.suspended_reason = ""
+    transition(contract, Contract.Status.VOID, table=CONTRACT, actor=award.revoked_by,
+               now=now, reason=reason, update_fields=["voided_at", "void_reason",
+                                                      "suspended_reason"])
+    audit_record(action="contract.void", actor=award.revoked_by,
+                 organization=contract.purchaser, obj=contract,
+                 detail={"award": award.pk, "reason": reason, "basis": VOID_BASIS}, now=now)
+    for org in (contract.purchaser, contract.supplier):
+        tell(contract, org, key="void", now=now, subject=f"{contract.title}已作废",
+             body=f"“{contract.title}”未经双方签订，因{reason}，合同作废（{VOID_BASIS}）。")
+    return contract
+
+
+def signed_by_both(award) -> str:
+    """For ``procurement.revocations``: why the award cannot be revoked any more — its
+    contract is signed by both parties — or ""."""
+    contract = Contract.objects.filter(award_id=award.pk).only("status").first()
+    if contract is None or contract.status in (Contract.Status.DRAFT, Contract.Status.SIGNING,
+                                               Contract.Status.VOID):
+        return ""
+    return str(_("The contract has been signed by both parties."))

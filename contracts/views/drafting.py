@@ -27,6 +27,9 @@ def contract_draft(request, award_pk):
     award = get_object_or_404(
         Award.objects.select_related("lot__project", "bid__supplier"),
         pk=award_pk, lot__project__purchaser=org)
+    if award.revoked_at is not None:  # no contract is drafted from a revoked award
+        messages.error(request, _("This award was revoked: no contract is drafted from it."))
+        return redirect("procurement:evaluation", award.lot_id)
     supplier = award.bid.supplier
     existing = Contract.objects.filter(award=award).first()
     if existing is not None and (not CONTRACT.can(existing, "sign")

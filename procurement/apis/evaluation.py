@@ -211,6 +211,16 @@ class AwardSerializer(serializers.Serializer):
         return reverse("api:award-notice", args=[obj.pk])
 
 
+class RevokedAwardSerializer(AwardSerializer):
+    revoked_at = serializers.DateTimeField()
+    revoked_reason = serializers.CharField()
+    revoked_basis = serializers.CharField()
+    revoked_excluded = serializers.ListField(child=serializers.IntegerField())
+
+    class Meta:
+        ref_name = "RevokedAward"
+
+
 class EvaluationApi(APIView):
     class OutputSerializer(serializers.Serializer):
         lot = serializers.IntegerField(source="lot.pk")
@@ -228,7 +238,13 @@ class EvaluationApi(APIView):
         bids = EvaluatedBidSerializer(many=True, source="rows",
                                       help_text="Opened bids only, cheapest first")
         results = ResultSerializer(many=True)
-        award = AwardSerializer(allow_null=True)
+        award = AwardSerializer(allow_null=True, help_text="The live award")
+        revoked_awards = RevokedAwardSerializer(
+            many=True, help_text="Awards revoked after an upheld challenge (94号令 第16条)")
+        confirmable = serializers.ListField(
+            child=serializers.IntegerField(),
+            help_text="The bids the purchaser may confirm now, in ranking order (条例 第43条): "
+                      "the first-ranked, or after a revocation the best-ranked left")
         queries = BidQuerySerializer(many=True,
                                      help_text="Questions to bidders (87号令 第51、59、60条)")
         report = serializers.JSONField(
@@ -366,6 +382,45 @@ class AwardApi(APIView):
         award = services.award_confirm(lot=lot, bid=bid, actor=request.user,
                                        ip=client_ip(request))
         return Response(AwardSerializer(award).data, status=status.HTTP_201_CREATED)
+
+
+class AwardRevokeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000, help_text="Why the award is revoked")
+        basis = serializers.CharField(max_length=200,
+                                      help_text="The challenge answered and the rule")
+        then = serializers.ChoiceField(
+            choices=["next", "retender"], default="next",
+            help_text="next: the purchaser confirms the next qualified candidate (the lot "
+                      "fails if too few are left); retender: the lot fails, to be procured "
+                      "again")
+        exclude = serializers.ListField(
+            child=serializers.IntegerField(), required=False, default=list,
+            help_text="Other bids of the lot the upheld challenge found not qualified")
+
+        class Meta:
+            ref_name = "AwardRevokeInput"
+
+    class OutputSerializer(RevokedAwardSerializer):
+        lot_status = serializers.CharField(source="lot.status")
+
+        class Meta:
+            ref_name = "AwardRevoked"
+
+    @extend_schema(request=InputSerializer, responses={200: OutputSerializer},
+                   summary="Revoke an award after an upheld challenge, before both parties "
+                           "signed (94号令 第16条): the result change is announced; the next "
+                           "candidate is confirmed, or the lot fails")
+    def post(self, request, pk):
+        award = get_object_or_404(Award, pk=pk)
+        organiser_lot(request, award.lot_id)  # 404 outside the organisers and supervision
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        award = services.award_revoke(award=award, actor=request.user,
+                                      organization=request.organization,
+                                      ip=client_ip(request), **serializer.validated_data)
+        award.lot.refresh_from_db()
+        return Response(self.OutputSerializer(award).data)
 
 
 class AwardNoticeApi(APIView):

@@ -148,9 +148,15 @@ class EvaluationResult(models.Model):
 
 
 class Award(models.Model):
-    """The purchaser's confirmation of the winner of one lot, and the award notice."""
+    """The purchaser's confirmation of the winner of one lot, and the award notice.
 
-    lot = models.OneToOneField("procurement.Lot", on_delete=models.PROTECT, related_name="award")
+    A lot has at most one live award (``procurement_award_one_live_per_lot``). An award
+    revoked before both parties signed — a challenge upheld that affects the result,
+    94号令 第16条 (verify) — keeps its row with when, who, why and on what basis
+    (``services.award.award_revoke``); the lot may then be awarded to the next qualified
+    candidate, or fail and be procured again. ``Lot.award`` is the live one."""
+
+    lot = models.ForeignKey("procurement.Lot", on_delete=models.PROTECT, related_name="awards")
     bid = models.OneToOneField("procurement.Bid", on_delete=models.PROTECT,
                                related_name="award")
     amount = models.DecimalField(_("award amount (yuan)"), max_digits=16, decimal_places=2)
@@ -160,15 +166,36 @@ class Award(models.Model):
     notice_pdf = models.FileField(_("award notice"), upload_to="awards/",
                                   storage=private_storage)
     notice_sha256 = models.CharField(_("award notice SHA-256"), max_length=64)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    revoked_basis = models.CharField(_("basis for revoking"), max_length=200, blank=True)
+    # Other bids of the lot the revocation found not qualified (an upheld challenge):
+    # they do not return among the candidates.
+    revoked_excluded = models.JSONField(_("bids excluded with the revocation"), default=list,
+                                        blank=True)
 
     class Meta:
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
-                                              name="procurement_award_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0),
+                                   name="procurement_award_amount_positive"),
+            models.UniqueConstraint(fields=["lot"], condition=Q(revoked_at__isnull=True),
+                                    name="procurement_award_one_live_per_lot"),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | (~Q(revoked_reason="") & ~Q(revoked_basis="")),
+                name="procurement_award_revocation_has_reason"),
+        ]
 
     def __str__(self):
         return f"{self.lot} → {self.bid.supplier}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 class BidQuery(models.Model):

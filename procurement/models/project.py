@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+class NoAward(ObjectDoesNotExist, AttributeError):
+    """A lot without a live award (``Lot.award``)."""
 
 
 class Project(models.Model):
@@ -232,6 +237,16 @@ class Lot(models.Model):
         # The organiser's evaluation page, where the award.confirm clock is met.
         return reverse("procurement:evaluation", args=[self.pk])
 
+    @property
+    def award(self):
+        """The lot's live award (a revoked one is history: ``awards``). Without one,
+        raises ``NoAward`` — an ``AttributeError`` too, so ``hasattr(lot, "award")``
+        and ``getattr(lot, "award", None)`` read as they did for the one-to-one."""
+        found = self.awards.filter(revoked_at__isnull=True).first() if self.pk else None
+        if found is None:
+            raise NoAward(f"{self} has no live award")
+        return found
+
 
 class Announcement(models.Model):
     """A public notice about a project (101号令): published on the notice pages."""
@@ -247,6 +262,8 @@ class Announcement(models.Model):
         # (87号令 第14条).
         SINGLE_SOURCE = "single_source", _("Single-source publicity")
         QUALIFICATION = "qualification", _("Qualification notice")
+        # An award revoked after an upheld challenge (94号令 第16条, verify).
+        RESULT_CHANGE = "result_change", _("Result change announcement")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT,
                                 related_name="announcements")

@@ -1,5 +1,5 @@
 from .approvals import method_approval_decide, method_attachment_add
-from .award import award_confirm
+from .award import award_confirm, award_revoke, revocation_refusal
 from .bidding import Upload, bid_submit, bid_withdraw, documents_obtain
 from .budgets import budget_line_create, intention_publish
 from .demands import demand_check, demand_create, demand_override_finding, demand_update
@@ -62,6 +62,7 @@ __all__ = [
     "abnormally_low_bids",
     "announcement_clarify",
     "award_confirm",
+    "award_revoke",
     "bid_file_access",
     "bid_query_answer",
     "bid_query_decide",
@@ -112,6 +113,7 @@ __all__ = [
     "qualification_apply",
     "qualification_notice_publish",
     "qualification_review",
+    "revocation_refusal",
     "score_submit",
     "single_source_negotiate",
     "single_source_report",

@@ -1,29 +1,37 @@
 """Award: the purchaser confirms the winner in ranking order; the notice and the result
-announcement go out; the contract-signing clock starts."""
+announcement go out; the contract-signing clock starts.
+
+Revocation: before both parties signed, a challenge upheld that affects the result lets
+the purchaser or its agency revoke the award (94号令 第16条, verify): the next qualified
+candidate is then confirmed, or the lot fails and is procured again."""
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
+from accounts.models import Membership, Organization
 from accounts.permissions import require_role
 from audit.services import audit_record
 from core.events import send_on_commit
-from core.exceptions import InvalidTransition, RuleViolation
+from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
 from core.money import yuan_in_words
 from core.refusals import records_refusals
 from core.transitions import transition
-from deadlines.services import deadline_meet, deadline_open
+from deadlines.models import Deadline
+from deadlines.services import deadline_end, deadline_meet, deadline_open
 from notifications.services import notify
 from rules.registry import rule
 
-from .. import sealing, steps
-from ..announcements import METHOD_ZH, render_result
+from .. import scoring, sealing, steps
+from ..announcements import METHOD_ZH, render_result, render_result_change
 from ..holds import check_not_held
+from ..methods import policy
 from ..models import Announcement, Award, Bid, BidQuery, EvaluationResult, Lot, Project
 from ..pdf import render_pdf
-from ..signals import award_confirmed
+from ..revocations import revocation_blocked
+from ..signals import award_confirmed, award_revoked
+from .opening import lot_fail
 from .projects import project_settle
 from .verdicts import failed as failed_stages
 from .verdicts import lot_verdicts
@@ -62,10 +70,18 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
         "bid__supplier").first()
     if lot.status != Lot.Status.EVALUATING or result is None:
         raise InvalidTransition(_("Confirm the winner from the committee's report."))
-    if result.rank != 1 or not result.candidate:
+    revoked = Award.objects.filter(lot=lot, revoked_at__isnull=False).exists()
+    if not revoked and (result.rank != 1 or not result.candidate):
         raise RuleViolation(_("The winner is confirmed in ranking order: this bid is not the "
                               "first-ranked candidate."), code="ranking_order",
                             basis="条例 第43条")
+    if revoked and not _next_in_line(lot, result):
+        # 另行确定: after a revocation, the best-ranked candidate still in the running —
+        # not the revoked winner, nor a bidder the revocation found not qualified.
+        raise RuleViolation(_("After the award was revoked, the winner is confirmed from the "
+                              "qualified candidates in ranking order: this bid is not the "
+                              "best-ranked one left."), code="ranking_order",
+                            basis=f"条例 第43条; {REVOKE_BASIS}")
     if result.abnormally_low and not BidQuery.objects.filter(
             bid=bid, kind=BidQuery.Kind.ABNORMALLY_LOW,
             status=BidQuery.Status.ACCEPTED).exists():
@@ -112,6 +128,8 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
         if other.pk == bid.pk:
             transition(other, Bid.Status.WON, table=steps.BID, actor=actor, now=now)
             award.bid = other  # the receivers read the winner as it is now
+        elif other.status == Bid.Status.LOST:  # out since an earlier, revoked award
+            continue
         else:
             transition(other, Bid.Status.LOST, table=steps.BID, actor=actor, now=now)
     deadline_meet(subject=lot, clock="award.confirm", at=now, actor=actor, now=now)
@@ -128,6 +146,17 @@ def award_confirm(*, lot: Lot, bid: Bid, actor, now=None, ip=None) -> Award:
     project_settle(project=project, now=now, actor=actor)
     send_on_commit(award_confirmed, sender=Award, award=award)
     return award
+
+
+def _next_in_line(lot: Lot, result: EvaluationResult) -> bool:
+    """Is ``result`` the best-ranked candidate still in the running (its bid scored, not
+    out with a revoked award)?"""
+    if not result.candidate or result.rank is None or result.bid.status != Bid.Status.SCORED:
+        return False
+    ranks = EvaluationResult.objects.filter(
+        bid__lot=lot, candidate=True, rank__isnull=False,
+        bid__status=Bid.Status.SCORED).values_list("rank", flat=True)
+    return result.rank == min(ranks)
 
 
 def _tell_bidders(lot: Lot, award: Award, now) -> None:
@@ -163,3 +192,168 @@ def _tell_bidders(lot: Lot, award: Award, now) -> None:
                body=body, link=f"/procurement/bids/{bid.pk}/", now=now)
 
 
+
+
+# 94号令 第16条 is not in RULES.md: verify the article before relying on its wording.
+REVOKE_BASIS = "94号令 第16条（verify）"
+# After both parties signed, the answer to a challenge no longer undoes the award: only
+# the finance bureau's decision on a complaint may (94号令 第32条, verify).
+SIGNED_BASIS = "94号令 第16条、第32条（verify）"
+REVOKER_ROLES = (Membership.Role.OFFICER, Membership.Role.APPROVER, Membership.Role.LEADER,
+                 Membership.Role.ADMIN)
+THEN = ("next", "retender")
+
+
+def revocation_refusal(award: Award) -> RuleViolation | None:
+    """Why ``award`` can no longer be revoked — the contract signed by both — or None.
+    Read by ``award_revoke`` and by the callers that only revoke what they may
+    (the answer to a challenge)."""
+    signed = Deadline.objects.filter(
+        subject_type__app_label="procurement", subject_type__model="award",
+        subject_id=str(award.pk), clock="contract.sign", status=Deadline.Status.MET).exists()
+    blocked = revocation_blocked(award)
+    if signed or blocked:
+        return RuleViolation(
+            _("The contract has been signed by both parties: the award can no longer be "
+              "revoked by the purchaser or its agency; only the finance bureau's decision on "
+              "a complaint may change it."), code="contract_signed", basis=SIGNED_BASIS)
+    return None
+
+
+@records_refusals()
+@transaction.atomic
+def award_revoke(*, award: Award, reason: str, basis: str, actor, organization, then="next",
+                 exclude=(), now=None, ip=None) -> Award:
+    """The purchaser or its agency revokes an award a challenge upheld has shown to be
+    wrong, before both parties signed (94号令 第16条, verify; signing was suspended
+    meanwhile, 条例 第54条):
+
+    1. refused once the contract is signed by both (``contract_signed``);
+    2. the award keeps its row with when, who, why and on what basis; the winner's bid
+       is out, and so are the other bids ``exclude`` names (found not qualified by the
+       same challenge); the other scored candidates are back in the running;
+    3. the contract-signing clock ends; the lot goes back to evaluation;
+    4. then (``then``): "next" — the purchaser confirms the best-ranked qualified
+       candidate left (``award_confirm``) within a new ``award.confirm`` clock, provided
+       the qualified bidders left still meet the method's minimum; otherwise, or with
+       "retender", the lot fails (``lot_fail``) and ``project_retender`` procures it again;
+    5. the result change announcement is published, the bidders and the organisers told,
+       the act audited; once committed ``signals.award_revoked`` tells contracts, which
+       voids the unsigned contract."""
+    now = now or timezone.now()
+    lot = Lot.objects.select_for_update(of=("self",)).select_related(
+        "project", "project__purchaser", "project__agency").get(pk=award.lot_id)
+    award = Award.objects.select_for_update(of=("self",)).select_related(
+        "bid__supplier").get(pk=award.pk)
+    project = lot.project
+    organisers = [project.purchaser_id, *([project.agency_id] if project.agency_id else [])]
+    if organization is None or organization.pk not in organisers:
+        raise PermissionDenied(_("Only the purchaser or its agency revokes an award."))
+    require_role(actor, organization, *REVOKER_ROLES)
+    if award.revoked_at is not None:
+        raise InvalidTransition(_("This award has been revoked already."))
+    refusal = revocation_refusal(award)
+    if refusal is not None:
+        raise refusal
+    reason, basis = (reason or "").strip(), (basis or "").strip()
+    if len(reason) < 5:
+        raise DomainError(_("Give the reason for revoking the award."), field="reason",
+                          code="reason_required")
+    if len(basis) < 2:
+        raise DomainError(_("Give the basis for revoking the award (e.g. the challenge "
+                            "answered)."), field="basis", code="basis_required")
+    if then not in THEN:
+        raise DomainError(_("Choose what follows the revocation."), field="then",
+                          code="then")
+    lot_bids = {b.pk: b for b in Bid.objects.filter(lot=lot).select_for_update(of=("self",))
+                .exclude(status=Bid.Status.WITHDRAWN).select_related("supplier")}
+    excluded = set()
+    for item in exclude or ():
+        pk = int(getattr(item, "pk", item))
+        if pk not in lot_bids or pk == award.bid_id or not EvaluationResult.objects.filter(
+                bid_id=pk).exists():
+            raise DomainError(_("Only another scored bid of this lot can be excluded."),
+                              field="exclude", code="exclude")
+        excluded.add(pk)
+    award.revoked_at, award.revoked_by = now, actor
+    award.revoked_reason, award.revoked_basis = reason, basis
+    award.revoked_excluded = sorted(excluded)
+    award.save(update_fields=["revoked_at", "revoked_by", "revoked_reason", "revoked_basis",
+                              "revoked_excluded"])
+    why = f"{reason}（{basis}）"
+    deadline_end(subject=award, clock="contract.sign", reason=f"中标（成交）结果已撤销：{why}",
+                 actor=actor, now=now)
+    # The winner is out; the candidates who lost only to it are back, bar the excluded.
+    scored = set(EvaluationResult.objects.filter(bid__lot=lot).values_list("bid_id",
+                                                                          flat=True))
+    for bid in lot_bids.values():
+        if bid.pk == award.bid_id:
+            transition(bid, Bid.Status.LOST, table=steps.BID, actor=actor, now=now,
+                       reason=why)
+        elif bid.status == Bid.Status.LOST and bid.pk in scored and bid.pk not in excluded:
+            transition(bid, Bid.Status.SCORED, table=steps.BID, actor=actor, now=now,
+                       reason=why)
+    transition(lot, Lot.Status.EVALUATING, table=steps.LOT, actor=actor, now=now, reason=why)
+    project_settle(project=project, now=now, actor=actor)
+    # 合格供应商符合法定数量时 … 另行确定 (94号令 第16条, verify): the qualified bidders
+    # left, those of one brand counted as one (87号令 第31条), against the method's minimum.
+    method = policy(project.method)
+    needed = method.min_qualified(lot)
+    left = [b for b in lot_bids.values() if b.status == Bid.Status.SCORED]
+    counted = scoring.bidders_counted(
+        {str(b.pk): (b.opened_payload or {}).get("brand", "") for b in left})
+    if then == "next" and counted < needed:
+        then = "retender"
+    title, body, fields = render_result_change(lot=lot, award=award, then=then, now=now)
+    notice = Announcement.objects.create(
+        project=project, kind=Announcement.Kind.RESULT_CHANGE, title=title, body=body,
+        fields=fields, published_at=now)
+    if then == "retender":
+        minimum = method.minimum_basis(method.min_qualified_rule, lot)
+        short = (f"撤销后合格供应商不足{needed}家（{minimum}），" if counted < needed else "")
+        lot_fail(lot=lot, basis=f"{REVOKE_BASIS}; {basis}", now=now, actor=actor,
+                 detail={"revoked_award": award.pk, "qualified_left": counted},
+                 reason=f"原中标（成交）结果已撤销：{why}。{short}本包重新开展采购活动。")
+    else:
+        deadline_open(subject=lot, clock="award.confirm", organization=project.purchaser,
+                      start=now, now=now, actor=actor)
+    _tell_revoked(lot, award, then, notice, now)
+    audit_record(action="award.revoke", actor=actor, organization=organization, obj=award,
+                 detail={"reason": reason, "basis": basis, "then": then,
+                         "excluded": sorted(excluded), "qualified_left": counted,
+                         "needed": needed}, ip=ip, now=now)
+    send_on_commit(award_revoked, sender=Award, award=award)
+    return award
+
+
+def _tell_revoked(lot: Lot, award: Award, then: str, notice: Announcement, now) -> None:
+    """Every bidder of the lot and the organisers hear of the revocation and what follows."""
+    project = lot.project
+    orgs = {b.supplier for b in Bid.objects.filter(lot=lot).exclude(
+        status=Bid.Status.WITHDRAWN).select_related("supplier")}
+    orgs |= {project.purchaser, *([project.agency] if project.agency else [])}
+    people = [m.user for m in Membership.objects.filter(
+        organization__in=orgs, is_active=True,
+        role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN]).select_related("user")]
+    follows = ("采购人将从合格的中标（成交）候选人中依法另行确定中标（成交）供应商。"
+               if then == "next" else "本包将重新开展采购活动。")
+    notify(event_key=f"award-revoked:{award.pk}", recipients=people,
+           category="procurement.result",
+           subject=f"{project.title}第{lot.number}包中标（成交）结果变更",
+           body=f"【春风政采】“{project.title}”第{lot.number}包原中标（成交）供应商"
+                f"{award.bid.supplier.name}的中标（成交）结果已撤销：{award.revoked_reason}"
+                f"（{award.revoked_basis}）。{follows}",
+           link=notice.get_absolute_url(), now=now)
+    # 质疑答复导致中标、成交结果改变的 … 书面报告本级财政部门 (94号令 第16条, verify).
+    bureau = [m.user for m in Membership.objects.filter(
+        organization__kind=Organization.Kind.FINANCE, is_active=True,
+        role__in=[Membership.Role.OFFICER, Membership.Role.ADMIN, Membership.Role.LEADER])
+        .select_related("user")]
+    notify(event_key=f"award-revoked:{award.pk}:bureau", recipients=bureau,
+           category="procurement.result",
+           subject=f"中标（成交）结果变更报告：{project.title}第{lot.number}包",
+           body=f"【春风政采】{project.purchaser.name}“{project.title}”（{project.code}）"
+                f"第{lot.number}包原中标（成交）供应商{award.bid.supplier.name}的中标（成交）"
+                f"结果已撤销：{award.revoked_reason}（{award.revoked_basis}）。{follows}"
+                f"（{REVOKE_BASIS}：质疑答复导致中标、成交结果改变的，应书面报告本级财政部门）",
+           link=notice.get_absolute_url(), now=now)

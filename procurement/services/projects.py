@@ -85,7 +85,8 @@ def project_settle(*, project: Project, now, actor=None) -> Project:
 
     Bidding still open: nothing. Every lot failed or cancelled: failed. Every
     lot decided with one awarded: awarded. Otherwise opened, or under
-    evaluation once a lot is. Steps go through the transition table.
+    evaluation once a lot is — back from awarded when an award was revoked. Steps go
+    through the transition table.
     """
     project = Project.objects.get(pk=project.pk)
     statuses = set(project.lots.values_list("status", flat=True))
@@ -105,6 +106,9 @@ def project_settle(*, project: Project, now, actor=None) -> Project:
         return project
     path = [P.ANNOUNCED, P.OPENED, P.EVALUATING, P.AWARDED]
     if project.status not in path:
+        return project
+    if project.status == P.AWARDED and target != P.AWARDED:  # an award revoked
+        _step(project, P.EVALUATING, actor=actor, now=now, reason="an award revoked")
         return project
     for status in path[path.index(project.status) + 1: path.index(target) + 1]:
         _step(project, status, actor=actor, now=now)

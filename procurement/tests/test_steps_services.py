@@ -58,6 +58,11 @@ JOURNEYS = {
     "finance_bureau": {
         "procurement.Project": {"submit", "refer", "bureau_refuse", "bureau_approve"},
     },
+    "revoke": {
+        "procurement.Project": {"award", "reopen"},
+        "procurement.Lot": {"award", "revoke"},
+        "procurement.Bid": {"win", "lose", "unseat", "reinstate"},
+    },
 }
 
 
@@ -256,6 +261,33 @@ def test_the_finance_bureau_refuses_then_approves_a_method(alice, approver, supe
                                       "bureau_approve"]
     assert rows[2].actor == supervisor and rows[2].reason == "理由不充分，请补充论证。"
     assert_took("finance_bureau")
+
+
+def test_an_award_revoked_and_the_next_candidate_confirmed(demand, alice, approver):
+    """94号令 第16条 (verify): the revoked winner unseated, the others reinstated, the lot
+    and the project back to evaluation, then the second-ranked confirmed."""
+    lot, committee = open_lot(demand, alice, approver, [
+        {"price": Decimal(p)} for p in ("500000", "510000", "520000", "530000")])
+    chair = chair_of(committee)
+    members = [m.expert for m in committee.members.all()]
+    criteria = list(lot.project.demand.criteria.exclude(kind="price"))
+    for bid in Bid.objects.filter(lot=lot):
+        services.bid_review(bid=bid, stage="qualification", passed=True, actor=alice)
+        for member in members:
+            services.bid_review(bid=bid, stage="compliance", passed=True, actor=member)
+            services.score_submit(bid=bid, expert=member,
+                                  points={c.pk: Decimal("10") for c in criteria})
+    services.evaluation_complete(lot=lot, actor=chair)
+    award = services.award_confirm(lot=lot, bid=bid_of(lot, "投标人0"), actor=alice)
+    services.award_revoke(award=award, actor=alice, organization=lot.project.purchaser,
+                          reason="质疑成立：中标人资格证明材料不实。", basis="94号令 第16条")
+    assert [r.step for r in StatusChange.of(bid_of(lot, "投标人0"))][-1] == "unseat"
+    assert [r.step for r in StatusChange.of(bid_of(lot, "投标人1"))][-1] == "reinstate"
+    assert [r.step for r in StatusChange.of(lot)][-2:] == ["award", "revoke"]
+    services.award_confirm(lot=lot, bid=bid_of(lot, "投标人1"), actor=alice)
+    assert [r.step for r in StatusChange.of(Project.objects.get(pk=lot.project_id))][-3:] == [
+        "award", "reopen", "award"]
+    assert_took("revoke")
 
 
 def test_the_journeys_take_every_step_of_every_table():

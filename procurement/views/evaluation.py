@@ -18,9 +18,9 @@ from core.exceptions import DomainError
 from core.http import client_ip
 
 from .. import services
-from ..forms import ExplanationForm, QueryDecideForm, ReviewForm, ScoreForm
+from ..forms import AwardRevokeForm, ExplanationForm, QueryDecideForm, ReviewForm, ScoreForm
 from ..methods import policy
-from ..models import BidQuery, CommitteeMember, Lot, Review
+from ..models import Award, BidQuery, CommitteeMember, Lot, Review
 from ..selectors import (
     bid_documents,
     bid_reader,
@@ -48,7 +48,8 @@ def evaluation(request, pk):
     lot = _lot_for_organiser(request, pk)
     return render(request, "procurement/evaluation.html",
                   {**lot_evaluation(lot), "organiser": True,
-                   "rounds": policy(lot.project.method).rounds})
+                   "rounds": policy(lot.project.method).rounds,
+                   "revoke_form": AwardRevokeForm()})
 
 
 @login_required
@@ -195,6 +196,24 @@ def confirm(request, pk, bid_pk):
     return _done(request, ("procurement:evaluation", lot.pk), lambda: services.award_confirm(
         lot=lot, bid=bid, actor=request.user, ip=client_ip(request)),
         _("The winner is confirmed: the award notice and the result announcement are out."))
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    """The purchaser or its agency revokes the award after an upheld challenge, before
+    both parties signed (94号令 第16条, verify); the page then offers the next
+    candidate, or the lot has failed and may be procured again."""
+    award = get_object_or_404(Award, pk=pk)
+    lot = _lot_for_organiser(request, award.lot_id)
+    target = ("procurement:evaluation", lot.pk)
+    form = AwardRevokeForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, form, target)
+    return _done(request, target, lambda: services.award_revoke(
+        award=award, actor=request.user, organization=request.organization,
+        ip=client_ip(request), **form.cleaned_data),
+        _("The award is revoked and the result change announced."))
 
 
 @login_required
