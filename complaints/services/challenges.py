@@ -12,11 +12,9 @@ result, answered item by item by the purchaser or its agency within 7 working da
 """
 
 import hashlib
-import zlib
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +37,7 @@ from procurement.models import Award, Bid, DocumentDownload, Lot, Project
 from rules.registry import rule
 
 from ..models import Challenge, ChallengeMessage, Evidence, Objection
+from ..numbering import advisory_lock, next_number
 from ..signals import challenge_answered
 from ..steps_challenges import CHALLENGE
 from ..windows import CLOSED, NOT_YET, challenge_windows, window_for
@@ -138,27 +137,13 @@ def _suspend_reason(challenge: Challenge) -> str:
     return f"质疑{challenge.number}可能影响中标、成交结果，暂停签订合同（{SUSPEND_BASIS}）"
 
 
-def _lock(*parts) -> None:
-    """A transaction-scoped PostgreSQL advisory lock named by ``parts``."""
-    if connection.vendor != "postgresql":
-        return
-    key = zlib.crc32(":".join(str(p) for p in ("complaints", *parts)).encode())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def _locked(challenge: Challenge) -> Challenge:
     return Challenge.objects.select_for_update(of=("self",)).select_related(
         "project__purchaser", "project__agency", "supplier").get(pk=challenge.pk)
 
 
 def _next_number(now) -> str:
-    """ZY-<year>-<nnnn>: numbered under a lock per year, so two filings never collide."""
-    year = timezone.localtime(now).year
-    _lock("challenge-number", year)
-    prefix = f"ZY-{year}-"
-    last = Challenge.objects.filter(number__startswith=prefix).aggregate(n=Max("number"))["n"]
-    return f"{prefix}{(int(last.rsplit('-', 1)[1]) if last else 0) + 1:04d}"
+    return next_number(Challenge, "ZY", now)
 
 
 def _date(moment) -> str:
@@ -255,7 +240,7 @@ def challenge_file(*, project: Project, supplier: Organization, user, trigger: s
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip()[:100]
     require_supplier(user, supplier)
-    _lock("challenge-file", supplier.pk)
+    advisory_lock("challenge-file", supplier.pk)
     if idempotency_key:
         replay = Challenge.objects.filter(supplier=supplier,
                                           idempotency_key=idempotency_key).first()
@@ -430,7 +415,7 @@ def challenge_mark_may_change_result(*, challenge: Challenge, user,
         raise InvalidTransition(_("Only a pending challenge can suspend signing."))
     if challenge.may_change_result:
         raise InvalidTransition(_("This challenge is marked already."))
-    _lock("challenge-suspend", challenge.project_id)
+    advisory_lock("challenge-suspend", challenge.project_id)
     challenge.may_change_result, challenge.suspended_at = True, now
     challenge.save(update_fields=["may_change_result", "suspended_at"])
     held = _suspend_signing(challenge, now=now)
