@@ -156,8 +156,9 @@ def test_the_decision_pdf_cites_the_reply(s):
 
 
 def test_the_pdf_says_nothing_of_a_reply_not_given(s):
-    from complaints.pdf import decision_context
     from django.template.loader import render_to_string
+
+    from complaints.pdf import decision_context
 
     complaint = accept(s)
     complaint.outcome = "dismissed"

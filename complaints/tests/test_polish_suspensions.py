@@ -42,7 +42,7 @@ def suspended(opened, supervisor):
 
 
 def test_nothing_is_lifted_before_the_period_runs_out(suspended):
-    complaint, contract = suspended
+    complaint, _contract = suspended
     before = complaint.procurement_suspended_until - dt.timedelta(minutes=1)
     assert svc.complaint_suspensions_lift(now=before) == []
     complaint.refresh_from_db()
