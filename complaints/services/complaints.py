@@ -834,17 +834,19 @@ def suspensions_lapsed(now):
 def complaint_suspensions_lift(*, now=None) -> list[Complaint]:
     """The beat's sweep: each suspension whose period has run out is lifted by the system
     (``complaint_resume_procurement`` with no user), each in its own transaction. Run
-    twice, the second finds nothing: a lifted suspension has its ``procurement_resumed_at``
-    and the service refuses it under the row lock."""
+    twice, or two at once, it is lifted once: each row is re-read under its lock (one
+    another run holds is skipped), and a lifted suspension has its
+    ``procurement_resumed_at``."""
     now = now or timezone.now()
     lifted = []
     for pk in list(suspensions_lapsed(now).values_list("pk", flat=True)):
-        complaint = Complaint.objects.get(pk=pk)
-        try:
-            lifted.append(complaint_resume_procurement(complaint=complaint, user=None,
-                                                       now=now))
-        except InvalidTransition:
-            continue  # lifted meanwhile by the bureau or another run
+        with transaction.atomic():
+            # Still lapsed once locked; a row another run holds is that run's to lift.
+            complaint = (suspensions_lapsed(now).filter(pk=pk)
+                         .select_for_update(skip_locked=True).first())
+            if complaint is not None:
+                lifted.append(complaint_resume_procurement(complaint=complaint, user=None,
+                                                           now=now))
     return lifted
 
 

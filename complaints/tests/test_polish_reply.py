@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -16,6 +17,7 @@ from complaints.tests.factories_complaints import PDF, pdf_upload
 from complaints.tests.factories_complaints import challenge as make_challenge
 from conftest import org_of
 from core.exceptions import InvalidTransition, PermissionDenied, RuleViolation
+from core.tests.concurrency import at_once, outcome
 from deadlines.models import Deadline
 from deadlines.services import running_deadline
 from notifications.models import Message
@@ -251,3 +253,13 @@ def test_pages_another_purchaser_does_not_list_complaints_about_other_projects(s
     MembershipFactory(user=user, organization=other, role=Membership.Role.OFFICER)
     client.force_login(user)
     assert s["complaint"].number not in client.get("/complaints/complaints/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_a_double_submitted_reply_is_saved_once(s):
+    accept(s)
+    results = at_once(lambda: reply(s), lambda: reply(s))
+    assert sorted(outcome(r, "ok") for r in results) == ["ok", "replied_once"]
+    assert Evidence.objects.filter(complaint=s["complaint"], role="answer").count() == 1
+    assert AuditEvent.objects.filter(action="complaint.reply").count() == 1

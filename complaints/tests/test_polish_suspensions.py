@@ -4,6 +4,7 @@ as the system, each suspension whose period has run out; safe to run twice."""
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from audit.models import AuditEvent
 from complaints.models import Complaint
@@ -11,6 +12,7 @@ from complaints.services import complaints as svc
 from complaints.tests.factories_complaints import challenge as make_challenge
 from complaints.tests.factories_complaints import pdf_upload
 from core.exceptions import InvalidTransition
+from core.tests.concurrency import at_once
 from deadlines.services import running_deadline
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +114,19 @@ def test_a_resumed_or_decided_complaint_is_not_swept(suspended, supervisor):
     svc.complaint_resume_procurement(complaint=complaint, user=supervisor)
     after = complaint.procurement_suspended_until + dt.timedelta(days=1)
     assert svc.complaint_suspensions_lift(now=after) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_two_sweeps_at_once_lift_the_suspension_once(suspended):
+    complaint, contract = suspended
+    after = complaint.procurement_suspended_until + dt.timedelta(minutes=1)
+    results = at_once(lambda: svc.complaint_suspensions_lift(now=after),
+                      lambda: svc.complaint_suspensions_lift(now=after))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted(len(r) for r in results) == [0, 1]
+    contract.refresh_from_db()
+    assert contract.suspended_reason == ""
+    assert AuditEvent.objects.filter(action="complaint.resume_procurement").count() == 1
+    assert not AuditEvent.objects.filter(action="complaint.resume_procurement_refused"
+                                         ).exists()
