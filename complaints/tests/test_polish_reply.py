@@ -222,6 +222,9 @@ def test_pages_the_respondent_lists_replies_and_the_bureau_reads_it(s, client):
     client.force_login(s["alice"])
     listing = client.get("/complaints/complaints/")
     assert complaint.number in listing.content.decode()
+    # The purchaser's menu leads to the list (workspaces.navigation, "Disputes").
+    assert 'href="/complaints/complaints/"' in client.get("/purchaser/").content.decode()
+    assert [c["id"] for c in api(s["alice"]).get("/api/complaints/").json()] == [complaint.pk]
     page = client.get(complaint.get_absolute_url())
     assert 'data-testid="step-reply"' in page.content.decode()
     assert 'data-testid="reply-missing"' in page.content.decode()
