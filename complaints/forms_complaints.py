@@ -92,6 +92,13 @@ class DecideForm(BootstrapFormMixin, forms.Form):
     malicious = forms.BooleanField(label=_("The complaint was malicious"), required=False)
 
 
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Your explanation of the matters complained of"),
+                           widget=_textarea(6))
+    files = MultipleFileField(label=_("Evidence, grounds and other materials"),
+                              required=False)
+
+
 class ConfirmForm(BootstrapFormMixin, forms.Form):
     pass
 

@@ -7,6 +7,7 @@ from procurement.pdf import render_pdf
 
 PAUSE_ZH = {"testing": "检验、检测、鉴定", "expert_review": "专家评审"}
 BASIS_REMEDY = "《中华人民共和国政府采购法》第五十八条"
+BASIS_REPLY = "《政府采购质疑和投诉办法》第二十二条"
 
 
 def decision_context(complaint, *, bureau, now) -> dict:
@@ -26,6 +27,9 @@ def decision_context(complaint, *, bureau, now) -> dict:
         "accepted": (timezone.localtime(complaint.accepted_at).strftime("%Y年%m月%d日")
                      if complaint.accepted_at else ""),
         "date": local.strftime("%Y年%m月%d日"),
+        "replied": (timezone.localtime(complaint.replied_at).strftime("%Y年%m月%d日")
+                    if complaint.replied_at else ""),
+        "reply_basis": BASIS_REPLY,
         "remedy_basis": BASIS_REMEDY,
         "pauses": [(PAUSE_ZH.get(p.kind, p.kind), p) for p in
                    complaint.pauses.exclude(kind="correction").order_by("started_at")],

@@ -12,19 +12,19 @@ from accounts.models import Organization
 from deadlines.models import Deadline
 from deadlines.selectors import countdown
 
-from .models import Complaint
+from .models import Complaint, Evidence
 from .services.complaints import complaint_window
 from .steps_complaints import complaint_actions
 
 K = Organization.Kind
 CLOCKS = ("complaint.review", "complaint.correction", "complaint.decide",
-          "complaint.suspend_max")
+          "complaint.reply", "complaint.suspend_max")
 
 
 def _base():
     return (Complaint.objects.select_related(
         "challenge__project__purchaser", "challenge__project__agency", "complainant",
-        "filed_by", "registered_by", "decided_by")
+        "filed_by", "registered_by", "decided_by", "replied_by", "reply_organization")
         .prefetch_related("matters", "pauses"))
 
 
@@ -85,7 +85,26 @@ class ComplaintDetail:
     actions: list
     as_bureau: bool
     as_complainant: bool
+    as_respondent: bool
     window: object
+    sees_reply: bool = False
+
+
+def sees_reply(complaint: Complaint, organization) -> bool:
+    """The respondent's reply and its files are for the finance bureau and the respondents
+    (the project's purchaser and agency), not for the complainant."""
+    if organization is None:
+        return False
+    project = complaint.challenge.project
+    return organization.kind == K.FINANCE or organization.pk in (project.purchaser_id,
+                                                                 project.agency_id)
+
+
+def visible_documents(complaint: Complaint, *, organization) -> list:
+    rows = complaint.documents.all().order_by("id")
+    if not sees_reply(complaint, organization):
+        rows = rows.exclude(role=Evidence.Role.ANSWER)
+    return list(rows)
 
 
 def complaint_detail(complaint: Complaint, *, organization) -> ComplaintDetail:
@@ -93,6 +112,9 @@ def complaint_detail(complaint: Complaint, *, organization) -> ComplaintDetail:
     matters and the steps this party may take now."""
     as_bureau = organization is not None and organization.kind == K.FINANCE
     as_complainant = organization is not None and organization.pk == complaint.complainant_id
+    project = complaint.challenge.project
+    as_respondent = organization is not None and organization.pk in (
+        project.purchaser_id, project.agency_id)
     now = timezone.now()
     clocks = [{"deadline": d, "countdown": countdown(d, now),
                "overdue": countdown(d, now).overdue}
@@ -100,12 +122,13 @@ def complaint_detail(complaint: Complaint, *, organization) -> ComplaintDetail:
     return ComplaintDetail(
         complaint=complaint, clocks=clocks,
         pauses=list(complaint.pauses.all().order_by("started_at")),
-        documents=list(complaint.documents.all().order_by("id")),
+        documents=visible_documents(complaint, organization=organization),
         matters=list(complaint.matters.all().order_by("number")),
         actions=complaint_actions(complaint, as_bureau=as_bureau,
-                                  as_complainant=as_complainant),
-        as_bureau=as_bureau, as_complainant=as_complainant,
-        window=complaint_window(complaint.challenge))
+                                  as_complainant=as_complainant, as_respondent=as_respondent),
+        as_bureau=as_bureau, as_complainant=as_complainant, as_respondent=as_respondent,
+        window=complaint_window(complaint.challenge),
+        sees_reply=sees_reply(complaint, organization))
 
 
 def challenges_to_complain_of(organization):

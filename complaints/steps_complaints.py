@@ -28,14 +28,20 @@ OPEN = (S.SUBMITTED, S.CORRECTING, S.ACCEPTED)
 # Who takes which step: the complainant, or the finance bureau.
 COMPLAINANT_STEPS = ("correct", "withdraw")
 BUREAU_STEPS = ("request_correction", "accept", "reject", "decide")
+# The respondent (the project's purchaser or agency) replies once to an accepted complaint
+# (94号令 第22条).
+RESPONDENT_STEPS = ("reply",)
 
 
-def complaint_actions(complaint: Complaint, *, as_bureau: bool, as_complainant: bool
-                      ) -> list[str]:
+def complaint_actions(complaint: Complaint, *, as_bureau: bool, as_complainant: bool,
+                      as_respondent: bool = False) -> list[str]:
     """The steps this party may ask for now, plus the dated steps beside the status
-    (``pause``, ``resume``, ``suspend_procurement``, ``resume_procurement``)."""
+    (``pause``, ``resume``, ``suspend_procurement``, ``resume_procurement``, and the
+    respondent's ``reply``)."""
     steps = COMPLAINT.actions(complaint)
     allowed = []
+    if as_respondent and complaint.status == S.ACCEPTED and complaint.replied_at is None:
+        allowed.append("reply")
     if as_complainant:
         allowed += [s for s in steps if s in COMPLAINANT_STEPS]
     if as_bureau:

@@ -53,5 +53,9 @@ BEAT_SCHEDULE = {
     # grades of those whose records ran out are recomputed (complaints credit part).
     "complaints-credit-grades": {"task": "complaints.tasks_credit.refresh_grades",
                                  "schedule": 86400.0},
+    # A suspension of the procurement during a complaint lasts at most rule
+    # complaint.suspend_max: once an hour, those whose period has run out are lifted.
+    "complaints-suspensions": {"task": "complaints.tasks_complaints.lift_suspensions",
+                               "schedule": 3600.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -280,6 +280,9 @@ NATIONAL = [
       "法 第55条"),
     R("complaint.review", Q, _("Finance bureau reviews a complaint for acceptance"), 5, WD,
       "94号令 第21条"),
+    R("complaint.reply", Q,
+      _("The respondent replies in writing to an accepted complaint, with its evidence, "
+        "within"), 5, WD, "94号令 第22条", verify=True),
     R("complaint.decide", Q, _("Decide a complaint"), 30, WD, "法 第56条; 条例 第58条"),
     R("complaint.suspend_max", Q, _("Suspend procurement during a complaint, at most"), 30,
       DAYS, "法 第57条"),

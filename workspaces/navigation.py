@@ -70,7 +70,7 @@ _PUBLISHED = (NavItem(_("Published answers"), "complaints:challenge-answer-publi
 # 询问, 质疑, 投诉 and credit in one dropdown per role (complaints app): the bar stays on
 # one line at 1280 px in English.
 _DISPUTES_ORGANIZER = NavGroup(_("Disputes"), "bi-megaphone", (
-    _INQUIRIES, _CHALLENGE_LIST, *_PUBLISHED, _CREDIT))
+    _INQUIRIES, _CHALLENGE_LIST, _COMPLAINT_LIST, *_PUBLISHED, _CREDIT))
 _LEDGER = NavItem(_("Ledger"), "contracts:ledger", "bi-table")
 _MEDIATIONS = NavItem(_("Mediations"), "complaints:mediation-list", "bi-people")
 

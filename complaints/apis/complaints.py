@@ -4,7 +4,7 @@ public decisions."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -102,6 +102,15 @@ class ComplaintSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
 
 
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField(source="reply_text")
+    organization = serializers.CharField(source="reply_organization.name")
+    replied_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "ComplaintReply"
+
+
 class ComplaintDetailSerializer(serializers.Serializer):
     complaint = ComplaintSerializer()
     matters = MatterSerializer(many=True)
@@ -110,6 +119,15 @@ class ComplaintDetailSerializer(serializers.Serializer):
     documents = DocumentSerializer(many=True)
     actions = serializers.ListField(child=serializers.CharField())
     window_closes_at = serializers.DateTimeField(source="window.closes_at")
+    reply = serializers.SerializerMethodField(
+        help_text="The respondent's written reply (94号令 第22条): for the finance bureau "
+                  "and the respondents only; null until given")
+
+    @extend_schema_field(ReplySerializer(allow_null=True))
+    def get_reply(self, detail) -> dict | None:
+        if not detail.sees_reply or detail.complaint.replied_at is None:
+            return None
+        return ReplySerializer(detail.complaint).data
 
     def get_clocks(self, detail) -> list[dict]:
         return ClockSerializer([row["deadline"] for row in detail.clocks], many=True).data
@@ -407,6 +425,31 @@ class ComplaintDecideApi(_Step):
         svc.complaint_decide(**data, **_common(request, complaint))
 
 
+class ComplaintReplyApi(_Step):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(help_text="The explanation of the matters complained of")
+        files = serializers.ListField(child=serializers.FileField(), required=False,
+                                      help_text="Evidence, grounds and other materials")
+
+        class Meta:
+            ref_name = "ComplaintReplyInput"
+
+    @extend_schema(request={"multipart/form-data": InputSerializer,
+                            "application/json": InputSerializer},
+                   responses=ComplaintDetailSerializer,
+                   summary="The respondent (the project's purchaser or agency) replies in "
+                           "writing with its evidence, once, within 5 WD of the copy "
+                           "(94号令 第22条)")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def call(self, request, complaint, data):
+        svc.complaint_reply(text=data["text"], files=_uploads(data.get("files")),
+                            **_common(request, complaint))
+
+
 # --- public ---------------------------------------------------------------------------
 
 class PublicDecisionSerializer(serializers.Serializer):
@@ -475,6 +518,7 @@ urlpatterns = [
     path("complaints/<int:pk>/resume-procurement/", ComplaintResumeProcurementApi.as_view(),
          name="complaint-resume-procurement"),
     path("complaints/<int:pk>/decide/", ComplaintDecideApi.as_view(), name="complaint-decide"),
+    path("complaints/<int:pk>/reply/", ComplaintReplyApi.as_view(), name="complaint-reply"),
     path("complaint-decisions/", PublicDecisionListApi.as_view(),
          name="complaint-decision-list"),
     path("complaint-decisions/<int:pk>/", PublicDecisionDetailApi.as_view(),

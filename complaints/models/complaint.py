@@ -60,6 +60,15 @@ class Complaint(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     reject_reason = models.TextField(_("reason for not accepting"), blank=True)
+    # The respondent's written reply (94号令 第22条): the purchaser's or the agency's
+    # explanation, with its evidence (``Evidence`` role "answer").
+    reply_text = models.TextField(_("the respondent's reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    reply_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("replied for"))
     procurement_suspended_at = models.DateTimeField(null=True, blank=True)
     procurement_suspended_until = models.DateTimeField(
         _("procurement suspended until"), null=True, blank=True,

@@ -54,6 +54,8 @@ BASIS_SAME_MATTER = "94号令 第19条"
 BASIS_WITHDRAW = "94号令 第27条"
 BASIS_REVIEW = "94号令 第21条"
 BASIS_REMEDY = "法 第58条"
+# The statute the copy and the reply follow (the number is in rule ``complaint.reply``).
+BASIS_REPLY = "94号令 第22条"
 # The finance bureau's staff who take a complaint's steps.
 BUREAU_ROLES = tuple(Membership.Role.values)
 NUMBER_LOCK = 0x54530001  # pg_advisory_xact_lock key of the "TS-" numbering
@@ -73,6 +75,8 @@ ACTIONS = {
     "complaint.suspend_procurement": _("Suspended the procurement during a complaint"),
     "complaint.resume_procurement": _("Resumed the procurement after a suspension"),
     "complaint.decide": _("Decided a complaint"),
+    "complaint.reply": _("Replied to a complaint (the respondent)"),
+    "complaint.reply_refused": _("Refused: replying to a complaint"),
     "complaint.file_refused": _("Refused: filing a complaint"),
     "complaint.register_offline_refused": _("Refused: registering a paper complaint"),
     "complaint.request_correction_refused": _("Refused: requesting corrections"),
@@ -91,6 +95,8 @@ ACTIONS = {
 def register() -> None:
     from deadlines.links import register_task_url
     from notifications.categories import register_category
+
+    from .. import tasks_complaints  # noqa: F401 — registers the hourly suspension sweep
 
     register_category(CATEGORY, _("Complaints to the finance bureau"), statutory=True)
     register_task_url(Complaint, lambda complaint, user: complaint.get_absolute_url())
@@ -496,13 +502,96 @@ def complaint_accept(*, complaint: Complaint, user, organization: Organization |
                        at=pause.started_at, actor=user)
         deadline_resume(subject=complaint, clock="complaint.decide", at=pause.ended_at,
                         actor=user)
-    audit_record(action="complaint.accept", actor=user, organization=bureau, obj=complaint,
-                 ip=ip, now=now)
     project = complaint.challenge.project
-    _tell(complaint, [complaint.complainant, project.purchaser, project.agency],
-          key="accepted", now=now, subject=f"投诉{complaint.number}已受理",
+    # The copy goes to the respondent, which replies in writing (94号令 第22条).
+    the_reply = rule("complaint.reply")
+    reply_clock = deadline_open(
+        subject=complaint, clock="complaint.reply", organization=respondent_of(project),
+        start=now, now=now, actor=user,
+        responsible_users=_people(*respondents(project)))
+    audit_record(action="complaint.accept", actor=user, organization=bureau, obj=complaint,
+                 detail={"reply_due_at": reply_clock.due_at.isoformat()}, ip=ip, now=now)
+    _tell(complaint, [complaint.complainant], key="accepted", now=now,
+          subject=f"投诉{complaint.number}已受理",
           body=f"财政部门已受理{complaint.complainant.name}就“{project.title}”（{project.code}）"
-               f"提起的投诉{complaint.number}。被投诉人请按要求提交说明及证据。")
+               f"提起的投诉{complaint.number}。")
+    _tell(complaint, respondents(project), key="accepted-respondent", now=now,
+          subject=f"投诉答复通知：{complaint.number}",
+          body=f"财政部门已受理{complaint.complainant.name}就“{project.title}”（{project.code}）"
+               f"提起的投诉{complaint.number}，投诉书副本见平台。请于{_local(reply_clock.due_at)}"
+               f"前（{the_reply.amount}个工作日内）以书面形式作出说明，并提交相关证据、依据和"
+               f"其他有关材料（{the_reply.basis}）。")
+    _tell(complaint, concerned_suppliers(complaint), key="accepted-concerned", now=now,
+          subject=f"投诉书副本：{complaint.number}",
+          body=f"财政部门已受理{complaint.complainant.name}就“{project.title}”（{project.code}）"
+               f"提起的投诉{complaint.number}，您作为与投诉事项有关的供应商收到投诉书副本。"
+               f"投诉人请求：{complaint.request[:200]}（{BASIS_REPLY}）",
+          link=reverse("procurement:notice-list"))
+    return complaint
+
+
+def respondents(project) -> list[Organization]:
+    """The respondents (被投诉人): the purchaser and, when entrusted, its agency."""
+    return [o for o in (project.purchaser, project.agency) if o is not None]
+
+
+def respondent_of(project) -> Organization:
+    """Who answers for the procurement: the entrusted agency, else the purchaser."""
+    return project.agency if project.agency_id else project.purchaser
+
+
+# --- the respondent's reply ----------------------------------------------------------------
+
+@records_refusals()
+@transaction.atomic
+def complaint_reply(*, complaint: Complaint, user, organization: Organization, text: str,
+                    files=(), now=None, ip=None) -> Complaint:
+    """The respondent (the purchaser or its agency) replies in writing to the accepted
+    complaint with its explanation and evidence, within ``complaint.reply`` of receiving
+    the copy (94号令 第22条). Once; the finance bureau reads it with the complaint and the
+    decision cites it. Refused, nothing saved: another organisation than the project's
+    purchaser or agency; a complaint not under investigation; a second reply; a reply
+    after the deadline (a respondent silent in time is taken to waive its explanation)."""
+    now = now or timezone.now()
+    complaint = _locked(complaint)
+    project = complaint.challenge.project
+    the_rule = rule("complaint.reply")
+    if organization is None or organization.pk not in {o.pk for o in respondents(project)}:
+        raise PermissionDenied(_("Only the purchaser or the agency of the project replies to "
+                                 "the complaint."), code="not_respondent")
+    require_role(user, organization, *OFFICERS)
+    if complaint.replied_at is not None:
+        raise RuleViolation(_("The respondent replied on %(at)s already: the reply is given "
+                              "once."), params={"at": _local(complaint.replied_at)},
+                            code="replied_once", basis=the_rule.basis)
+    if complaint.status != S.ACCEPTED:
+        raise InvalidTransition(_("Only a complaint accepted and under investigation is "
+                                  "replied to."))
+    clock = running_deadline(subject=complaint, clock="complaint.reply")
+    if clock is not None and now > clock.due_at:
+        raise RuleViolation(
+            _("The time to reply closed on %(due)s (%(days)s working days after the copy of "
+              "the complaint was sent)."),
+            params={"due": _local(clock.due_at), "days": the_rule.amount}, code="late",
+            basis=the_rule.basis)
+    text = _text(text, "text", _("Give your explanation of the matters complained of."))
+    files = list(files or ())
+    _check_files(files)
+    complaint.reply_text = text
+    complaint.replied_at = now
+    complaint.replied_by = user
+    complaint.reply_organization = organization
+    complaint.save(update_fields=["reply_text", "replied_at", "replied_by",
+                                  "reply_organization"])
+    _store(complaint, files, role=Evidence.Role.ANSWER, user=user, now=now)
+    deadline_meet(subject=complaint, clock="complaint.reply", at=now, actor=user, now=now)
+    audit_record(action="complaint.reply", actor=user, organization=organization,
+                 obj=complaint, detail={"files": len(files), "basis": the_rule.basis},
+                 ip=ip, now=now)
+    _tell(complaint, [_bureau_for(project)], key="replied", now=now, roles=BUREAU_ROLES,
+          subject=f"被投诉人已答复：{complaint.number}",
+          body=f"{organization.name}已就投诉{complaint.number}（“{project.title}”）提交书面说明"
+               f"及证据（{the_rule.basis}）。")
     return complaint
 
 
@@ -556,7 +645,8 @@ def complaint_withdraw(*, complaint: Complaint, user, organization: Organization
     transition(complaint, S.WITHDRAWN, table=COMPLAINT, actor=user, now=now,
                reason=(reason or "").strip(), update_fields=["closed_at"])
     _close_pause(complaint, now)
-    for clock in ("complaint.review", "complaint.correction", "complaint.decide"):
+    for clock in ("complaint.review", "complaint.correction", "complaint.decide",
+                  "complaint.reply"):
         deadline_meet(subject=complaint, clock=clock, at=now, actor=user, now=now)
     _lift_suspension(complaint, user=None, bureau=None, now=now, ip=ip)
     audit_record(action="complaint.withdraw", actor=user, organization=organization,
@@ -712,14 +802,52 @@ def _lift_suspension(complaint: Complaint, *, user, bureau, now, ip=None) -> boo
 def complaint_resume_procurement(*, complaint: Complaint, user,
                                  organization: Organization | None = None, now=None,
                                  ip=None) -> Complaint:
+    """The finance bureau lifts the suspension; with no ``user``, the system does, once
+    the suspension's period has run out (法 第57条: at most 30 days)."""
     now = now or timezone.now()
     complaint = _locked(complaint)
-    bureau = _require_bureau(user, organization)
+    if user is None:
+        until = complaint.procurement_suspended_until
+        if until is None or now < until:
+            raise InvalidTransition(_("The suspension's period has not run out: only the "
+                                      "finance bureau resumes the procurement earlier."))
+        bureau = _bureau_for(complaint.challenge.project)
+    else:
+        bureau = _require_bureau(user, organization)
     if not _lift_suspension(complaint, user=user, bureau=bureau, now=now, ip=ip):
         raise InvalidTransition(_("The procurement is not suspended."))
     audit_record(action="complaint.resume_procurement", actor=user, organization=bureau,
-                 obj=complaint, ip=ip, now=now)
+                 obj=complaint, detail={"automatic": user is None,
+                                        "basis": rule("complaint.suspend_max").basis},
+                 ip=ip, now=now)
     return complaint
+
+
+def suspensions_lapsed(now):
+    """The complaints whose suspension of the procurement has run out, not yet lifted."""
+    return (Complaint.objects.filter(procurement_suspended_until__lte=now,
+                                     procurement_suspended_at__isnull=False,
+                                     procurement_resumed_at__isnull=True)
+            .order_by("procurement_suspended_until", "pk"))
+
+
+def complaint_suspensions_lift(*, now=None) -> list[Complaint]:
+    """The beat's sweep: each suspension whose period has run out is lifted by the system
+    (``complaint_resume_procurement`` with no user), each in its own transaction. Run
+    twice, or two at once, it is lifted once: each row is re-read under its lock (one
+    another run holds is skipped), and a lifted suspension has its
+    ``procurement_resumed_at``."""
+    now = now or timezone.now()
+    lifted = []
+    for pk in list(suspensions_lapsed(now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Still lapsed once locked; a row another run holds is that run's to lift.
+            complaint = (suspensions_lapsed(now).filter(pk=pk)
+                         .select_for_update(skip_locked=True).first())
+            if complaint is not None:
+                lifted.append(complaint_resume_procurement(complaint=complaint, user=None,
+                                                           now=now))
+    return lifted
 
 
 # --- decision -----------------------------------------------------------------------------
@@ -782,6 +910,8 @@ def complaint_decide(*, complaint: Complaint, outcome: str, decision_text: str,
                               "malicious", "decided_by", "decided_at", "published_at",
                               "closed_at", "decision_pdf", "decision_sha256"])
     deadline_meet(subject=complaint, clock="complaint.decide", at=now, actor=user, now=now)
+    # The respondent silent until the decision has waived its explanation.
+    deadline_meet(subject=complaint, clock="complaint.reply", at=now, actor=user, now=now)
     _lift_suspension(complaint, user=user, bureau=bureau, now=now, ip=ip)
     audit_record(action="complaint.decide", actor=user, organization=bureau, obj=complaint,
                  detail={"outcome": outcome, "basis": decision_basis,

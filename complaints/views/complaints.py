@@ -28,16 +28,18 @@ from ..forms_complaints import (
     DecideForm,
     PauseForm,
     ReasonForm,
+    ReplyForm,
     SuspendForm,
     WithdrawForm,
 )
-from ..models import Challenge, Evidence
+from ..models import Challenge
 from ..selectors_complaints import (
     challenges_to_complain_of,
     clocks_of_many,
     complaint_detail,
     complaints_visible_to,
     decisions_public,
+    visible_documents,
 )
 from ..services import complaints as svc
 
@@ -155,7 +157,7 @@ STEP_FORMS = {
     "request_correction": CorrectionRequestForm, "correct": CorrectForm,
     "accept": ConfirmForm, "reject": ReasonForm, "withdraw": WithdrawForm,
     "pause": PauseForm, "resume": ConfirmForm, "suspend_procurement": SuspendForm,
-    "resume_procurement": ConfirmForm, "decide": DecideForm,
+    "resume_procurement": ConfirmForm, "decide": DecideForm, "reply": ReplyForm,
 }
 
 
@@ -171,6 +173,7 @@ def _step_label(step):
         "suspend_procurement": _("Suspend the procurement"),
         "resume_procurement": _("Resume the procurement"),
         "decide": _("Decide the complaint"),
+        "reply": _("Reply in writing to the complaint"),
     }[step]
 
 
@@ -185,6 +188,7 @@ def render_page(request, complaint, *, status=200, bound=None):
     return render(request, "complaints/complaints/complaint_detail.html",
                   {"complaint": complaint, "detail": detail, "steps": steps,
                    "suspend_max": svc.rule("complaint.suspend_max"),
+                   "reply_rule": svc.rule("complaint.reply"),
                    "correction_rule": svc.rule("complaint.correction")}, status=status)
 
 
@@ -200,6 +204,9 @@ def _call(step, request, complaint, data):
         return svc.complaint_correct(organization=org, request=data["request"],
                                      facts=data["facts"], files=_uploads(data["files"]),
                                      **common)
+    if step == "reply":
+        return svc.complaint_reply(organization=org, text=data["text"],
+                                   files=_uploads(data["files"]), **common)
     if step == "withdraw":
         return svc.complaint_withdraw(organization=org, reason=data["reason"], **common)
     common["organization"] = org
@@ -235,6 +242,7 @@ def _done_message(step):
         "suspend_procurement": _("The procurement is suspended; the purchaser is told."),
         "resume_procurement": _("The procurement is resumed."),
         "decide": _("The decision is made, served on the parties and published."),
+        "reply": _("Your reply is sent to the finance bureau."),
     }[step]
 
 
@@ -258,7 +266,10 @@ def complaint_step(request, pk, step):
 @login_required
 def complaint_document(request, pk, doc_pk):
     complaint = complaint_or_404(request, pk)
-    doc = get_object_or_404(Evidence, pk=doc_pk, complaint=complaint)
+    doc = next((d for d in visible_documents(complaint, organization=request.organization)
+                if d.pk == doc_pk), None)
+    if doc is None:
+        raise Http404
     return FileResponse(doc.blob.open("rb"), as_attachment=True, filename=doc.name)
 
 

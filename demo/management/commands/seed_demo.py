@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Membership, Organization, User
 from core.models import CatalogItem
+from demo import complaints as demo_complaints
 from demo import contracts as demo_contracts
 from demo import data
 from demo import financing as demo_financing
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         demo_financing.seed(orgs)
         demo_contracts.seed(orgs)
         live = demo_live.seed(orgs)
+        demo_complaints.seed(orgs)
         self._print_logins()
         self._print_live(live)
 
