@@ -13,7 +13,7 @@ statute needs time to have passed), as ``demo.contracts`` does:
   today, which the agency answered;
 - lot 1's contract (accepted, invoiced): the supplier asked the finance bureau to mediate
   a dispute over the acceptance;
-- 中原数码集团 was given a warning (an administrative penalty, on /notices/penalties/),
+- the agency 河南中原招标代理 was given a warning (法 第71条, on /notices/penalties/),
   and 河南绿源物业服务 — in no demo tender — was barred for a year for false materials in
   an earlier procurement (on /notices/bad-behaviour/ too).
 
@@ -177,10 +177,12 @@ def _penalty(orgs):
     if Penalty.objects.filter(decision_number=PENALTY_NUMBER).exists():
         return
     decided = at(subtract_workdays(timezone.localdate(), 5), 10)
+    # A warning is the penalty of 法 第71条 for a purchaser or an agency (suppliers' are
+    # those of 法 第77条): the agency, for a discriminatory qualification it had to correct.
     credit.penalty_record(
-        subject=orgs["s4"], kind=Penalty.Kind.WARNING, decision_number=PENALTY_NUMBER,
-        facts="在魏都区机关办公设备协议供货项目中，未按合同约定的期限供货，经责令改正后已"
-              "履行完毕。",
-        basis="《中华人民共和国政府采购法实施条例》第七十二条",
+        subject=orgs["agency"], kind=Penalty.Kind.WARNING, decision_number=PENALTY_NUMBER,
+        facts="在魏都区机关办公设备采购项目中，将供应商在本地设有服务网点作为资格条件，以不"
+              "合理的条件对供应商实行差别待遇，经责令限期改正后已修改采购文件。",
+        basis="《中华人民共和国政府采购法》第七十一条第（三）项",
         amount=None, decided_at=decided, effective_from=decided, effective_until=None,
         user=bureau_officer)
