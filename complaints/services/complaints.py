@@ -15,8 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +41,7 @@ from notifications.services import notify
 from rules.registry import Unit, rule
 
 from ..models import Challenge, Complaint, ComplaintPause, Evidence, Objection
+from ..numbering import next_number
 from ..signals import complaint_decided
 from ..steps_complaints import COMPLAINT, OPEN
 
@@ -58,7 +58,6 @@ BASIS_REMEDY = "法 第58条"
 BASIS_REPLY = "94号令 第22条"
 # The finance bureau's staff who take a complaint's steps.
 BUREAU_ROLES = tuple(Membership.Role.values)
-NUMBER_LOCK = 0x54530001  # pg_advisory_xact_lock key of the "TS-" numbering
 # The decision's wording, in the official language of the document.
 OUTCOME_ZH = {"upheld": "投诉事项成立", "partly": "投诉事项部分成立", "dismissed": "驳回投诉"}
 
@@ -205,14 +204,7 @@ def _locked(complaint: Complaint) -> Complaint:
 
 
 def _next_number(now) -> str:
-    """TS-<year>-0001, one sequence a year; the advisory lock serialises the numbering."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NUMBER_LOCK])
-    prefix = f"TS-{timezone.localtime(now).year}-"
-    last = (Complaint.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-            or f"{prefix}0000")
-    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1:04d}"
+    return next_number(Complaint, "TS", now)
 
 
 def _store(complaint: Complaint, files, *, role: str, user, now, field: str = "files"):
