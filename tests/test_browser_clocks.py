@@ -56,4 +56,6 @@ def test_loading_2027_recomputes_the_provisional_deadline(
     row = page.get_by_test_id("deadline-table").locator("tr", has_text="许昌华信科技有限公司")
     assert "2027-01-04" in row.inner_text() and "暂定" not in row.inner_text()
     screenshot("recomputed")
-    assert Deadline.objects.filter(provisional=True).count() == 0
+    # Every running clock is recomputed; one already met (the demo's decided complaint)
+    # keeps the date it was met against.
+    assert Deadline.objects.filter(provisional=True, status__in=["open", "overdue"]).count() == 0
