@@ -6,9 +6,7 @@ import pytest
 from complaints.models import Complaint
 from complaints.tests.factories_complaints import PDF
 from complaints.tests.factories_complaints import challenge as make_challenge
-from tests.conftest import browser, login, logout, page, restore_reference_data, screenshot
-
-__all__ = ["browser", "page", "screenshot"]  # the browser fixtures, used by name below
+from tests.conftest import login, logout, restore_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
