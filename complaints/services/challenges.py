@@ -171,21 +171,21 @@ def _check_window(project, supplier, trigger, lot, now):
     if not window.standing:
         if window.closes_at:
             raise RuleViolation(
-                _("%(reason)s Only a supplier concerned may challenge %(what)s; the window "
+                _("%(reason)s Only a supplier concerned may challenge “%(what)s”; the window "
                   "for those concerned closes on %(date)s."),
                 params={"reason": window.reason, "what": window.label,
                         "date": _date(window.closes_at)},
                 code="no_standing", basis=basis, field="trigger")
-        raise RuleViolation(_("%(reason)s Only a supplier concerned may challenge %(what)s."),
+        raise RuleViolation(_("%(reason)s Only a supplier concerned may challenge “%(what)s”."),
                             params={"reason": window.reason, "what": window.label},
                             code="no_standing", basis=basis, field="trigger")
     if window.state == NOT_YET:
-        raise RuleViolation(_("The window to challenge %(what)s is not open yet."),
+        raise RuleViolation(_("The window to challenge “%(what)s” is not open yet."),
                             params={"what": window.label}, code="window_not_open",
                             basis=basis, field="trigger")
     if window.state == CLOSED:
         raise RuleViolation(
-            _("The window to challenge %(what)s closed on %(date)s (%(n)s working days "
+            _("The window to challenge “%(what)s” closed on %(date)s (%(n)s working days "
               "after the supplier knew); this challenge is late."),
             params={"what": window.label, "date": _date(window.closes_at),
                     "n": rule("challenge.file").amount},
