@@ -23,6 +23,7 @@ from procurement.models import Project
 from rules.registry import rule
 
 from ..models import Inquiry
+from ..numbering import advisory_lock
 from ..steps_inquiries import INQUIRY
 
 ACTIONS = {
@@ -110,6 +111,13 @@ def inquiry_ask(*, project: Project, supplier: Organization, user, question: str
         raise RuleViolation(_("Questions are asked about an announced project."),
                             code="not_announced", basis=rule("inquiry.answer").basis)
     question = text(question, field="question")
+    # A double-click or a retry asks once: the same open question by the same supplier
+    # is the one already asked (the lock serialises the two requests).
+    advisory_lock("inquiry", project.pk, supplier.pk)
+    asked = Inquiry.objects.filter(project=project, supplier=supplier, question=question,
+                                   status=Inquiry.Status.OPEN).first()
+    if asked is not None:
+        return asked
     inquiry = Inquiry.objects.create(project=project, supplier=supplier, asked_by=user,
                                      question=question, asked_at=now)
     answering = project.agency if project.agency_id else project.purchaser

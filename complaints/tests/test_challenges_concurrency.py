@@ -41,3 +41,24 @@ def test_two_suppliers_at_once_get_two_numbers():
     assert [outcome(r, "filed") for r in results] == ["filed", "filed"], results
     assert sorted(Challenge.objects.values_list("number", flat=True)) == [
         "ZY-2026-0001", "ZY-2026-0002"]
+
+
+def test_a_double_submitted_question_is_asked_once_and_answered_once():
+    from complaints.models import Inquiry
+    from complaints.services.inquiries import inquiry_answer, inquiry_ask
+
+    from .factories_challenges import user_of
+
+    lot = opened_lot()
+    project, supplier = lot.project, lot.bids.first().supplier
+    question = "采购文件第三章的技术参数是否允许偏离？"
+    results = at_once(*[lambda: inquiry_ask(project=project, supplier=supplier,
+                                            user=user_of(supplier), question=question)] * 2)
+    assert [outcome(r, "asked") for r in results] == ["asked", "asked"], results
+    assert results[0].pk == results[1].pk and Inquiry.objects.count() == 1
+
+    officer = user_of(project.purchaser)
+    answers = at_once(*[lambda: inquiry_answer(inquiry=results[0], user=officer,
+                                               organization=project.purchaser,
+                                               answer="允许偏离，但须在偏离表中逐项说明。")] * 2)
+    assert sorted(outcome(r, "answered") for r in answers) == ["answered", "invalid_transition"]
