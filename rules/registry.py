@@ -296,7 +296,7 @@ NATIONAL = [
     # Credit (春风行动 第28条) and penalties
     R("credit.debarment", Q,
       _("Listed as seriously dishonest and barred from government procurement for"), 1,
-      YEARS, "法 第77条", maximum=3),
+      YEARS, "法 第77条", maximum=3, verify=True),  # 法 第77条 is not in RULES.md
     R("credit.record_period", Q, _("A credit record counts towards the grade for"), 3,
       YEARS, "春风行动 第28条", verify=True),
     R("credit.spot_check_a", Q, _("Share of grade A organisations sampled for checks each "
