@@ -31,3 +31,4 @@ urlpatterns = [
 urlpatterns += [path("", include("contracts.api_urls"))]
 urlpatterns += financing_api_urls.urlpatterns
 urlpatterns += [path("", include("complaints.api_urls"))]
+urlpatterns += [path("", include("disclosure.api_urls"))]

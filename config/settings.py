@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "financing",
     "complaints",
     # read side
+    "disclosure",
     "workspaces",
     # top: demo data spans every layer
     "demo",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("deadlines/", include("deadlines.urls")),
     path("contracts/", include("contracts.urls")),
     path("financing/", include("financing.urls")),
+    path("", include("disclosure.urls")),
     path("", include("complaints.urls")),
     path("", include("procurement.urls")),
     path("", include("workspaces.urls")),

@@ -7,7 +7,6 @@ from .views import (
     demands,
     evaluation,
     invitations,
-    notices,
     projects,
     rounds,
     single_source,
@@ -16,9 +15,7 @@ from .views import (
 app_name = "procurement"
 
 urlpatterns = [
-    # Public: everything the law says is public (101号令).
-    path("notices/", notices.notice_list, name="notice-list"),
-    path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
+    # The public notices are the portal's (disclosure/).
     # Suppliers bid; everyone entitled sees the opening table.
     path("procurement/projects/<int:pk>/documents/", bidding.documents_obtain,
          name="documents-obtain"),

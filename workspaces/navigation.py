@@ -83,7 +83,7 @@ MENUS = {
                NavItem(_("Projects"), "procurement:project-list", "bi-folder2-open"),
                _DISPUTES_ORGANIZER, *_COMMON],
     "supplier": [NavItem(_("Home"), "workspaces:supplier", "bi-house"),
-                 NavItem(_("Notices"), "procurement:notice-list", "bi-megaphone"),
+                 NavItem(_("Notices"), "disclosure:notice-list", "bi-megaphone"),
                  NavItem(_("My bids"), "procurement:bid-list", "bi-shield-lock"),
                  # One dropdown: seven items overflow the bar at 1280 px in English.
                  NavGroup(_("Contracts"), "bi-file-earmark-text", (

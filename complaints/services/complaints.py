@@ -518,7 +518,7 @@ def complaint_accept(*, complaint: Complaint, user, organization: Organization |
           body=f"财政部门已受理{complaint.complainant.name}就“{project.title}”（{project.code}）"
                f"提起的投诉{complaint.number}，您作为与投诉事项有关的供应商收到投诉书副本。"
                f"投诉人请求：{complaint.request[:200]}（{BASIS_REPLY}）",
-          link=reverse("procurement:notice-list"))
+          link=reverse("disclosure:notice-list"))
     return complaint
 
 

@@ -46,7 +46,7 @@ def challenge_post(**overrides):
 def test_the_supplier_sees_its_windows_on_the_notice_page_in_both_languages(tender, bob,
                                                                             alice):
     notice = Announcement.objects.get(project=tender, kind="tender")
-    url = reverse("procurement:notice-detail", args=[notice.pk])
+    url = reverse("disclosure:notice-detail", args=[notice.pk])
     zh = client_for(bob).get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'data-testid="challenge-windows-panel"' in zh and "质疑" in zh
     en = client_for(bob).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()

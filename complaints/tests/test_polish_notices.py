@@ -30,7 +30,7 @@ def _tab(body, key):
 @pytest.mark.parametrize("language,column", [("zh-hans", 1), ("en", 2)])
 def test_notice_list_links_the_public_complaint_pages(language, column):
     client = Client()
-    body = client.get(reverse("procurement:notice-list"), HTTP_ACCEPT_LANGUAGE=language
+    body = client.get(reverse("disclosure:notice-list"), HTTP_ACCEPT_LANGUAGE=language
                       ).content.decode()
     assert 'data-testid="public-notice-tabs"' in body
     for key, names in TABS.items():

@@ -284,4 +284,4 @@ class Announcement(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("procurement:notice-detail", args=[self.pk])
+        return reverse("disclosure:notice-detail", args=[self.pk])

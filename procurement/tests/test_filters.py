@@ -122,13 +122,13 @@ def test_demands_notices_and_bids_are_filtered_the_same_way(two_units, alice, ap
                          ({"published_from": (day + dt.timedelta(days=1)).isoformat()}, False),
                          ({"published_to": day.isoformat(), "kind": "tender"}, True),
                          ({"kind": "result"}, False), ({"q": project.code}, True)]:
-        page = public.get(reverse("procurement:notice-list"), query)
+        page = public.get(reverse("disclosure:notice-list"), query)
         assert (notice in page.context["page"]) is found, query
         data = public.get(reverse("api:notice-list"), query).json()
         assert (notice.pk in [n["id"] for n in data["results"]]) is found, query
     assert public.get(reverse("api:notice-list"), {"published_from": "03/02"}) \
         .status_code == 400
-    page = public.get(reverse("procurement:notice-list"), {"published_from": "yesterday"})
+    page = public.get(reverse("disclosure:notice-list"), {"published_from": "yesterday"})
     assert page.status_code == 200
     assert 'data-testid="filter-error-published_from"' in page.content.decode()
 

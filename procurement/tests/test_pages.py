@@ -68,9 +68,9 @@ def test_public_notice_pages_show_the_announcement(client, approved, alice):
     notice = services.project_announce(project=approved, actor=alice, documents_from=NOW,
                                        documents_until=NOW + dt.timedelta(days=7),
                                        bid_deadline=NOW + dt.timedelta(days=21), now=NOW)
-    listing = client.get(reverse("procurement:notice-list")).content.decode()
+    listing = client.get(reverse("disclosure:notice-list")).content.decode()
     assert notice.title in listing
-    detail = client.get(reverse("procurement:notice-detail", args=[notice.pk])).content.decode()
+    detail = client.get(reverse("disclosure:notice-detail", args=[notice.pk])).content.decode()
     assert "预算金额：600,000.00元" in detail
     data = client.get(reverse("api:notice-list")).json()
     assert data["results"][0]["fields"]["budget"] == "600000.00"

@@ -57,7 +57,7 @@ def _urls(bid):
     return [
         reverse("procurement:project-detail", args=[project.pk]),
         reverse("procurement:opening", args=[lot.pk]),
-        reverse("procurement:notice-detail", args=[notice.pk]),
+        reverse("disclosure:notice-detail", args=[notice.pk]),
         reverse("api:project-detail", args=[project.pk]),
         reverse("api:opening", args=[lot.pk]),
         reverse("api:audit-event-list"),
@@ -369,7 +369,7 @@ def _identity_urls(tender):
         reverse("procurement:project-detail", args=[project.pk]),
         reverse("procurement:opening", args=[lot.pk]),
         reverse("procurement:evaluation", args=[lot.pk]),
-        reverse("procurement:notice-detail", args=[notice.pk]),
+        reverse("disclosure:notice-detail", args=[notice.pk]),
         reverse("api:project-detail", args=[project.pk]),
         reverse("api:opening", args=[lot.pk]),
         reverse("api:evaluation", args=[lot.pk]),

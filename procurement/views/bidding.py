@@ -50,7 +50,7 @@ def documents_obtain(request, pk):
         messages.success(request, _("You have the documents (free of charge). Clarifications "
                                     "will reach you by SMS and in the inbox."))
     announcement = project.announcements.filter(kind__in=["tender", "single_source"]).first()
-    return redirect(announcement or "procurement:notice-list")
+    return redirect(announcement or "disclosure:notice-list")
 
 
 @login_required

@@ -2,18 +2,19 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
-from .. import steps
-from ..announcements import notice_rows
-from ..models import Announcement
-from ..panels import render_panels
-from ..selectors import notice_filterset, public_intentions, supplier_invitation
+from procurement import steps
+from procurement.announcements import notice_rows
+from procurement.models import Announcement
+from procurement.panels import render_panels
+from procurement.selectors import notice_filterset, public_intentions, supplier_invitation
 
 
 def notice_list(request):
     filterset = notice_filterset(filters=request.GET)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    return render(request, "procurement/notice_list.html", {
+    return render(request, "disclosure/notice_list.html", {
         "page": page, "filter": filterset, "intentions": public_intentions()[:10]})
 
 
@@ -26,7 +27,7 @@ def notice_detail(request, pk):
     # bidder: bidding.check_invited).
     bidding_open = notice.kind in (Announcement.Kind.TENDER, Announcement.Kind.SINGLE_SOURCE) \
         and steps.PROJECT.can(project, "open")
-    return render(request, "procurement/notice_detail.html", {
+    return render(request, "disclosure/notice_detail.html", {
         "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
         "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),
         "bidding_open": bidding_open,
@@ -36,3 +37,15 @@ def notice_detail(request, pk):
         "invitation": supplier_invitation(project, getattr(request, "organization", None)),
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
         if bidding_open else []})
+
+
+def intention_detail(request, pk):
+    intention = get_object_or_404(public_intentions(), pk=pk)
+    return render(request, "disclosure/intention_detail.html", {"intention": intention})
+
+
+urlpatterns = [
+    path("notices/", notice_list, name="notice-list"),
+    path("notices/<int:pk>/", notice_detail, name="notice-detail"),
+    path("notices/intentions/<int:pk>/", intention_detail, name="intention-detail"),
+]
