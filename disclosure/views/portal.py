@@ -10,6 +10,9 @@ from procurement.models import Announcement
 from procurement.panels import render_panels
 from procurement.selectors import notice_filterset, public_intentions, supplier_invitation
 
+from ..models import Publication
+from .documents import documents_of
+
 
 def notice_list(request):
     filterset = notice_filterset(filters=request.GET)
@@ -28,8 +31,11 @@ def notice_detail(request, pk):
     bidding_open = notice.kind in (Announcement.Kind.TENDER, Announcement.Kind.SINGLE_SOURCE) \
         and steps.PROJECT.can(project, "open")
     return render(request, "disclosure/notice_detail.html", {
-        "notice": notice, "others": project.announcements.exclude(pk=notice.pk),
-        "rows": notice_rows(notice), "provisional": notice.fields.get("provisional", False),
+        # Every notice of the project, whichever app published it (result, contract,
+        # challenge answers, complaint decisions …), in the order of its life.
+        "notice": notice, "others": project_publications(project, exclude=notice),
+        "rows": notice_rows(notice), "documents": documents_of(notice),
+        "provisional": notice.fields.get("provisional", False),
         "bidding_open": bidding_open,
         # What higher apps show about the project here (procurement.panels).
         "panels": render_panels(request, project),
@@ -37,6 +43,14 @@ def notice_detail(request, pk):
         "invitation": supplier_invitation(project, getattr(request, "organization", None)),
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
         if bidding_open else []})
+
+
+def project_publications(project, *, exclude=None):
+    """The project's publications, oldest first, without ``exclude``'s own."""
+    publications = Publication.objects.filter(project=project).order_by("published_at", "id")
+    if exclude is not None:
+        publications = publications.exclude(url=exclude.get_absolute_url())
+    return publications
 
 
 def intention_detail(request, pk):
