@@ -13,6 +13,7 @@ from demo import data
 from demo import financing as demo_financing
 from demo import live as demo_live
 from demo import procurement as demo_procurement
+from disclosure.indexing import reindex
 
 FINANCE_ADMIN_GROUP = "财政局管理员"
 # Models finance-bureau administrators manage in the admin (view + change;
@@ -43,6 +44,9 @@ class Command(BaseCommand):
         demo_contracts.seed(orgs)
         live = demo_live.seed(orgs)
         demo_complaints.seed(orgs)
+        # The portal's index, whole: some demo states are written with update(), which
+        # sends no post_save for the portal to hear.
+        reindex()
         self._print_logins()
         self._print_live(live)
 
