@@ -462,7 +462,7 @@ if AUDIT_SEAL_GRACE_SECONDS < 1:
 # Every contracting process's ocid is OCDS_OCID_PREFIX + "-" + the project number. A real
 # prefix ("ocds-" and six characters) is registered with the Open Contracting
 # Partnership for each publisher; the default is a placeholder, to be replaced by the
-# registered one before the data is published (docs/ocds.md of disclosure.ocds).
+# registered one before the data is published (disclosure/ocds/__init__.py).
 OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-chunfeng")
 if not re.fullmatch(r"ocds-[0-9a-z]{6,}", OCDS_OCID_PREFIX):
     raise ImproperlyConfigured(

@@ -5,4 +5,7 @@
 - ``standard``: the standard's schema, taken from PyPI packages (no other network here),
   and validation with the standard's own checker (``libcoveocds``);
 - ``extensions/complaints/``: our extension for 质疑 and 投诉, in the extension format.
+
+The ocid prefix (``OCDS_OCID_PREFIX``) must be the one the Open Contracting Partnership
+registers for this publisher; the default ``ocds-chunfeng`` is a placeholder.
 """
