@@ -16,7 +16,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz-subset0 poppler-utils gettext
 
 .PHONY: run test install install-dev system-deps translations migrate demo lint \
-	bench bench-db soak clean messages
+	bench bench-db soak clean messages ocds-standard
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,8 +56,16 @@ system-deps:
 		fi; \
 	fi
 
+# The OCDS 1.1 schema for disclosure.ocds' validation, taken from two PyPI packages of the
+# Open Contracting Partnership (the registries are the only network; see
+# disclosure/ocds/standard.py).
+OCDS_STANDARD_ZIP ?= var/ocds-standard-1__1__5.zip
+$(OCDS_STANDARD_ZIP): disclosure/ocds/standard.py | $(VENV)/.installed
+	DJANGO_DEBUG=true OCDS_STANDARD_ZIP=$@ $(BIN)/python -m disclosure.ocds.standard $@
+ocds-standard: $(OCDS_STANDARD_ZIP)
+
 ## make test: install what tests need and run the whole suite on PostgreSQL and Redis
-test: system-deps $(VENV)/.installed-dev translations
+test: system-deps $(VENV)/.installed-dev translations $(OCDS_STANDARD_ZIP)
 	$(BIN)/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) DJANGO_DEBUG=true \

@@ -8,6 +8,7 @@ naming the variable, at start rather than as an odd error later.
 
 import base64
 import logging
+import re
 from pathlib import Path
 
 import environ
@@ -456,6 +457,26 @@ if AUDIT_SEAL_GRACE_SECONDS < 1:
     raise ImproperlyConfigured(
         f"AUDIT_SEAL_GRACE_SECONDS: {AUDIT_SEAL_GRACE_SECONDS}; use a positive number of "
         "seconds (default 600).")
+
+# --- Open Contracting (disclosure.ocds) -----------------------------------------
+# Every contracting process's ocid is OCDS_OCID_PREFIX + "-" + the project number. A real
+# prefix ("ocds-" and six characters) is registered with the Open Contracting
+# Partnership for each publisher; the default is a placeholder, to be replaced by the
+# registered one before the data is published (disclosure/ocds/__init__.py).
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-chunfeng")
+if not re.fullmatch(r"ocds-[0-9a-z]{6,}", OCDS_OCID_PREFIX):
+    raise ImproperlyConfigured(
+        f"OCDS_OCID_PREFIX: {OCDS_OCID_PREFIX!r}; use the prefix registered with the Open "
+        "Contracting Partnership, e.g. ocds-213czf.")
+# The public address of the site: OCDS packages carry absolute URLs (documents, package
+# URIs) and the daily export is written without a request to take the host from.
+OCDS_BASE_URL = env.str("OCDS_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The daily bulk export (disclosure.tasks_ocds), served publicly under MEDIA_URL.
+OCDS_EXPORT_DIR = Path(env.str("OCDS_EXPORT_DIR", default=str(MEDIA_ROOT / "ocds")))
+# The OCDS 1.1 schema as a zip, built from PyPI packages by `make ocds-standard`
+# (disclosure.ocds.standard); read by the validation.
+OCDS_STANDARD_ZIP = Path(env.str("OCDS_STANDARD_ZIP",
+                                 default=str(VAR_DIR / "ocds-standard-1__1__5.zip")))
 
 _TASK_LOG_LEVEL = env.str("TASK_LOG_LEVEL", default="WARNING")
 # One line format and one clock (Asia/Shanghai) for web, worker and beat: Celery applies
