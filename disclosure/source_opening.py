@@ -14,7 +14,7 @@ platform's choice under 87号令 第40条 (verify: RULES.md lists no rule for it
 """
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from procurement.models import Lot
 from procurement.selectors import opening_table
@@ -27,8 +27,10 @@ from .source_procurement import project_fields
 def opening_rows(lot: Lot) -> list[dict]:
     """The public columns of the opening table (not the receipts' hashes or the times
     each bid was sealed)."""
-    return [{key: row[key] for key in ("supplier", "price", "price_words", "brand", "model",
-                                       "scale")} for row in opening_table(lot)]
+    with translation.override("zh-hans"):  # the scale's label, as the official record
+        return [{**{key: row[key] for key in ("supplier", "price", "price_words", "brand",
+                                              "model")}, "scale": str(row["scale"])}
+                for row in opening_table(lot)]
 
 
 def opening(lot: Lot) -> dict | None:

@@ -59,6 +59,7 @@ def test_opening_result_is_absent_before_the_opening_and_present_after(
     assert row is not None and row.kind == "opening"
     assert row.url == f"/notices/openings/{lot.pk}/"
     assert "开标人0" in row.body and "500,000.00" in row.body
+    assert "小型企业" in row.body  # the official record is in Chinese, whoever opened it
     assert "开标人2" in row.parties
     assert row.published_at == lot.opened_at
 
