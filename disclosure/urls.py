@@ -1,8 +1,8 @@
 """The portal's pages, each part's paths in its own views module (mounted at the site's
 root: ``/`` is the portal's home, ``/notices/…`` the notices)."""
 
-from .views import documents, portal
+from .views import documents, notices, portal
 
 app_name = "disclosure"
 
-urlpatterns = [*portal.urlpatterns, *documents.urlpatterns]
+urlpatterns = [*portal.urlpatterns, *documents.urlpatterns, *notices.urlpatterns]
