@@ -19,7 +19,7 @@ from importlib import import_module
 
 from django.db import models
 
-SOURCE_MODULES: tuple[str, ...] = ("source_procurement",)
+SOURCE_MODULES: tuple[str, ...] = ("source_procurement", "source_docs")
 
 _SOURCES: dict[type[models.Model], "Source"] = {}
 

@@ -110,6 +110,12 @@ MENUS = {
             NavItem(_("Penalties"), "complaints:credit-penalties", "bi-hammer"),
             NavItem(_("Spot checks"), "complaints:credit-spot-checks", "bi-shuffle"),
         )),
+        # The bureau's own publications (disclosure): its normative documents, and the
+        # agencies' practice as the public reads it.
+        NavGroup(_("Publications"), "bi-journal-text", (
+            NavItem(_("Normative documents"), "disclosure:normative-manage", "bi-journal-text"),
+            NavItem(_("Agencies' practice"), "disclosure:practice-list", "bi-building-check"),
+        )),
         NavGroup(_("Settings"), "bi-gear", (
             # In the dropdown since complaints came: the bar fits on one line at 1280 px.
             NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),

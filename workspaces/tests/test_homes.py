@@ -29,7 +29,7 @@ def test_suppliers_see_open_tenders(client, project, alice, approver, bob):
                                        bid_deadline=start + dt.timedelta(days=25))
     client.force_login(bob)
     assert notice.title in client.get(reverse("workspaces:supplier")).content.decode()
-    assert notice.title in client.get(reverse("workspaces:public-home")).content.decode()
+    assert notice.title in client.get(reverse("disclosure:home")).content.decode()
 
 
 def test_supervision_sees_justified_warnings(client, alice, purchaser_org, budget,
