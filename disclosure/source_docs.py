@@ -8,9 +8,8 @@ typed a second time. Titles and texts are written in Chinese, the official langu
 the notices, whatever the language of the request that decided them."""
 
 from django.urls import reverse
-from django.utils import translation
 
-from procurement.models import MethodApproval
+from procurement.models import MethodApproval, Project
 
 from . import sources
 from .models import NormativeDocument
@@ -35,16 +34,20 @@ def normative(document: NormativeDocument) -> dict | None:
 
 
 VERDICT = {MethodApproval.Status.APPROVED: "批准", MethodApproval.Status.REFUSED: "不予批准"}
+# The notice's words, whatever language the server runs in (法 第26条 names the methods).
+METHOD_ZH = {Project.Method.OPEN: "公开招标", Project.Method.INVITED: "邀请招标",
+             Project.Method.NEGOTIATION: "竞争性谈判", Project.Method.CONSULTATION: "竞争性磋商",
+             Project.Method.QUOTATION: "询价", Project.Method.SINGLE_SOURCE: "单一来源"}
+KIND_ZH = {MethodApproval.Kind.METHOD: "达到公开招标数额标准的项目采用其他采购方式",
+           MethodApproval.Kind.CHANGE: "招标失败后变更采购方式"}
 
 
 def approval(record: MethodApproval) -> dict | None:
     if record.status == MethodApproval.Status.PENDING or record.decided_at is None:
         return None
     project = record.project
-    with translation.override("zh-hans"):
-        method = str(project.Method(record.method).label) \
-            if record.method in project.Method.values else record.method
-        kind = str(record.get_kind_display())
+    method = METHOD_ZH.get(record.method, record.method)
+    kind = KIND_ZH.get(record.kind, record.kind)
     verdict = VERDICT[record.status]
     title = f"关于“{project.title}”采用{method}的审批结果（{verdict}）"
     lines = [f"项目编号：{project.code}", f"采购人：{project.purchaser.name}",
