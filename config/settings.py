@@ -224,7 +224,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspaces:home"
-LOGOUT_REDIRECT_URL = "workspaces:public-home"
+LOGOUT_REDIRECT_URL = "disclosure:home"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = _env("AXES_FAILURE_LIMIT", env.int, 5)

@@ -12,6 +12,9 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Public portal")
 
     def ready(self):
-        from . import sources
+        from audit.actions import register_actions
 
+        from . import services, sources
+
+        register_actions(services.ACTIONS)
         sources.register_all()

@@ -17,9 +17,15 @@ index — the title's words weighted A, the body's D, so a title-only search is 
 index with the query's words restricted to weight A.
 """
 
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -114,3 +120,152 @@ class Publication(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+
+# --- the finance bureau's own publications (issue #15) ----------------------------------
+
+def _normative_attachment_path(instance, filename):
+    return f"normative/{uuid.uuid4().hex}.pdf"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class NormativeDocument(models.Model):
+    """A normative document (规范性文件) the finance bureau issues and publishes through
+    the portal (101号令: policies are public). Drafted, published once, repealed once;
+    a repealed document stays on the portal marked repealed, so that what applied when
+    can still be read. The attachment (a PDF, checked by its bytes) is kept in private
+    storage and served by ``disclosure.views.normative`` only once published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_FORCE = "in_force", _("In force")
+        REPEALED = "repealed", _("Repealed")
+
+    bureau = models.ForeignKey("accounts.Organization", verbose_name=_("finance bureau"),
+                               on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    number = models.CharField(_("document number"), max_length=60,
+                              help_text=_("The 文号, e.g. 魏财购〔2026〕3号"))
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    effective_on = models.DateField(_("in force from"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    body = models.TextField(_("text"))
+    attachment = models.FileField(_("PDF attachment"), upload_to=_normative_attachment_path,
+                                  storage=_private_storage, blank=True, max_length=300)
+    attachment_name = models.CharField(_("file name"), max_length=200, blank=True)
+    attachment_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("drafted at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"),
+                                     null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    repealed_at = models.DateTimeField(_("repealed at"), null=True, blank=True)
+    repealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("repealed by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    repeal_reason = models.TextField(_("reason for repeal"), blank=True)
+
+    class Meta:
+        verbose_name = _("normative document")
+        verbose_name_plural = _("normative documents")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["draft", "in_force", "repealed"]),
+                                   name="disclosure_normativedocument_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="disclosure_normativedocument_published_has_date"),
+            models.CheckConstraint(
+                condition=~Q(status="repealed") | (Q(repealed_at__isnull=False)
+                                                   & ~Q(repeal_reason="")),
+                name="disclosure_normativedocument_repeal_reasoned"),
+            models.CheckConstraint(condition=Q(effective_on__gte=F("issued_on")),
+                                   name="disclosure_normativedocument_effective_after_issue"),
+            # One document per 文号 once published; drafts may share a number meanwhile.
+            models.UniqueConstraint(fields=["bureau", "number"], condition=~Q(status="draft"),
+                                    name="disclosure_normativedocument_number_uniq"),
+        ]
+        indexes = [models.Index(fields=["status", "-issued_on"],
+                                name="disclosure_normdoc_status_idx")]
+
+    def __str__(self):
+        return f"{self.title}（{self.number}）"
+
+    def get_absolute_url(self):
+        return reverse("disclosure:normative-detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class AgencyPractice(models.Model):
+    """One agency's practice in one year (春风行动 23, verify: the agencies' practice is
+    published and ranked): what the finance bureau's daily recomputation
+    (``disclosure.tasks_practice``) counted. The saving *rate* is computed from the two
+    sums it is made of, not stored a second time.
+
+    - ``staff``: active members of the agency now (a figure of the day, the same on each
+      of the agency's rows);
+    - ``projects``, ``project_amount``: projects entrusted to it and announced in the
+      year, and the sum of their lots' budgets;
+    - ``awarded_budget``, ``awarded_amount``: over the lots of those projects with a live
+      award, their budgets and the award amounts;
+    - ``complaints``, ``complaints_upheld``: complaints about its projects received in
+      the year, and those decided upheld (wholly or partly);
+    - ``credit_records``: its own negative credit records of the year; ``penalties``: the
+      administrative penalties decided against it in the year."""
+
+    agency = models.ForeignKey("accounts.Organization", verbose_name=_("agency"),
+                               on_delete=models.CASCADE, related_name="practice")
+    year = models.PositiveSmallIntegerField(_("year"))
+    staff = models.PositiveIntegerField(_("staff"), default=0)
+    projects = models.PositiveIntegerField(_("projects"), default=0)
+    project_amount = models.DecimalField(_("project budgets (yuan)"), max_digits=18,
+                                         decimal_places=2, default=Decimal("0"))
+    awarded_budget = models.DecimalField(_("budgets of awarded lots (yuan)"), max_digits=18,
+                                         decimal_places=2, default=Decimal("0"))
+    awarded_amount = models.DecimalField(_("award amounts (yuan)"), max_digits=18,
+                                         decimal_places=2, default=Decimal("0"))
+    complaints = models.PositiveIntegerField(_("complaints"), default=0)
+    complaints_upheld = models.PositiveIntegerField(_("complaints upheld"), default=0)
+    credit_records = models.PositiveIntegerField(_("bad credit records"), default=0)
+    penalties = models.PositiveIntegerField(_("administrative penalties"), default=0)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("agency practice")
+        verbose_name_plural = _("agency practice")
+        ordering = ["-year", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"],
+                                    name="disclosure_agencypractice_once_a_year"),
+            models.CheckConstraint(
+                condition=Q(project_amount__gte=0) & Q(awarded_budget__gte=0)
+                & Q(awarded_amount__gte=0),
+                name="disclosure_agencypractice_amounts_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "agency"], name="disclosure_practice_year_idx")]
+
+    def __str__(self):
+        return f"{self.agency} · {self.year}"
+
+    @property
+    def savings(self) -> Decimal:
+        return self.awarded_budget - self.awarded_amount
+
+    @property
+    def savings_rate(self) -> Decimal | None:
+        """(budget − award amount) / budget over the awarded lots, in per cent."""
+        if not self.awarded_budget:
+            return None
+        return (self.savings * 100 / self.awarded_budget).quantize(Decimal("0.01"))

@@ -20,7 +20,7 @@ from importlib import import_module
 from django.db import models
 
 SOURCE_MODULES: tuple[str, ...] = ("source_procurement", "source_opening", "source_complaints",
-                                    "source_contracts")
+                                    "source_contracts", "source_docs")
 
 _SOURCES: dict[type[models.Model], "Source"] = {}
 

@@ -1,8 +1,10 @@
 """The portal's pages, each part's paths in its own views module (mounted at the site's
-root: ``/`` is the portal's home, ``/notices/…`` the notices)."""
+root: ``/`` is the portal's home, ``/notices/…`` the notices, ``/agencies/…`` the
+agencies' practice; the finance bureau's publishing pages under ``/supervision/``)."""
 
-from .views import documents, notices, portal
+from .views import documents, home, normative, notices, portal, practice
 
 app_name = "disclosure"
 
-urlpatterns = [*portal.urlpatterns, *documents.urlpatterns, *notices.urlpatterns]
+urlpatterns = [*home.urlpatterns, *portal.urlpatterns, *documents.urlpatterns,
+               *notices.urlpatterns, *normative.urlpatterns, *practice.urlpatterns]

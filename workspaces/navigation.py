@@ -109,12 +109,17 @@ MENUS = {
             NavItem(_("Credit repairs"), "complaints:credit-repairs", "bi-bandaid"),
             NavItem(_("Penalties"), "complaints:credit-penalties", "bi-hammer"),
             NavItem(_("Spot checks"), "complaints:credit-spot-checks", "bi-shuffle"),
+            # The agencies' practice as the public reads it (disclosure).
+            NavItem(_("Agencies' practice"), "disclosure:practice-list", "bi-building-check"),
         )),
         NavGroup(_("Settings"), "bi-gear", (
             # In the dropdown since complaints came: the bar fits on one line at 1280 px.
             NavItem(_("Organisations"), "accounts:organization-list", "bi-buildings"),
             NavItem(_("Working-day calendar"), "workdays:calendar", "bi-calendar3"),
             NavItem(_("Rules in force"), "rules:rule-list", "bi-book"),
+            # The bureau's own normative documents (disclosure): in a dropdown, as a new
+            # top-level item pushed the person's menu off the bar at 1280 px in English.
+            NavItem(_("Normative documents"), "disclosure:normative-manage", "bi-journal-text"),
             NavItem(_("Audit log"), "audit:event-list", "bi-journal-check"),
         )),
     ],

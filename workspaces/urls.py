@@ -5,7 +5,6 @@ from . import views
 app_name = "workspaces"
 
 urlpatterns = [
-    path("", views.public_home, name="public-home"),
     path("home/", views.home, name="home"),
     path("purchaser/", views.purchaser, name="purchaser"),
     path("agency/", views.agency, name="agency"),

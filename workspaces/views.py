@@ -28,17 +28,6 @@ from .navigation import workspaces_of
 from .selectors import lots_not_reserved, sme_reserved_shares
 
 
-def public_home(request):
-    counts = organization_counts_by_kind()
-    return render(request, "workspaces/public_home.html", {
-        "supplier_count": counts.get(Organization.Kind.SUPPLIER, 0),
-        "purchaser_count": counts.get(Organization.Kind.PURCHASER, 0),
-        "agency_count": counts.get(Organization.Kind.AGENCY, 0)
-        + counts.get(Organization.Kind.CENTRAL_AGENCY, 0),
-        "latest_notices": Announcement.objects.select_related("project__purchaser")[:6],
-    })
-
-
 @login_required
 def home(request):
     spaces = workspaces_of(request)
