@@ -50,6 +50,8 @@ BASELINE_PATH = "/bench/portal-baseline/{pk}/"
 # The goals: list pages at least half the baseline's throughput, search p95.
 GOAL_THROUGHPUT = 0.5
 GOAL_SEARCH_P95_MS = 100.0
+# Clients of the unsaturated search measurement (the server has 12 request slots).
+LOW_CONCURRENCY = 4
 
 # --- the vocabulary ---------------------------------------------------------------------
 
@@ -329,8 +331,11 @@ def run(*, base_url: str, info: dict, clients: int, requests_n: int, out=print) 
         "page /notices/ (reads Announcements)": ["/notices/"],
     }
     # Warm-up: every server thread opens its connection and runs its lazy imports.
-    drive("warm-up", base_url, [*baseline_paths, "/notices/feed/"],
-          requests_n=clients * 4, sessions=sessions)
+    # A search too: jieba loads its dictionary in each worker on the first query.
+    # (The paths are cycled: the pages first, then some baseline reads.)
+    drive("warm-up", base_url, [f"/notices/feed/?q={requests.utils.quote(info['words'][0][0])}",
+                                "/notices/feed/", *baseline_paths[:10]],
+          requests_n=clients * 6, sessions=sessions)
     out(f"  baseline: {requests_n} reads by {clients} concurrent clients …")
     before = drive("baseline", base_url, baseline_paths, requests_n=requests_n,
                    sessions=sessions)
@@ -363,9 +368,19 @@ def run(*, base_url: str, info: dict, clients: int, requests_n: int, out=print) 
                   sessions=sessions)
     baseline = merge(f"baseline: one Publication by pk ({clients} clients, 2 passes)",
                      [before, after])
-    search = merge("search (all words)", searches)
+    search = merge(f"search (all words, {clients} clients)", searches)
+    # The same searches by a few clients, which do not queue behind each other: the
+    # latency a person sees when the server is not saturated.
+    few = sessions[:LOW_CONCURRENCY]
+    out(f"  search by {len(few)} clients: {requests_n} requests …")
+    search_few = drive(f"search (all words, {len(few)} clients)", base_url,
+                       [f"/notices/feed/?q={requests.utils.quote(w)}" for w, _s in info["words"]],
+                       requests_n=requests_n, sessions=few)
+    baseline_few = drive(f"baseline ({len(few)} clients)", base_url, baseline_paths,
+                         requests_n=requests_n, sessions=few)
     return {"baseline": baseline, "lists": measured, "searches": searches,
-            "search": search, "revalidated": revalidated}
+            "search": search, "search_few": search_few, "baseline_few": baseline_few,
+            "revalidated": revalidated}
 
 
 def goals(result: dict) -> dict:
@@ -377,9 +392,11 @@ def goals(result: dict) -> dict:
         ratio = m.throughput / base if base else 0.0
         out[m.name] = {"value": round(ratio, 3), "goal": f">= {GOAL_THROUGHPUT} × baseline",
                        "met": ratio >= GOAL_THROUGHPUT and not m.errors}
-    p95 = result["search"].pct(95)
-    out["search p95 ms"] = {"value": round(p95, 1), "goal": f"<= {GOAL_SEARCH_P95_MS:g}",
-                            "met": p95 <= GOAL_SEARCH_P95_MS and not result["search"].errors}
+    for key in ("search", "search_few"):
+        m = result[key]
+        out[f"{m.name}: p95 ms"] = {"value": round(m.pct(95), 1),
+                                    "goal": f"<= {GOAL_SEARCH_P95_MS:g}",
+                                    "met": m.pct(95) <= GOAL_SEARCH_P95_MS and not m.errors}
     return out
 
 
