@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from . import caching
 from .models import Publication
 from .search.segment import segmented
 from .sources import source_of, sources
@@ -87,6 +88,7 @@ def _unindex_later(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    caching.connect()  # a written or removed Publication changes the pages' validators
     for source in sources():
         uid = f"disclosure-{source.model._meta.label_lower}"
         post_save.connect(_index_later, sender=source.model, dispatch_uid=uid)

@@ -1,10 +1,12 @@
 """The portal's pages, each part's paths in its own views module (mounted at the site's
-root: ``/`` is the portal's home, ``/notices/…`` the notices, ``/agencies/…`` the
-agencies' practice; the finance bureau's publishing pages under ``/supervision/``)."""
+root: ``/`` is the portal's home, ``/notices/…`` the notices and their feeds,
+``/agencies/…`` the agencies' practice; the finance bureau's publishing pages under
+``/supervision/``)."""
 
-from .views import documents, home, normative, notices, portal, practice
+from .views import documents, feeds, home, normative, notices, portal, practice
 
 app_name = "disclosure"
 
 urlpatterns = [*home.urlpatterns, *portal.urlpatterns, *documents.urlpatterns,
-               *notices.urlpatterns, *normative.urlpatterns, *practice.urlpatterns]
+               *notices.urlpatterns, *feeds.urlpatterns, *normative.urlpatterns,
+               *practice.urlpatterns]

@@ -10,6 +10,7 @@ from procurement.models import Announcement
 from procurement.panels import render_panels
 from procurement.selectors import notice_filterset, public_intentions, supplier_invitation
 
+from ..caching import cached_detail
 from ..models import Publication
 from .documents import documents_of
 
@@ -21,6 +22,7 @@ def notice_list(request):
         "page": page, "filter": filterset, "intentions": public_intentions()[:10]})
 
 
+@cached_detail(Announcement)
 def notice_detail(request, pk):
     notice = get_object_or_404(Announcement.objects.select_related("project",
                                                                    "project__purchaser"), pk=pk)

@@ -9,6 +9,9 @@ a noisy machine, and written to bench/results/ as a record (bench.results).
   on the same server (bench.bids); fails if a bid is lost, a late bid accepted or a
   receipt does not verify. The speed goals are printed, met or not, without failing.
 - ``sweep``: the deadline sweep over millions of clocks, in-process (bench.sweep).
+- ``portal``: the public portal over 1,000,000 notices through HTTP — the feeds (all, by
+  kind, by purchaser), the Chinese search, the list page — against a bare view reading
+  one Publication by pk on the same server (bench.portal).
 """
 
 import os
@@ -20,7 +23,7 @@ from django.utils import timezone
 
 from deadlines.models import Deadline
 
-from ... import bids, harness, results, server, sweep
+from ... import bids, harness, portal, results, server, sweep
 
 
 class Command(BaseCommand):
@@ -43,7 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--cold-documents", action="store_true",
                             help="Suppliers have not obtained the documents before bidding: "
                                  "the bid records the download itself")
-        parser.add_argument("--only", choices=["sweep", "bids"], default=None)
+        parser.add_argument("--portal-rows", type=int, default=portal.TOTAL,
+                            help=f"Publications the portal is measured over (default "
+                                 f"{portal.TOTAL:,}; seeded once, kept between runs)")
+        parser.add_argument("--portal-requests", type=int, default=600,
+                            help="Requests per portal path (default 600)")
+        parser.add_argument("--only", choices=["sweep", "bids", "portal"], default=None)
 
     def handle(self, *args, only=None, **options):
         if connection.vendor != "postgresql":
@@ -54,6 +62,63 @@ class Command(BaseCommand):
             self._bids(**options)
         if only in (None, "sweep"):
             self._sweep(options["deadlines"], options["due"])
+        if only in (None, "portal"):
+            self._portal(**options)
+
+    def _portal(self, *, portal_rows, portal_requests, clients, workers, server_threads,
+                **_):
+        out = self.stdout.write
+        out(f"Portal over {portal_rows:,} notices: seeding (skipped when already there) …")
+        info = portal.seed(total=portal_rows, out=out)
+        out(f"Portal over HTTP: {clients} concurrent anonymous clients, gunicorn {workers} "
+            f"workers × {server_threads} threads …")
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        with server.gunicorn(workers=workers, threads=server_threads) as url:
+            out(f"  gunicorn (bench.settings) at {url}")
+            run = portal.run(base_url=url, info=info, clients=clients,
+                             requests_n=portal_requests, out=out)
+        rows = [run["baseline"], *run["lists"], *run["searches"], run["search"],
+                run["baseline_few"], run["search_few"], run["revalidated"]]
+        out("")
+        out(http_table(rows))
+        out("")
+        base = run["baseline"].throughput
+        for m in rows[1:]:
+            out(f"{m.name:<44} {m.throughput / base if base else 0:>6.2f} × baseline req/s")
+        out("")
+        goals = portal.goals(run)
+        for name, g in goals.items():
+            out(f"{name:<44} {g['value']:>9}   goal {g['goal']:<22} "
+                f"{'met' if g['met'] else 'NOT MET'}")
+        rare = info["words"][-1][0]
+        plan = portal.explain_search(rare)
+        common_plan = portal.explain_search(info["words"][0][0])
+        out(f"\nEXPLAIN ANALYZE of the search for the rarest word “{rare}” (the GIN index "
+            f"{portal.GIN_INDEX} must appear):")
+        out(plan)
+        out(f"\nEXPLAIN ANALYZE of the search for the most common word "
+            f"“{info['words'][0][0]}”:")
+        out(common_plan)
+        path = results.write(
+            "portal", measurements=rows,
+            parameters={"rows": portal_rows, "templates": info["templates"],
+                        "purchasers": len(info["purchasers"]), "clients": clients,
+                        "requests_per_path": portal_requests, "gunicorn_workers": workers,
+                        "gunicorn_threads": server_threads,
+                        "words": [{"word": w, "share": s} for w, s in info["words"]],
+                        "order": "warm-up, baseline, lists, searches, revalidation, baseline"},
+            notes={"seed_seconds": info["seed_seconds"], "load_average_before": load_before,
+                   "detail": "not measured: the synthetic rows have no source record; the "
+                             "feeds by kind and by purchaser stand in",
+                   "list page": "/notices/ reads procurement's Announcements until the "
+                                "search branch moves it to Publication"},
+            extra={"ratios": {m.name: round(m.throughput / base, 3) if base else None
+                              for m in rows[1:]},
+                   "goals": goals, "plan_rare": plan, "plan_common": common_plan,
+                   "uses_gin_index": portal.GIN_INDEX in plan})
+        out(f"\nRecorded in {path.relative_to(settings.BASE_DIR)}")
+        if portal.GIN_INDEX not in plan:
+            raise CommandError("The search for a rare word does not use the GIN index.")
 
     def _bids(self, *, bidders, clients, workers, server_threads, late_after, cold_documents,
               **_):

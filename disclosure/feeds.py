@@ -1,0 +1,196 @@
+"""The portal's feeds (RSS 2.0 and Atom 1.0), Django's syndication framework.
+
+- every notice: ``/notices/feed/`` (RSS), ``/notices/feed/atom/``; with the search page's
+  query string (``/notices/?q=办公设备&kind=tender`` → ``/notices/feed/?q=办公设备&kind=tender``)
+  the feed is that saved search's;
+- one kind of notice (``PublicationKind``): ``/notices/feed/kind/<kind>/`` and ``…/atom/``;
+- one purchaser's notices (its Organization id): ``/notices/feed/purchaser/<id>/`` and
+  ``…/atom/``.
+
+Each has the 50 newest notices: title, link (the notice's own page, absolute), the first
+200 characters of its text, its dates, its kind as category, and a guid that is the
+notice's own address (``Publication.url``, the stable address a notice keeps — a rebuilt
+index keeps it while the row's id changes). The XML is written by Django's feed
+generator in UTF-8, so Chinese is written as is and ``<``, ``&`` are escaped.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.contrib.postgres.search import SearchQuery
+from django.contrib.syndication.views import Feed
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+
+from .models import Publication, PublicationKind
+from .search.segment import query_words
+
+ITEMS = 50
+DESCRIPTION_CHARS = 200
+
+
+# --- which publications ----------------------------------------------------------------
+
+# The parameters of the search page a saved search's feed understands (the others are
+# ignored, like a page number).
+SIMPLE_FILTERS = {"kind": "kind", "purchaser": "purchaser_id", "agency": "agency_id",
+                  "code": "project_code", "region": "region_code", "category": "category",
+                  "method": "method"}
+
+
+def search_publications(filters) -> QuerySet:
+    """The publications a search page's query string selects, newest first.
+
+    TODO(search): point this at ``disclosure.selectors.publication_search(filters=…).qs``
+    once it is merged — the search page and its feed must select the same notices (it
+    also knows the date presets and ranges, the amounts and the catalogue). Until then:
+    ``q`` (its words, all of them, through the GIN index on PostgreSQL; ``mode=title``
+    in titles only) and the simple equality filters above.
+    """
+    qs = Publication.objects.all()
+    kind = filters.get("kind")
+    if kind and kind not in PublicationKind.values:
+        raise Http404("unknown kind")
+    for param, field in SIMPLE_FILTERS.items():
+        value = (filters.get(param) or "").strip()
+        if value:
+            if field.endswith("_id") and not value.isdigit():
+                raise Http404(f"bad {param}")
+            qs = qs.filter(**{field: value})
+    words = query_words(filters.get("q") or "")
+    if words:
+        title_only = filters.get("mode") == "title"
+        if connection.vendor == "postgresql":
+            weight = ":A" if title_only else ""
+            query = " & ".join(f"'{w}'{weight}" for w in words)
+            qs = qs.filter(search_vector=SearchQuery(query, search_type="raw",
+                                                      config="simple"))
+        else:
+            column = "search_title" if title_only else "search_text"
+            condition = Q()
+            for word in words:
+                condition &= Q(**{f"{column}__icontains": word}) if title_only else (
+                    Q(search_title__icontains=word) | Q(search_text__icontains=word))
+            qs = qs.filter(condition)
+    return qs.order_by("-published_at", "-id")
+
+
+@lru_cache(maxsize=128)
+def kind_label(kind: str, language: str) -> str:
+    """The kind's label in the language (``get_kind_display`` hashes the lazy choices on
+    every call: half of a 50-item feed's time, measured)."""
+    return str(PublicationKind(kind).label) if kind in PublicationKind.values else kind
+
+
+# --- the feeds -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What one request's feed is of. The feed objects are shared by the server's
+    threads: the request travels in this, never on ``self``."""
+
+    request: HttpRequest
+    kind: PublicationKind | None = None
+    purchaser: Organization | None = None
+
+
+class NoticeFeed(Feed):
+    """Every notice, or a saved search's (the search page's query string)."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, *args, **kwargs):
+        return Selection(request)
+
+    def publications(self, obj):
+        return search_publications(obj.request.GET)
+
+    def items(self, obj):
+        return self.publications(obj).only(
+            "kind", "title", "body", "url", "published_at", "updated_at")[:ITEMS]
+
+    def title(self, obj):
+        if obj.request.GET.get("q"):
+            return _("Chunfeng e-Procurement: notices matching “%(q)s”") % {
+                "q": obj.request.GET["q"]}
+        return _("Chunfeng e-Procurement: procurement notices")
+
+    def link(self, obj):
+        query = obj.request.GET.urlencode()
+        return reverse("disclosure:notice-list") + (f"?{query}" if query else "")
+
+    def description(self, obj):
+        return _("The newest public procurement notices of Chunfeng e-Procurement.")
+
+    # The items. Their guid is their link (the framework's default): the notice's own
+    # address, absolute.
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.url
+
+    def item_description(self, item):
+        text = " ".join(item.body.split())  # the notice's line breaks are not the feed's
+        return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 1] + "…"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [kind_label(item.kind, get_language())]
+
+
+class KindFeed(NoticeFeed):
+    """The notices of one kind."""
+
+    def get_object(self, request, kind):
+        if kind not in PublicationKind.values:
+            raise Http404("unknown kind")
+        return Selection(request, kind=PublicationKind(kind))
+
+    def publications(self, obj):
+        return Publication.objects.filter(kind=obj.kind.value)
+
+    def title(self, obj):
+        return _("Chunfeng e-Procurement: %(kind)s") % {"kind": obj.kind.label}
+
+    def link(self, obj):
+        return reverse("disclosure:notice-list") + f"?kind={obj.kind.value}"
+
+
+class PurchaserFeed(NoticeFeed):
+    """One purchaser's notices."""
+
+    def get_object(self, request, pk):
+        return Selection(request, purchaser=get_object_or_404(
+            Organization.objects.only("pk", "name"), pk=pk))
+
+    def publications(self, obj):
+        return Publication.objects.filter(purchaser=obj.purchaser)
+
+    def title(self, obj):
+        return _("Chunfeng e-Procurement: notices of %(purchaser)s") % {
+            "purchaser": obj.purchaser.name}
+
+    def link(self, obj):
+        return reverse("disclosure:notice-list") + f"?purchaser={obj.purchaser.pk}"
+
+
+def atom(feed_class):
+    """The same feed in Atom 1.0 (its ``subtitle`` is the RSS description)."""
+    return type(f"Atom{feed_class.__name__}", (feed_class,), {
+        "feed_type": Atom1Feed, "subtitle": feed_class.description,
+        "__doc__": f"{feed_class.__doc__} (Atom)"})
