@@ -8,6 +8,7 @@ import logging.config
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -51,6 +52,14 @@ BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "audit.tasks.checkpoint", "schedule": 600.0},
     # A credit record counts for rule credit.record_period (years): once a day, the
     # grades of those whose records ran out are recomputed (complaints credit part).
+    # The portal (disclosure): bad-behaviour listings leave it when their period ends or
+    # they are lifted (hourly); the agencies' practice is counted again and the OCDS bulk
+    # export written once a day.
+    "disclosure-listings": {"task": "disclosure.tasks.refresh_listings", "schedule": 3600.0},
+    "disclosure-agency-practice": {
+        "task": "disclosure.tasks_practice.recompute_agency_practice", "schedule": 86400.0},
+    "disclosure-ocds-export": {"task": "disclosure.tasks_ocds.ocds_export_daily",
+                               "schedule": crontab(hour=2, minute=30)},
     "complaints-credit-grades": {"task": "complaints.tasks_credit.refresh_grades",
                                  "schedule": 86400.0},
     # A suspension of the procurement during a complaint lasts at most rule

@@ -1,9 +1,12 @@
-"""The portal's periodic task. Its schedule belongs in ``config/celery.py``'s
-``BEAT_SCHEDULE`` (not added here: the lead adds the entry)."""
+"""The portal's periodic tasks; their schedules are the ``disclosure-*`` entries of
+``config/celery.py``'s ``BEAT_SCHEDULE``. Each part keeps its tasks in its own module
+(``tasks_ocds``, ``tasks_practice``), imported here for Celery's autodiscovery."""
 
 from celery import shared_task
 
 from .source_complaints import listings_refresh
+from .tasks_ocds import ocds_export_daily  # noqa: F401
+from .tasks_practice import recompute_agency_practice  # noqa: F401
 
 
 @shared_task(ignore_result=True, name="disclosure.tasks.refresh_listings")
