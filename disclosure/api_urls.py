@@ -1,5 +1,7 @@
 """The portal's API (public, read-only), each part's paths in its own apis module."""
 
+from .apis import search
+
 app_name = "disclosure"
 
-urlpatterns = []
+urlpatterns = [*search.urlpatterns]

@@ -1,8 +1,8 @@
 """The portal's pages, each part's paths in its own views module (mounted at the site's
 root: ``/`` is the portal's home, ``/notices/…`` the notices)."""
 
-from .views import portal
+from .views import portal, search
 
 app_name = "disclosure"
 
-urlpatterns = [*portal.urlpatterns]
+urlpatterns = [*search.urlpatterns, *portal.urlpatterns]
