@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 
-from core.filters import SEARCH_MAX, DateInput, StyledFilterSet
+from core.filters import FIRST_YEAR, LAST_YEAR, SEARCH_MAX, DateInput, StyledFilterSet
 from procurement.models import Demand, Project
 
 from .models import Publication, PublicationKind
@@ -222,10 +222,20 @@ class PublicationFilterSet(StyledFilterSet):
         today = timezone.localtime(self.now, SHANGHAI).date()
         return queryset.filter(published_at__gte=midnight(today - PRESETS[value]))
 
+    # Nothing is published outside the platform's years: a day beyond them is no bound or
+    # leaves nothing, without the datetime arithmetic (9999-12-31's next day overflows).
     def published_since(self, queryset, name, value):
+        if value.year < FIRST_YEAR:
+            return queryset
+        if value.year > LAST_YEAR:
+            return queryset.none()
         return queryset.filter(published_at__gte=midnight(value))
 
     def published_until(self, queryset, name, value):
+        if value.year > LAST_YEAR:
+            return queryset
+        if value.year < FIRST_YEAR:
+            return queryset.none()
         return queryset.filter(published_at__lt=midnight(value + dt.timedelta(days=1)))
 
     def organization(self, queryset, name, value):

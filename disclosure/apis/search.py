@@ -30,14 +30,19 @@ NOTES = {
 }
 
 
+# Yuan, at most 14 digits before the point and 2 after (Publication.amount).
+AMOUNT = {"type": "string", "pattern": r"^\d{1,14}(\.\d{1,2})?$"}
+
+
 def _parameters():
-    """``openapi_parameters`` documents the single-valued filters; the kind takes several
-    values and the amounts are numbers."""
+    """``openapi_parameters`` documents the filters; the kind takes several values, and
+    the amounts, the region and the catalogue code have their shapes."""
     kinds = [value for value, _label in PublicationKind.choices]
     special = {
         "kind": {"type": "array", "items": {"type": "string", "enum": kinds}},
-        "amount_min": {"type": "number", "minimum": 0},
-        "amount_max": {"type": "number", "minimum": 0},
+        "amount_min": AMOUNT, "amount_max": AMOUNT,
+        "region": {"type": "string", "pattern": r"^\d{2,12}$"},
+        "catalogue": {"type": "string", "pattern": r"^[A-Za-z0-9]{1,30}$"},
     }
     parameters = openapi_parameters(PublicationFilterSet, NOTES)
     for i, parameter in enumerate(parameters):

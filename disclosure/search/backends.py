@@ -32,7 +32,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -104,7 +104,7 @@ class LikeBackend(SearchBackend):
         if not words:
             return queryset
         # The words found in the title first, as the A weight does on PostgreSQL.
-        title = Concat(Value(" "), F("search_title"), Value(" "))
+        title = Concat(Value(" "), F("search_title"), Value(" "), output_field=TextField())
         return queryset.annotate(_title=title, rank=sum(
             (Case(When(**{"_title__contains": f" {word} "}, then=Value(1)), default=Value(0),
                   output_field=IntegerField()) for word in words), Value(0))
@@ -125,7 +125,7 @@ def words_expression(mode: str):
     parts = [Value(" "), F("search_title"), Value(" ")]
     if mode != "title":
         parts += [F("search_text"), Value(" ")]
-    return Concat(*parts)
+    return Concat(*parts, output_field=TextField())
 
 
 def like_condition(words: list[str]) -> Q:
