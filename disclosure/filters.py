@@ -108,17 +108,20 @@ class KindSelect(forms.SelectMultiple):
 
 
 class PublicationFilterForm(forms.Form):
-    """The ranges must not be upside down."""
+    """The ranges must not be upside down (``reversed_range``: a refusal that relates two
+    parameters, which no schema of one parameter can document)."""
 
     def clean(self):
         data = super().clean()
         start, end = data.get("published_from"), data.get("published_to")
         if start and end and start > end:
-            self.add_error("published_to", _("The last day is before the first day."))
+            self.add_error("published_to", forms.ValidationError(
+                _("The last day is before the first day."), code="reversed_range"))
         low, high = data.get("amount_min"), data.get("amount_max")
         if low is not None and high is not None and low > high:
-            self.add_error("amount_max",
-                           _("The largest amount is smaller than the smallest amount."))
+            self.add_error("amount_max", forms.ValidationError(
+                _("The largest amount is smaller than the smallest amount."),
+                code="reversed_range"))
         return data
 
 
@@ -138,7 +141,7 @@ class PublicationFilterSet(StyledFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind of notice"), choices=PublicationKind.choices,
         widget=KindSelect(attrs={"size": 6}))
-    published = django_filters.ChoiceFilter(label=_("Published"), choices=PRESET_CHOICES,
+    published = django_filters.ChoiceFilter(label=_("Published within"), choices=PRESET_CHOICES,
                                             empty_label=_("Any time"),
                                             method="published_within")
     published_from = django_filters.DateFilter(label=_("Published from"),

@@ -365,3 +365,12 @@ def test_the_backend_is_chosen_by_setting_or_by_database():
     assert type(get_backend()) is expected
     with override_settings(PORTAL_SEARCH_BACKEND="disclosure.search.backends.LikeBackend"):
         assert type(get_backend()) is LikeBackend
+
+
+def test_an_upside_down_range_is_refused_as_such():
+    answer = Client().get(API, {"amount_min": "900", "amount_max": "100"})
+    assert answer.status_code == 400 and "amount_max" in answer.json()
+    filterset = publication_search(filters={"published_from": "2026-03-05",
+                                            "published_to": "2026-03-01"})
+    assert not filterset.is_valid()
+    assert filterset.form.errors.as_data()["published_to"][0].code == "reversed_range"
