@@ -374,3 +374,11 @@ def test_an_upside_down_range_is_refused_as_such():
                                             "published_to": "2026-03-01"})
     assert not filterset.is_valid()
     assert filterset.form.errors.as_data()["published_to"][0].code == "reversed_range"
+
+
+def test_procurement_terms_are_words_and_so_are_their_parts(desks, cleaning):
+    # disclosure/search/dict.txt: 竞争性磋商 is one word of the query, and the index
+    # holds it and the words inside it.
+    assert PostgresBackend().tsquery("竞争性磋商") == "'竞争性磋商'"
+    assert found({"q": "竞争性磋商", "mode": "title"}) == [cleaning]
+    assert found({"q": "磋商", "mode": "title"}) == [cleaning]
