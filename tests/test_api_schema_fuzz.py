@@ -80,7 +80,9 @@ CONTEXTUAL = {"does_not_exist", "before_contract", "future",
               "credit_code_length", "credit_code_charset", "credit_code_check",
               # Text is trimmed (Python's idea of whitespace, not JSON Schema's) before it
               # may not be blank, and may not hold NUL characters (PostgreSQL cannot).
-              "blank", "null_characters_not_allowed"}
+              "blank", "null_characters_not_allowed",
+              # A range upside down (from after to: disclosure.filters): two parameters.
+              "reversed_range"}
 # Files are sent as files by clients; the generator sends text in their place.
 FILE_FIELDS = {"file", "files", "upload", "attachment", "original"}
 REFUSED = {}  # the codes of the serializer's refusal of the request in flight

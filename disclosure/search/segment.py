@@ -11,6 +11,7 @@ lower-cases them.
 import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import jieba
 
@@ -22,9 +23,16 @@ _WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 _TSQUERY_SPECIAL = re.compile(r"[&|!():*'\\<>]")
 
 
+# Procurement's own terms (竞争性磋商, 单一来源, 采购代理机构 …), kept whole by the cut and,
+# in search mode, also cut into the words inside them. A change means a reindex
+# (disclosure_reindex): the index must be cut as the queries are.
+USER_DICT = Path(__file__).with_name("dict.txt")
+
+
 @lru_cache(maxsize=1)
 def _ready() -> bool:
     jieba.initialize()
+    jieba.load_userdict(str(USER_DICT))
     return True
 
 

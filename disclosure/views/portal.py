@@ -1,6 +1,5 @@
 """The public notices: everything the law says is public (101号令), for everyone."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
@@ -8,18 +7,11 @@ from procurement import steps
 from procurement.announcements import notice_rows
 from procurement.models import Announcement
 from procurement.panels import render_panels
-from procurement.selectors import notice_filterset, public_intentions, supplier_invitation
+from procurement.selectors import public_intentions, supplier_invitation
 
 from ..caching import cached_detail
 from ..models import Publication
 from .documents import documents_of
-
-
-def notice_list(request):
-    filterset = notice_filterset(filters=request.GET)
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    return render(request, "disclosure/notice_list.html", {
-        "page": page, "filter": filterset, "intentions": public_intentions()[:10]})
 
 
 @cached_detail(Announcement)
@@ -61,7 +53,6 @@ def intention_detail(request, pk):
 
 
 urlpatterns = [
-    path("notices/", notice_list, name="notice-list"),
     path("notices/<int:pk>/", notice_detail, name="notice-detail"),
     path("notices/intentions/<int:pk>/", intention_detail, name="intention-detail"),
 ]

@@ -64,10 +64,14 @@ def test_demand_form_saves_a_fair_demand(client, alice, budget):
     assert demand.budget_line == budget and demand.items.count() == 1
 
 
-def test_public_notice_pages_show_the_announcement(client, approved, alice):
-    notice = services.project_announce(project=approved, actor=alice, documents_from=NOW,
-                                       documents_until=NOW + dt.timedelta(days=7),
-                                       bid_deadline=NOW + dt.timedelta(days=21), now=NOW)
+def test_public_notice_pages_show_the_announcement(client, approved, alice,
+                                                   django_capture_on_commit_callbacks):
+    # The portal's list (disclosure) indexes the notice when its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.project_announce(project=approved, actor=alice,
+                                           documents_from=NOW,
+                                           documents_until=NOW + dt.timedelta(days=7),
+                                           bid_deadline=NOW + dt.timedelta(days=21), now=NOW)
     listing = client.get(reverse("disclosure:notice-list")).content.decode()
     assert notice.title in listing
     detail = client.get(reverse("disclosure:notice-detail", args=[notice.pk])).content.decode()

@@ -1,0 +1,177 @@
+"""Where the portal's full-text search runs: one small interface, one backend per engine.
+
+``get_backend()`` returns the backend that ``settings.PORTAL_SEARCH_BACKEND`` names (a
+dotted path to a ``SearchBackend`` subclass); unset, it is ``PostgresBackend`` on
+PostgreSQL and ``LikeBackend`` elsewhere (SQLite: development and the demo).
+
+A backend answers three questions, always over a ``Publication`` queryset, so that every
+other filter (kind, purchaser, dates, amount …) stays the database's and the search page,
+its API and its pagination do not know which engine found the rows:
+
+- ``search(queryset, query, *, mode)`` — the rows whose words hold every word of the
+  query (``mode="title"``: in the title; ``"full"``: in the title, the text or the
+  parties' names);
+- ``order_by_relevance(queryset, query, *, mode)`` — the same rows, best first (the
+  newest first among equals);
+- ``highlight(text, query)`` — a snippet of the text around the first word found, the
+  query's words in ``<mark>``, as safe HTML (the text is plain text, escaped here).
+
+The words are ``segment.query_words(query)``: the query cut by jieba as the text was
+when it was indexed (``disclosure.indexing``), so a word of the query is a word of the
+index. A query without a word (punctuation only) searches nothing: every row is kept.
+
+A province-sized deployment moves the search to OpenSearch by writing a backend whose
+``search`` asks OpenSearch for the matching ids (and their scores) and returns
+``queryset.filter(pk__in=ids)`` annotated with the score for ``order_by_relevance``;
+the index is fed from ``disclosure.indexing.index`` (docs/operations.md).
+"""
+
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
+
+from .segment import query_words
+
+MODES = ("full", "title")
+SNIPPET_LENGTH = 160
+# How much of the text before the first word found the snippet shows.
+SNIPPET_LEAD = 40
+
+
+class SearchBackend:
+    """The interface (and the highlighting, which is the same for every engine)."""
+
+    def search(self, queryset: QuerySet, query: str, *, mode: str = "full") -> QuerySet:
+        raise NotImplementedError
+
+    def order_by_relevance(self, queryset: QuerySet, query: str, *,
+                           mode: str = "full") -> QuerySet:
+        raise NotImplementedError
+
+    def highlight(self, text: str, query: str, *,
+                  length: int | None = SNIPPET_LENGTH) -> SafeString:
+        return highlight(text, query, length=length)
+
+
+class PostgresBackend(SearchBackend):
+    """``search_vector @@ to_tsquery('simple', …)`` under the GIN index
+    ``disclosure_pub_search_idx``, ranked by ``ts_rank_cd`` (cover density: the words
+    close together rank higher), where the title's words weigh A and the text's D."""
+
+    def tsquery(self, query: str, *, mode: str = "full") -> str:
+        return tsquery(query_words(query), mode=mode)
+
+    def _query(self, query, mode):
+        text = self.tsquery(query, mode=mode)
+        return SearchQuery(text, search_type="raw", config="simple") if text else None
+
+    def search(self, queryset, query, *, mode="full"):
+        found = self._query(query, mode)
+        return queryset if found is None else queryset.filter(search_vector=found)
+
+    def order_by_relevance(self, queryset, query, *, mode="full"):
+        found = self._query(query, mode)
+        if found is None:
+            return queryset
+        return queryset.annotate(
+            rank=SearchRank(F("search_vector"), found, cover_density=True)
+        ).order_by("-rank", "-published_at", "-id")
+
+
+class LikeBackend(SearchBackend):
+    """Without PostgreSQL (SQLite): every word of the query must be one of the row's
+    words, found with LIKE on the space-separated words with a space either side (so
+    that 设备 does not find 设备费, which jieba kept as one word). Slow on a large table,
+    and meant for development, the demo and a small county's installation."""
+
+    def search(self, queryset, query, *, mode="full"):
+        words = query_words(query)
+        if not words:
+            return queryset
+        return queryset.annotate(_words=words_expression(mode)).filter(
+            like_condition(words))
+
+    def order_by_relevance(self, queryset, query, *, mode="full"):
+        words = query_words(query)
+        if not words:
+            return queryset
+        # The words found in the title first, as the A weight does on PostgreSQL.
+        title = Concat(Value(" "), F("search_title"), Value(" "), output_field=TextField())
+        return queryset.annotate(_title=title, rank=sum(
+            (Case(When(**{"_title__contains": f" {word} "}, then=Value(1)), default=Value(0),
+                  output_field=IntegerField()) for word in words), Value(0))
+        ).order_by("-rank", "-published_at", "-id")
+
+
+def tsquery(words: list[str], *, mode: str = "full") -> str:
+    """The words as ``to_tsquery`` text: each quoted (segment has stripped the quotes and
+    operators they could carry), all required (``&``), in title mode each restricted to
+    the title's weight A."""
+    weight = ":A" if mode == "title" else ""
+    return " & ".join(f"'{word}'{weight}" for word in words)
+
+
+def words_expression(mode: str):
+    """The row's words with a space at either end: the title's, and in full mode the
+    text's too (``search_text`` holds the body and the parties, not the title)."""
+    parts = [Value(" "), F("search_title"), Value(" ")]
+    if mode != "title":
+        parts += [F("search_text"), Value(" ")]
+    return Concat(*parts, output_field=TextField())
+
+
+def like_condition(words: list[str]) -> Q:
+    """The LIKE conditions on ``words_expression`` (annotated as ``_words``): one
+    ``contains`` per word, bounded by spaces (Django escapes ``%`` and ``_`` in it)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(_words__contains=f" {word} ")
+    return condition
+
+
+def highlight(text: str, query: str, *, length: int | None = SNIPPET_LENGTH) -> SafeString:
+    """The query's words marked in the text, the rest escaped. With ``length``, a snippet
+    of about that many characters around the first word found (the text's beginning
+    when none is)."""
+    text = text or ""
+    words = sorted(query_words(query), key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) \
+        if words else None
+    start, end = 0, len(text)
+    if length is not None:
+        first = pattern.search(text) if pattern else None
+        start = max(0, first.start() - SNIPPET_LEAD) if first else 0
+        end = min(len(text), start + length)
+    snippet = " ".join(text[start:end].split())  # line breaks and runs of spaces
+    out, at = [], 0
+    for match in pattern.finditer(snippet) if pattern else ():
+        out.append(escape(snippet[at:match.start()]))
+        out.append(f"<mark>{escape(match.group())}</mark>")
+        at = match.end()
+    out.append(escape(snippet[at:]))
+    html = "".join(out)
+    if start > 0:
+        html = "…" + html
+    if end < len(text):
+        html += "…"
+    return mark_safe(html)  # noqa: S308 - every piece of the text is escaped above
+
+
+@lru_cache(maxsize=4)
+def _backend(path: str | None, vendor: str) -> SearchBackend:
+    if path:
+        return import_string(path)()
+    return PostgresBackend() if vendor == "postgresql" else LikeBackend()
+
+
+def get_backend() -> SearchBackend:
+    return _backend(getattr(settings, "PORTAL_SEARCH_BACKEND", None) or None,
+                    connection.vendor)
