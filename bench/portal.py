@@ -405,6 +405,6 @@ def explain_search(word: str) -> str:
     for the rare words)."""
     from disclosure.feeds import ITEMS, search_publications
 
-    qs = search_publications({"q": word}).only(
+    qs = search_publications({"q": word}).select_related(None).only(
         "kind", "title", "body", "url", "published_at", "updated_at")[:ITEMS]
     return qs.explain(analyze=True, buffers=True)

@@ -17,10 +17,8 @@ generator in UTF-8, so Chinese is written as is and ``<``, ``&`` are escaped.
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.contrib.postgres.search import SearchQuery
 from django.contrib.syndication.views import Feed
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -31,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 
 from .models import Publication, PublicationKind
-from .search.segment import query_words
+from .selectors import publication_search
 
 ITEMS = 50
 DESCRIPTION_CHARS = 200
@@ -39,48 +37,22 @@ DESCRIPTION_CHARS = 200
 
 # --- which publications ----------------------------------------------------------------
 
-# The parameters of the search page a saved search's feed understands (the others are
-# ignored, like a page number).
-SIMPLE_FILTERS = {"kind": "kind", "purchaser": "purchaser_id", "agency": "agency_id",
-                  "code": "project_code", "region": "region_code", "category": "category",
-                  "method": "method"}
-
 
 def search_publications(filters) -> QuerySet:
-    """The publications a search page's query string selects, newest first.
-
-    TODO(search): point this at ``disclosure.selectors.publication_search(filters=…).qs``
-    once it is merged — the search page and its feed must select the same notices (it
-    also knows the date presets and ranges, the amounts and the catalogue). Until then:
-    ``q`` (its words, all of them, through the GIN index on PostgreSQL; ``mode=title``
-    in titles only) and the simple equality filters above.
-    """
-    qs = Publication.objects.all()
-    kind = filters.get("kind")
-    if kind and kind not in PublicationKind.values:
-        raise Http404("unknown kind")
-    for param, field in SIMPLE_FILTERS.items():
-        value = (filters.get(param) or "").strip()
-        if value:
-            if field.endswith("_id") and not value.isdigit():
-                raise Http404(f"bad {param}")
-            qs = qs.filter(**{field: value})
-    words = query_words(filters.get("q") or "")
-    if words:
-        title_only = filters.get("mode") == "title"
-        if connection.vendor == "postgresql":
-            weight = ":A" if title_only else ""
-            query = " & ".join(f"'{w}'{weight}" for w in words)
-            qs = qs.filter(search_vector=SearchQuery(query, search_type="raw",
-                                                      config="simple"))
-        else:
-            column = "search_title" if title_only else "search_text"
-            condition = Q()
-            for word in words:
-                condition &= Q(**{f"{column}__icontains": word}) if title_only else (
-                    Q(search_title__icontains=word) | Q(search_text__icontains=word))
-            qs = qs.filter(condition)
-    return qs.order_by("-published_at", "-id")
+    """The publications a search page's query string selects, newest first: the search
+    page's own read (``selectors.publication_search``), so a saved search's feed carries
+    exactly what the page finds; a query string the page would refuse (an unknown kind,
+    a bad amount) is a feed that does not exist."""
+    params = filters.copy() if hasattr(filters, "copy") else dict(filters)
+    params.pop("page", None)
+    if hasattr(params, "setlist"):
+        params.setlist("ordering", ["newest"])
+    else:
+        params["ordering"] = "newest"
+    filterset = publication_search(filters=params)
+    if not filterset.is_valid():
+        raise Http404("bad search")
+    return filterset.qs
 
 
 @lru_cache(maxsize=128)
@@ -115,7 +87,7 @@ class NoticeFeed(Feed):
         return search_publications(obj.request.GET)
 
     def items(self, obj):
-        return self.publications(obj).only(
+        return self.publications(obj).select_related(None).only(
             "kind", "title", "body", "url", "published_at", "updated_at")[:ITEMS]
 
     def title(self, obj):

@@ -7,12 +7,14 @@ from django.urls import path
 
 from procurement.selectors import public_intentions
 
+from ..caching import cached_list
 from ..search.backends import get_backend
 from ..selectors import publication_search
 
 PER_PAGE = 20
 
 
+@cached_list
 def notice_list(request):
     filterset = publication_search(filters=request.GET)
     page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
