@@ -79,9 +79,13 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and cached values must not leak from one test (or run) to the next."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    # caches["default"], not django.core.cache.cache: that is a proxy, never an instance
+    # of RedisCache, so the test below was always false and every test flushed the whole
+    # Redis database — the other worker's keys too, mid-test.
+    cache = caches["default"]
     if XDIST_WORKER and isinstance(cache, RedisCache):
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))

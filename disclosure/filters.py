@@ -206,6 +206,17 @@ class PublicationFilterSet(StyledFilterSet):
         self.form.is_valid()
         return self.form.cleaned_data.get("mode") or "full"
 
+    @property
+    def order(self) -> str:
+        """The order of the results: the one asked for, else relevance when there are
+        words to rank by, else the newest first."""
+        if not self.is_bound or not self.form.is_valid():
+            return "newest"
+        asked = self.form.cleaned_data.get("ordering")
+        if asked == "relevance" or not asked:
+            return "relevance" if self.query else "newest"
+        return asked
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         backend, query, mode = get_backend(), self.query, self.search_mode

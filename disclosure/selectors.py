@@ -1,5 +1,8 @@
 """The portal's reads: the one path to the published notices (``Publication``)."""
 
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
 from .filters import PublicationFilterSet
 from .models import Publication
 
@@ -11,3 +14,27 @@ def publication_search(*, filters=None, now=None) -> PublicationFilterSet:
     return PublicationFilterSet(filters if filters is not None else {},
                                 Publication.objects.select_related("purchaser", "agency"),
                                 now=now)
+
+
+# The most notices a search counts. Counting every match of a common word among a million
+# notices reads them all (hundreds of milliseconds); past ten thousand the number is no use
+# to a reader, who narrows the search instead — the page says "more than 10,000".
+COUNT_CAP = 10_000
+
+
+def capped_count(queryset, cap: int = COUNT_CAP) -> int:
+    """How many rows ``queryset`` has, counted up to ``cap + 1`` (which means "more")."""
+    return queryset.order_by()[:cap + 1].count()
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` rows: its pages stop there, and
+    ``capped`` says there were more."""
+
+    @cached_property
+    def count(self):
+        return min(capped_count(self.object_list), COUNT_CAP)
+
+    @cached_property
+    def capped(self) -> bool:
+        return capped_count(self.object_list) > COUNT_CAP

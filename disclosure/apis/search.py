@@ -13,7 +13,7 @@ from core.filters import check_filters, openapi_parameters
 from ..filters import PublicationFilterSet
 from ..models import PublicationKind
 from ..search.backends import get_backend
-from ..selectors import publication_search
+from ..selectors import capped_count, publication_search
 
 NOTES = {
     "q": "(the words, cut as Chinese words: every one must be found)",
@@ -82,7 +82,11 @@ class PortalNoticeListApi(APIView):
 
     @extend_schema(responses=PublicationOutputSerializer(many=True), auth=[],
                    parameters=_parameters(),
-                   summary="Search the published notices (Chinese full text)")
+                   summary="Search the published notices (Chinese full text)",
+                   description="`count` is counted up to 10,001, which means more than "
+                               "10,000: narrow the search. Ordered by relevance (the "
+                               "default with `q`), the 2,000 newest matches are ranked; "
+                               "order by date to page through all of them.")
     def get(self, request):
         filterset = publication_search(filters=request.query_params)
         check_filters(filterset)
@@ -98,7 +102,8 @@ class _Snippets:
         self.queryset, self.query = queryset, query
 
     def count(self):
-        return self.queryset.count()
+        # Counted up to COUNT_CAP + 1, which means "more" (selectors.capped_count).
+        return capped_count(self.queryset)
 
     def __len__(self):
         return self.count()

@@ -1,15 +1,14 @@
 """The portal's search page: ``/notices/`` lists every published notice, newest first,
 and searches them (``selectors.publication_search``: the same FilterSet as the API)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 
 from procurement.selectors import public_intentions
 
 from ..caching import cached_list
-from ..search.backends import get_backend
-from ..selectors import publication_search
+from ..search.backends import RANK_WINDOW, get_backend
+from ..selectors import CappedPaginator, publication_search
 
 PER_PAGE = 20
 
@@ -17,7 +16,7 @@ PER_PAGE = 20
 @cached_list
 def notice_list(request):
     filterset = publication_search(filters=request.GET)
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
     backend, query = get_backend(), filterset.query
     for publication in page:
         publication.title_html = backend.highlight(publication.title, query, length=None)
@@ -29,6 +28,7 @@ def notice_list(request):
                                                  for name in filterset.form.errors)
     return render(request, "disclosure/notice_list.html", {
         "page": page, "filter": filterset, "query": query, "more_open": more_open,
+        "rank_window": RANK_WINDOW if query and filterset.order == "relevance" else None,
         "intentions": public_intentions()[:10]})
 
 
