@@ -22,8 +22,10 @@ def publication_search(*, filters=None, now=None) -> PublicationFilterSet:
 COUNT_CAP = 10_000
 
 
-def capped_count(queryset, cap: int = COUNT_CAP) -> int:
-    """How many rows ``queryset`` has, counted up to ``cap + 1`` (which means "more")."""
+def capped_count(queryset, cap: int | None = None) -> int:
+    """How many rows ``queryset`` has, counted up to ``cap + 1`` (which means "more");
+    ``cap`` is ``COUNT_CAP`` unless given."""
+    cap = COUNT_CAP if cap is None else cap
     return queryset.order_by()[:cap + 1].count()
 
 

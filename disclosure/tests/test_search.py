@@ -382,3 +382,36 @@ def test_procurement_terms_are_words_and_so_are_their_parts(desks, cleaning):
     assert PostgresBackend().tsquery("竞争性磋商") == "'竞争性磋商'"
     assert found({"q": "竞争性磋商", "mode": "title"}) == [cleaning]
     assert found({"q": "磋商", "mode": "title"}) == [cleaning]
+
+
+def test_a_search_counts_up_to_the_cap_and_says_there_are_more(monkeypatch):
+    from disclosure import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    for n in range(7):
+        publish(f"桌椅采购公告{n}", "桌椅")
+    page = Client().get(NOTICES, {"q": "桌椅"})
+    assert page.context["page"].paginator.count == 5
+    assert page.context["page"].paginator.capped
+    assert "More than 5 notices" in page.content.decode() or "超过5条公告" in \
+        page.content.decode()
+    assert Client().get(API, {"q": "桌椅"}).json()["count"] == 6  # 6 = "more than 5"
+    for n in range(3):  # under the cap: the exact number, nothing said of more
+        publish(f"窗帘采购公告{n}", "窗帘")
+    fewer = Client().get(NOTICES, {"q": "窗帘"})
+    assert fewer.context["page"].paginator.count == 3
+    assert not fewer.context["page"].paginator.capped
+
+
+@needs_pg
+def test_relevance_ranks_the_newest_matches_within_the_window(monkeypatch):
+    monkeypatch.setattr(backends, "RANK_WINDOW", 2)
+    now = timezone.now()
+    old_title_match = publish("复印纸采购公告", "复印纸", published_at=now - dt.timedelta(days=9))
+    newer = [publish(f"文具采购公告{n}", "附带复印纸", published_at=now - dt.timedelta(days=n))
+             for n in range(2)]
+    ranked = found({"q": "复印纸"})
+    # Only the two newest matches are ranked: the older title match is outside the window.
+    assert set(ranked) == set(newer) and old_title_match not in ranked
+    # Ordered by date, every match is there.
+    assert old_title_match in found({"q": "复印纸", "ordering": "newest"})
