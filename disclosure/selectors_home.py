@@ -7,6 +7,7 @@ fast as a common one's, which one ``kind IN (…)`` query ordered by date is not
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .models import Publication
@@ -52,7 +53,10 @@ def latest_by_group(per_group: int = 6) -> list[Card]:
     """Each group's newest ``per_group`` publications, newest first."""
     parts = [Publication.objects.filter(kind=kind).order_by("-published_at", "-id")
              .values(*FIELDS)[:per_group] for group in GROUPS for kind in group.kinds]
-    rows = list(parts[0].union(*parts[1:], all=True))
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))
+    else:  # SQLite (the embedded mode): no LIMIT inside a UNION's parts; one each
+        rows = [row for part in parts for row in part]
     cards = {group.key: Card(group) for group in GROUPS}
     group_of = {kind: group.key for group in GROUPS for kind in group.kinds}
     labels = dict(K.choices)

@@ -59,7 +59,9 @@ def test_each_card_keeps_only_its_newest_rows_in_one_query():
     publish(K.APPROVAL, "采购方式审批结果", days=-30)  # old, rare: still on its card
     with CaptureQueriesContext(connection) as queries:
         cards = {card.group.key: card for card in latest_by_group(per_group=6)}
-    assert len(queries) == 1
+    # One UNION ALL on PostgreSQL; SQLite allows no LIMIT in a union's parts: one each.
+    assert len(queries) == (1 if connection.features.supports_slicing_ordering_in_compound
+                            else len(K.values))
     assert [r["title"] for r in cards["tenders"].rows] == [f"招标公告{n}"
                                                            for n in range(8, 2, -1)]
     assert [r["title"] for r in cards["policies"].rows] == ["采购方式审批结果"]
