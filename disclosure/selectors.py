@@ -26,7 +26,8 @@ def capped_count(queryset, cap: int | None = None) -> int:
     """How many rows ``queryset`` has, counted up to ``cap + 1`` (which means "more");
     ``cap`` is ``COUNT_CAP`` unless given."""
     cap = COUNT_CAP if cap is None else cap
-    return queryset.order_by()[:cap + 1].count()
+    # values("pk"): the count selects no annotation (a relevance rank is not computed).
+    return queryset.order_by().values("pk")[:cap + 1].count()
 
 
 class CappedPaginator(Paginator):
@@ -34,9 +35,13 @@ class CappedPaginator(Paginator):
     ``capped`` says there were more."""
 
     @cached_property
-    def count(self):
-        return min(capped_count(self.object_list), COUNT_CAP)
+    def _counted(self) -> int:
+        return capped_count(self.object_list)
 
     @cached_property
+    def count(self):
+        return min(self._counted, COUNT_CAP)
+
+    @property
     def capped(self) -> bool:
-        return capped_count(self.object_list) > COUNT_CAP
+        return self._counted > COUNT_CAP

@@ -47,7 +47,7 @@ SNIPPET_LEAD = 40
 
 
 # Relevance ordering ranks at most this many matches, the newest (PostgresBackend).
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
 
 
 def _related(queryset) -> list[str]:
@@ -96,7 +96,10 @@ class PostgresBackend(SearchBackend):
         found = self._query(query, mode)
         if found is None:
             return queryset
-        window = queryset.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW]
+        # The window's ids read once (the count and the page then look them up by
+        # primary key, instead of each running the window's search again).
+        window = list(queryset.order_by("-published_at", "-id")
+                      .values_list("pk", flat=True)[:RANK_WINDOW])
         return queryset.model._default_manager.filter(pk__in=window).select_related(
             *_related(queryset)).annotate(
             rank=SearchRank(F("search_vector"), found, cover_density=True)
