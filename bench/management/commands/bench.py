@@ -78,7 +78,8 @@ class Command(BaseCommand):
             run = portal.run(base_url=url, info=info, clients=clients,
                              requests_n=portal_requests, out=out)
         rows = [run["baseline"], *run["lists"], *run["searches"], run["search"],
-                run["baseline_few"], run["search_few"], run["revalidated"]]
+                run["baseline_few"], run["search_few"], run["search_cold"],
+                run["search_cold_many"], run["revalidated"]]
         out("")
         out(http_table(rows))
         out("")
