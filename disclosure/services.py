@@ -118,8 +118,15 @@ def normative_create(*, title: str, number: str, issuer: str, issued_on: dt.date
     return document
 
 
-def _locked(document: NormativeDocument) -> NormativeDocument:
-    return NormativeDocument.objects.select_for_update().get(pk=document.pk)
+def _locked_for_bureau(document: NormativeDocument, user,
+                       organization: Organization | None):
+    """The bureau acting and the document locked, refused unless it is the bureau's."""
+    bureau = _require_bureau(user, organization)
+    document = NormativeDocument.objects.select_for_update().get(pk=document.pk)
+    if document.bureau_id != bureau.pk:
+        raise PermissionDenied(_("Only the finance bureau issues normative documents."),
+                               code="not_bureau")
+    return bureau, document
 
 
 @records_refusals()
@@ -131,11 +138,7 @@ def normative_publish(*, document: NormativeDocument, user,
     commits, ``disclosure.source_docs``). Its number must not be another published
     document's of the bureau."""
     now = now or timezone.now()
-    bureau = _require_bureau(user, organization)
-    document = _locked(document)
-    if document.bureau_id != bureau.pk:
-        raise PermissionDenied(_("Only the finance bureau issues normative documents."),
-                               code="not_bureau")
+    bureau, document = _locked_for_bureau(document, user, organization)
     if not NORMATIVE.can(document, "publish"):
         raise InvalidTransition(_("This document is published already."))
     document.published_at, document.published_by = now, user
@@ -160,11 +163,7 @@ def normative_repeal(*, document: NormativeDocument, reason: str, user,
     """The document is repealed (废止) with its reason; it stays on the portal marked
     repealed, its publication updated when this commits."""
     now = now or timezone.now()
-    bureau = _require_bureau(user, organization)
-    document = _locked(document)
-    if document.bureau_id != bureau.pk:
-        raise PermissionDenied(_("Only the finance bureau issues normative documents."),
-                               code="not_bureau")
+    bureau, document = _locked_for_bureau(document, user, organization)
     if not NORMATIVE.can(document, "repeal"):
         raise InvalidTransition(_("Only a document in force is repealed."))
     reason = _required(reason, "reason", _("Say why the document is repealed."))
