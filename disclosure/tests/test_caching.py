@@ -132,3 +132,23 @@ def test_indexing_connects_the_version_to_every_publication_write():
 
     assert any(r[0][0] == "disclosure-caching-save" for r in post_save.receivers
                if isinstance(r[0][0], str))
+
+
+def test_the_cached_parts_of_a_notice_page_follow_what_is_published(
+        client, django_capture_on_commit_callbacks):
+    """A notice's text and the project's other notices are kept per portal version: the
+    next publication of the project shows at once, and an edit of the notice too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(announced=True)
+    notice = Announcement.objects.get(project=project, kind=Announcement.Kind.TENDER)
+    url = reverse("disclosure:notice-detail", args=[notice.pk])
+    assert "终止公告（缓存测试）" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Announcement.objects.create(project=project, kind="cancellation",
+                                    title="终止公告（缓存测试）", body="终止。",
+                                    published_at=notice.published_at)
+    assert "终止公告（缓存测试）" in client.get(url).content.decode()
+    notice.body += "\n新增的说明（缓存测试）。"
+    with django_capture_on_commit_callbacks(execute=True):
+        notice.save()
+    assert "新增的说明（缓存测试）" in client.get(url).content.decode()

@@ -1,7 +1,11 @@
 """The public notices: everything the law says is public (101号令), for everyone."""
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from procurement import steps
 from procurement.announcements import notice_rows
@@ -9,7 +13,7 @@ from procurement.models import Announcement
 from procurement.panels import render_panels
 from procurement.selectors import public_intentions, supplier_invitation
 
-from ..caching import cached_detail
+from ..caching import cached_detail, portal_version
 from ..models import Publication
 from .documents import documents_of
 
@@ -25,11 +29,7 @@ def notice_detail(request, pk):
     bidding_open = notice.kind in (Announcement.Kind.TENDER, Announcement.Kind.SINGLE_SOURCE) \
         and steps.PROJECT.can(project, "open")
     return render(request, "disclosure/notice_detail.html", {
-        # Every notice of the project, whichever app published it (result, contract,
-        # challenge answers, complaint decisions …), in the order of its life.
-        "notice": notice, "others": project_publications(project, exclude=notice),
-        "rows": notice_rows(notice), "documents": documents_of(notice),
-        "provisional": notice.fields.get("provisional", False),
+        "notice": notice, "fragment": _notice_fragment(request, notice),
         "bidding_open": bidding_open,
         # What higher apps show about the project here (procurement.panels).
         "panels": render_panels(request, project),
@@ -37,6 +37,33 @@ def notice_detail(request, pk):
         "invitation": supplier_invitation(project, getattr(request, "organization", None)),
         "open_lots": [lot for lot in project.lots.all() if steps.LOT.can(lot, "open")]
         if bidding_open else []})
+
+
+# How long a notice's rendered parts are kept; a publication changes the portal version
+# and with it every key at once.
+FRAGMENT_SECONDS = 300
+
+
+def _notice_fragment(request, notice: Announcement) -> dict:
+    """The parts of the page that depend on the notice alone — its text with the
+    statute's particulars, the documents, the project's other notices — rendered once
+    per notice, language and portal version and kept in the cache. Every change to a
+    notice re-indexes it and so changes the version. What depends on who is looking or
+    on the time (the bid buttons, the challenge windows) is rendered for each request."""
+    key = f"disclosure:notice:{notice.pk}:{portal_version()}:{get_language()}"
+    fragment = cache.get(key)
+    if fragment is None:
+        context = {"notice": notice, "rows": notice_rows(notice),
+                   "documents": documents_of(notice),
+                   "provisional": notice.fields.get("provisional", False),
+                   # Every notice of the project, whichever app published it (result,
+                   # contract, challenge answers, complaint decisions …), in the order of
+                   # its life.
+                   "others": project_publications(notice.project, exclude=notice)}
+        fragment = {part: render_to_string(f"disclosure/_notice_{part}.html", context,
+                                           request) for part in ("article", "others")}
+        cache.set(key, fragment, FRAGMENT_SECONDS)
+    return {part: mark_safe(html) for part, html in fragment.items()}  # noqa: S308
 
 
 def project_publications(project, *, exclude=None):
