@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -65,8 +66,10 @@ def test_acceptance_opens_the_reply_clock_and_sends_the_copy(s):
     complaint = accept(s)
     clock = running_deadline(subject=complaint, clock="complaint.reply")
     assert clock.organization == s["purchaser"] and clock.basis == "94号令 第22条"
-    assert workdays_between(complaint.accepted_at.astimezone(clock.due_at.tzinfo).date(),
-                            clock.due_at.date()) == 5
+    # Days of Asia/Shanghai on both sides (the database gives UTC: from 16:00 UTC on, the
+    # acceptance's UTC date is the day before its date in Shanghai).
+    assert workdays_between(timezone.localtime(complaint.accepted_at).date(),
+                            timezone.localtime(clock.due_at).date()) == 5
     assert Message.objects.filter(recipient=s["alice"], subject__contains="投诉答复通知").exists()
     concerned = [b for b in s["bidders"] if b != s["challenger"]]
     for supplier in concerned:
