@@ -520,6 +520,27 @@ def result_fields(*, lot: Lot, bid, amount, now: dt.datetime) -> dict:
     return fields
 
 
+def _lot_line(lot: dict) -> str:
+    """A lot as the notice's particulars list it: its budget, ceiling and SME policy."""
+    line = f"第{lot['number']}包 {lot['title']}：预算{_yuan(lot['budget'])}"
+    if lot.get("ceiling_price"):
+        line += f"，最高限价{_yuan(lot['ceiling_price'])}"
+    if lot.get("sme_reservation_zh"):
+        share = f"（预留{lot['reserved_share']}%）" if lot.get("reserved_share") else ""
+        line += f"；{lot['sme_reservation_zh']}{share}"
+    return line
+
+
+def _demand_item_line(i: dict) -> str:
+    """An item of the demand as a tender's particulars list it."""
+    line = f"{i['name']} {i['quantity']}{i['unit']}"
+    if i.get("catalog"):
+        line += f"（品目 {i['catalog']}）"
+    if i.get("specification"):
+        line += f"；{i['specification']}"
+    return line
+
+
 def _item_line(i: dict) -> str:
     if i["unit_price"]:
         price = f"单价{_yuan(i['unit_price'])}" + ("（按中标金额÷数量计）"
@@ -671,6 +692,10 @@ def notice_rows(announcement: Announcement) -> list[dict]:
             text = _yuan(value)
         elif f.key == "items" and value and announcement.kind == K.RESULT:
             text = "\n".join(_item_line(i).strip(" ·") for i in value)
+        elif f.key == "items" and value:
+            text = "\n".join(_demand_item_line(i) for i in value)
+        elif f.key == "lots" and value:
+            text = "\n".join(_lot_line(lot) for lot in value)
         else:
             text = _show(value)
         rows.append({"label": f.label, "value": text or "—",

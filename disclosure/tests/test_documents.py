@@ -48,3 +48,14 @@ def test_a_notice_without_documents_has_no_pdf(tender):
                                          published_at=tender.published_at)
     assert Client().get(f"/notices/{result.pk}/documents.pdf").status_code == 404
     assert Client().get("/notices/999999/documents.pdf").status_code == 404
+
+
+def test_the_particulars_list_the_lots_and_items_in_words_not_raw_values(tender):
+    html = Client().get(tender.get_absolute_url()).content.decode()
+    lot = tender.project.lots.get()
+    item = lot.items.first()
+    assert f"第{lot.number}包 {lot.title}：预算{lot.budget:,.2f}元" in html
+    assert f"最高限价{lot.ceiling_price:,.2f}元" in html
+    line = f"{item.name} {item.quantity.normalize():f}{item.unit}（品目 {item.catalog_item.code}）"
+    assert line in html
+    assert "; whole;" not in html and "；whole；" not in html
