@@ -19,6 +19,7 @@ from accounts.permissions import OFFICERS, require_role
 from audit.services import audit_record
 from core import uploads
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied
+from core.locks import advisory_lock
 from core.refusals import records_refusals
 from core.transitions import StateTable, Step, transition
 
@@ -77,8 +78,10 @@ def _required(value: str, field: str, message) -> str:
 def normative_create(*, title: str, number: str, issuer: str, issued_on: dt.date,
                      effective_on: dt.date, body: str, attachment: Upload | None = None,
                      user, organization: Organization | None = None, now=None,
-                     ip=None) -> NormativeDocument:
-    """A draft document of the bureau, not public yet.
+                     ip=None, idempotency_key: str = "") -> NormativeDocument:
+    """A draft document of the bureau, not public yet. A repeated ``idempotency_key``
+    (the form's, on a double-click or a retry) returns the first draft, marked
+    ``replayed``, instead of saving a second.
 
     1. only the finance bureau's officers;
     2. title, number, issuer and text are required, the effective date is not before
@@ -89,6 +92,14 @@ def normative_create(*, title: str, number: str, issuer: str, issued_on: dt.date
     4. recorded in the audit trail."""
     now = now or timezone.now()
     bureau = _require_bureau(user, organization)
+    idempotency_key = (idempotency_key or "")[:100]
+    if idempotency_key:
+        advisory_lock("disclosure", "normative-create", bureau.pk, idempotency_key)
+        first = NormativeDocument.objects.filter(bureau=bureau,
+                                                 idempotency_key=idempotency_key).first()
+        if first is not None:
+            first.replayed = True
+            return first
     title = _required(title, "title", _("Enter the title."))
     number = _required(number, "number", _("Enter the document number (文号)."))
     issuer = _required(issuer, "issuer", _("Enter the issuing body."))
@@ -101,7 +112,7 @@ def normative_create(*, title: str, number: str, issuer: str, issued_on: dt.date
     document = NormativeDocument(
         bureau=bureau, title=title[:200], number=number[:60], issuer=issuer[:200],
         issued_on=issued_on, effective_on=effective_on, body=body, created_by=user,
-        created_at=now)
+        created_at=now, idempotency_key=idempotency_key)
     if attachment is not None:
         kind = uploads.check(attachment.name, attachment.data, field="attachment")
         if kind != "pdf":
@@ -178,6 +189,7 @@ def normative_repeal(*, document: NormativeDocument, reason: str, user,
 # --- the agencies' practice ---------------------------------------------------------------
 
 @transaction.atomic
+@transaction.atomic
 def agency_practice_recompute(*, now=None) -> int:
     """Count every agency's practice again (``selectors_practice.practice_figures``: one
     aggregate query per figure, over all agencies at once) and replace the stored rows
@@ -186,6 +198,9 @@ def agency_practice_recompute(*, now=None) -> int:
     from .selectors_practice import practice_figures
 
     now = now or timezone.now()
+    # Two runs at once (a beat and a manual run) take turns: the second replaces the
+    # first's rows instead of colliding with them on (agency, year).
+    advisory_lock("disclosure", "agency-practice")
     figures = practice_figures(now=now)
     rows = [AgencyPractice(agency_id=agency_id, year=year, computed_at=now, **values)
             for (agency_id, year), values in sorted(figures.items())]

@@ -28,6 +28,7 @@ from contracts.steps import CONTRACT, SIGNING_STEPS
 from core import uploads
 from core.events import send_on_commit
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.locks import advisory_lock
 from core.refusals import records_refusals
 from core.transitions import transition
 from deadlines.clock import local_date
@@ -37,7 +38,7 @@ from procurement.models import Award, Bid, DocumentDownload, Lot, Project
 from rules.registry import rule
 
 from ..models import Challenge, ChallengeMessage, Evidence, Objection
-from ..numbering import advisory_lock, next_number
+from ..numbering import next_number
 from ..signals import challenge_answered
 from ..steps_challenges import CHALLENGE
 from ..windows import CLOSED, NOT_YET, challenge_windows, window_for
@@ -240,7 +241,7 @@ def challenge_file(*, project: Project, supplier: Organization, user, trigger: s
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip()[:100]
     require_supplier(user, supplier)
-    advisory_lock("challenge-file", supplier.pk)
+    advisory_lock("complaints", "challenge-file", supplier.pk)
     if idempotency_key:
         replay = Challenge.objects.filter(supplier=supplier,
                                           idempotency_key=idempotency_key).first()
@@ -415,7 +416,7 @@ def challenge_mark_may_change_result(*, challenge: Challenge, user,
         raise InvalidTransition(_("Only a pending challenge can suspend signing."))
     if challenge.may_change_result:
         raise InvalidTransition(_("This challenge is marked already."))
-    advisory_lock("challenge-suspend", challenge.project_id)
+    advisory_lock("complaints", "challenge-suspend", challenge.project_id)
     challenge.may_change_result, challenge.suspended_at = True, now
     challenge.save(update_fields=["may_change_result", "suspended_at"])
     held = _suspend_signing(challenge, now=now)

@@ -15,6 +15,7 @@ from accounts.models import Membership, Organization
 from accounts.permissions import OFFICERS, has_role, require_kind, require_role
 from audit.services import audit_record
 from core.exceptions import DomainError, InvalidTransition, PermissionDenied, RuleViolation
+from core.locks import advisory_lock
 from core.refusals import records_refusals
 from core.transitions import transition
 from deadlines.services import deadline_meet, deadline_open
@@ -23,7 +24,6 @@ from procurement.models import Project
 from rules.registry import rule
 
 from ..models import Inquiry
-from ..numbering import advisory_lock
 from ..steps_inquiries import INQUIRY
 
 ACTIONS = {
@@ -113,7 +113,7 @@ def inquiry_ask(*, project: Project, supplier: Organization, user, question: str
     question = text(question, field="question")
     # A double-click or a retry asks once: the same open question by the same supplier
     # is the one already asked (the lock serialises the two requests).
-    advisory_lock("inquiry", project.pk, supplier.pk)
+    advisory_lock("complaints", "inquiry", project.pk, supplier.pk)
     asked = Inquiry.objects.filter(project=project, supplier=supplier, question=question,
                                    status=Inquiry.Status.OPEN).first()
     if asked is not None:
