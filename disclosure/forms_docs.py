@@ -24,6 +24,9 @@ class NormativeForm(BootstrapFormMixin, forms.Form):
                                  help_text=_("The signed document as a PDF (optional)."),
                                  widget=forms.ClearableFileInput(
                                      attrs={"accept": "application/pdf,.pdf"}))
+    # One draft per form shown, however often it is sent (double-click, retry).
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100,
+                                      required=False)
 
 
 class RepealForm(BootstrapFormMixin, forms.Form):

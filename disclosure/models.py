@@ -164,6 +164,8 @@ class NormativeDocument(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"),
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("drafted at"))
+    # The draft form's submission key: a double-click or a retry saves one draft.
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"),
                                      null=True, blank=True, on_delete=models.PROTECT,
@@ -193,6 +195,9 @@ class NormativeDocument(models.Model):
             # One document per 文号 once published; drafts may share a number meanwhile.
             models.UniqueConstraint(fields=["bureau", "number"], condition=~Q(status="draft"),
                                     name="disclosure_normativedocument_number_uniq"),
+            models.UniqueConstraint(fields=["bureau", "idempotency_key"],
+                                    condition=~Q(idempotency_key=""),
+                                    name="disclosure_normativedocument_key_uniq"),
         ]
         indexes = [models.Index(fields=["status", "-issued_on"],
                                 name="disclosure_normdoc_status_idx")]

@@ -2,6 +2,8 @@
 public list and page, and the bureau's pages to draft, publish and repeal them — and the
 decided approvals of procurement methods (行政审批结果)."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -67,7 +69,8 @@ def normative_attachment(request, pk):
 def normative_manage(request):
     """The bureau's documents, and the form to draft one."""
     bureau = supervisor(request)
-    form = NormativeForm(request.POST or None, request.FILES or None)
+    form = NormativeForm(request.POST or None, request.FILES or None,
+                         initial={"idempotency_key": uuid.uuid4().hex})
     status = 200
     if request.method == "POST":
         if form.is_valid():
