@@ -1,8 +1,10 @@
 """Reads of the procurement life, scoped to who is asking (outsiders get 404)."""
 
+import functools
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import CharField, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -11,7 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from accounts.selectors import is_supervisor
+from core.bulk import known_related
 from core.models import StatusChange
+from core.rawread import Columns
 from deadlines.services import running_deadline
 from rules.registry import rule
 
@@ -25,6 +29,7 @@ from .models import (
     BudgetLine,
     CommitteeMember,
     Demand,
+    DemandItem,
     EvaluationResult,
     Invitation,
     InvitationDraw,
@@ -383,6 +388,35 @@ def evaluation_results(lot: Lot):
     """The committee's report: candidates by rank, then those who lost the candidacy."""
     return (EvaluationResult.objects.filter(bid__lot=lot)
             .select_related("bid__supplier").order_by("-candidate", "rank"))
+
+
+@functools.cache
+def _item_columns() -> Columns:
+    return Columns(DemandItem, "di")
+
+
+def lot_to_bid_on(pk: int) -> Lot:
+    """The lot as the bid endpoint needs it before ``bid_submit``, which reads the lot
+    itself under its lock: its id, its project's id (what a refusal's audit event names
+    it by) and its items (the unit prices' ids, the lines, the SME declaration), in one
+    statement; the lot's own row only when it has no items. Raises ``Http404``.
+
+    Written in SQL (``core.rawread``) for the bid rush, like the service's read of the
+    lot: the queryset's joins and annotation cost more to compile than to run."""
+    columns = _item_columns()
+    sql = (f"SELECT {columns.select()}, l.project_id FROM procurement_lot_items li "  # noqa: S608
+           "JOIN procurement_demanditem di ON di.id = li.demanditem_id "
+           "JOIN procurement_lot l ON l.id = li.lot_id WHERE li.lot_id = %s ORDER BY di.id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        rows = cursor.fetchall()
+    items = [columns.instance(row[:-1]) for row in rows]
+    if rows:
+        lot = Lot(pk=pk, project_id=rows[0][-1])
+    else:
+        lot = get_object_or_404(Lot.objects.order_by(), pk=pk)
+    known_related(lot, "items", items)
+    return lot
 
 
 def priced_lines(*, lot: Lot, unit_prices: dict) -> list[dict]:

@@ -23,6 +23,7 @@ from ..selectors import (
     bid_filterset,
     bids_of,
     lot_opening,
+    lot_to_bid_on,
     opening_visible_to,
     priced_lines,
 )
@@ -174,9 +175,8 @@ class BidSubmitApi(APIView):
         summary="Seal a bid for a lot; the server clock decides lateness")
     def post(self, request, pk):
         # The items read once, here: for the unit prices' ids, the lines and the service's
-        # SME declaration (bid_submit re-reads the lot itself, under its lock). order_by():
-        # Lot's default ordering joins the project to sort the one row.
-        lot = get_object_or_404(Lot.objects.prefetch_related("items").order_by(), pk=pk)
+        # SME declaration (bid_submit reads the lot itself, under its lock).
+        lot = lot_to_bid_on(pk)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

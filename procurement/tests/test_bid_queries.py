@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from conftest import org_of
 from procurement import services
-from procurement.models import Bid
+from procurement.models import Bid, Lot
 from procurement.tests.fixtures import PDF
 
 pytestmark = pytest.mark.django_db
@@ -28,26 +28,21 @@ FIRST_BID = [
     "SELECT django_session",
     "SELECT accounts_user",
     "SELECT accounts_membership",
-    # the API: the lot (404) with its items, read once for the unit prices' ids, the
-    # lines and the SME declaration
-    "SELECT procurement_lot",
-    "SELECT procurement_demanditem",
+    # the API: the lot's items (the lot itself is read only when it has none, for a 404),
+    # read once for the unit prices' ids, the lines and the SME declaration
+    "SELECT procurement_lot_items",
     # bid_submit, in one transaction (its role check answered from the middleware's
-    # read, accounts.permissions.remember_roles): first, before any lock, whether the
-    # supplier is barred from government procurement (core.eligibility, the check the
-    # complaints app registers: a debarment or a bad-behaviour listing in force) — one
-    # statement uniting both tables' rows, each found by its organisation index
-    "SELECT complaints_penalty UNION",
-    # then in one statement, the supplier's lock on the lot (double submits), then the
-    # lot's FOR KEY SHARE lock (opening waits for the bids in flight)
+    # read, accounts.permissions.remember_roles): in one statement, the supplier's lock
+    # on the lot (double submits), then the lot's FOR KEY SHARE lock (opening waits for
+    # the bids in flight)
     "SELECT procurement_lot FOR KEY SHARE",
     # the lot, its project and demand as they are now, under that lock: the clock,
     # status, ceiling and SME reservation are checked against this read, which also says
-    # whether the supplier obtained the documents (it did: nothing to record)
+    # whether the supplier obtained the documents (it did: nothing to record), whether it
+    # has bids here or under this key (none: nothing to replay or withdraw) and whether
+    # it is barred from government procurement (core.eligibility: the debarments and
+    # listings of the complaints app; it is not)
     "SELECT procurement_lot",
-    # the supplier's bid under this idempotency key and its sealed bids on the lot
-    # (replay, or withdrawal), in one read
-    "SELECT procurement_bid",
     # the sealed bid, its sealed file, and the bid.seal audit event
     "INSERT procurement_bid",
     "INSERT procurement_bidfile",
@@ -129,3 +124,37 @@ def test_a_first_bid_records_the_documents_obtained_once(live_tender, bob):
     assert AuditEvent.objects.filter(action="documents.obtain", organization=supplier).count() \
         == 1
     assert Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.SEALED).count() == 1
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_the_reads_written_in_sql_give_the_orms_instances(live_tender, bob):
+    """The lot's locked read and the endpoint's items read are written in SQL
+    (``core.rawread``): every field of the lot, its project, its demand and its items is
+    what the ORM reads, converted alike (decimals, datetimes, JSON, on either database),
+    and the probes answer for the supplier."""
+    from procurement.selectors import lot_to_bid_on
+    from procurement.services import bidding
+
+    lot = Lot.objects.select_related("project__demand").get(pk=live_tender.lots.get().pk)
+    supplier = org_of(bob)
+    fresh = bidding._lot_for_bidding(lot, supplier=supplier, idempotency_key="k")
+    assert _fields(fresh) == _fields(lot)
+    assert _fields(fresh.project) == _fields(lot.project)
+    assert _fields(fresh.project.demand) == _fields(lot.project.demand)
+    assert (fresh.documents_obtained, fresh.has_own_bids, fresh.supplier_barred) == \
+        (False, False, False)
+
+    shell = lot_to_bid_on(lot.pk)
+    assert shell.project_id == lot.project_id
+    assert [_fields(i) for i in shell.items.all()] == [_fields(i) for i in lot.items.all()]
+
+    services.documents_obtain(project=live_tender, supplier=supplier, user=bob)
+    services.bid_submit(lot=lot, supplier=supplier, user=bob, price="500000",
+                        sme_scale="small", sme_items_by_smes=True, contact_name="张博",
+                        contact_phone="13800000001", idempotency_key="k",
+                        files=[services.Upload("offer.pdf", PDF)])
+    again = bidding._lot_for_bidding(lot, supplier=supplier, idempotency_key="other")
+    assert (again.documents_obtained, again.has_own_bids) == (True, True)
