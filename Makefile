@@ -89,8 +89,10 @@ clean:
 # written to bench/results/. BENCH_ARGS, e.g. BENCH_ARGS='--only bids --bidders 60'.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/chunfeng_bench
 BENCH_DB_NAME = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
-# Defaults: the file cache and the filesystem broker (var/); or a Redis URL each.
-BENCH_REDIS_URL ?=
+# The cache is production's, Redis (its own database, 11; the portal's pages are kept
+# there: the file cache's culling of a directory of thousands of files is no measure of a
+# deployment); the broker the filesystem one (var/), or a Redis URL.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/11
 BENCH_BROKER_URL ?= filesystem://
 BENCH_ENV = DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_DATABASE_URL) \
 	REDIS_URL=$(BENCH_REDIS_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \

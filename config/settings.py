@@ -139,6 +139,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.inbox",
                 "workspaces.context_processors.navigation",
+                # Last: a page kept for anonymous readers prints a placeholder for the
+                # CSRF token (disclosure.caching.cached_page).
+                "disclosure.caching.page_csrf",
             ],
         },
     },

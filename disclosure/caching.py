@@ -55,6 +55,8 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -65,6 +67,7 @@ from .models import Publication
 VERSION_KEY = "disclosure:portal-version"
 # How long a detail page may show a clock's state from before (see the module's text).
 DETAIL_STALE_SECONDS = 300
+_MISSING = object()
 
 
 # --- the portal version ----------------------------------------------------------------
@@ -76,12 +79,17 @@ def _set_version() -> int:
     return version
 
 
-def portal_version() -> int:
-    """The current portal version (an int, the last change's time in ns)."""
+def portal_version(request=None) -> int:
+    """The current portal version (an int, the last change's time in ns); read once per
+    ``request`` when one is given (the validators and the page cache all ask)."""
+    if request is not None and hasattr(request, "_portal_version"):
+        return request._portal_version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)  # the first reader wins
         version = cache.get(VERSION_KEY) or _set_version()
+    if request is not None:
+        request._portal_version = int(version)
     return int(version)
 
 
@@ -147,13 +155,13 @@ def cached_list(view):
     def etag(request, *args, **kwargs):
         if not _cacheable(request):
             return None
-        return _etag("list", portal_version(), request.path, request.GET.urlencode(),
+        return _etag("list", portal_version(request), request.path, request.GET.urlencode(),
                      get_language(), sorted(kwargs.items()))
 
     def last_modified(request, *args, **kwargs):
         if not _cacheable(request):
             return None
-        return version_time(portal_version())
+        return version_time(portal_version(request))
 
     return functools.wraps(view)(_headers(condition(etag_func=etag,
                                                     last_modified_func=last_modified)(view)))
@@ -164,12 +172,20 @@ def cached_detail(model, *, pk_kwarg: str = "pk"):
     view's ``pk_kwarg`` (see above)."""
 
     def updated_at(request, kwargs):
-        # One indexed read (disclosure_pub_source_uniq), memoised for the second function.
+        # One indexed read (disclosure_pub_source_uniq), memoised for the second function
+        # and kept in the cache under the portal version, which every write of a
+        # publication changes: a page served from the cache (cached_page) reads nothing.
         if not hasattr(request, "_disclosure_updated_at"):
-            content_type = ContentType.objects.get_for_model(model)
-            request._disclosure_updated_at = Publication.objects.filter(
-                source_type=content_type, source_id=kwargs[pk_kwarg]
-            ).values_list("updated_at", flat=True).first()
+            key = (f"disclosure:stamp:{model._meta.label_lower}:{kwargs[pk_kwarg]}:"
+                   f"{portal_version(request)}")
+            stamp = cache.get(key, _MISSING)
+            if stamp is _MISSING:
+                content_type = ContentType.objects.get_for_model(model)
+                stamp = Publication.objects.filter(
+                    source_type=content_type, source_id=kwargs[pk_kwarg]
+                ).values_list("updated_at", flat=True).first()
+                cache.set(key, stamp, DETAIL_STALE_SECONDS)
+            request._disclosure_updated_at = stamp
         return request._disclosure_updated_at
 
     def etag(request, *args, **kwargs):
@@ -180,17 +196,91 @@ def cached_detail(model, *, pk_kwarg: str = "pk"):
             return None
         bucket = int(timezone.now().timestamp() // DETAIL_STALE_SECONDS)
         return _etag("detail", model._meta.label_lower, kwargs[pk_kwarg], stamp.isoformat(),
-                     portal_version(), get_language(), bucket)
+                     portal_version(request), get_language(), bucket)
 
     def last_modified(request, *args, **kwargs):
         if not _cacheable(request):
             return None
         stamp = updated_at(request, kwargs)
         # The other notices listed change the page too: the later of the two.
-        return stamp and max(stamp, version_time(portal_version()))
+        return stamp and max(stamp, version_time(portal_version(request)))
 
     def decorator(view):
         return functools.wraps(view)(_headers(condition(etag_func=etag,
                                                         last_modified_func=last_modified)(view)))
 
     return decorator
+
+
+# --- whole pages for anonymous readers -------------------------------------------------
+
+# How long a whole page is kept for anonymous readers; a publication changes the portal
+# version and with it every key at once, so this bounds what a page may show of the
+# clock (the same bound as DETAIL_STALE_SECONDS) and the memory a rare page holds.
+PAGE_SECONDS = DETAIL_STALE_SECONDS
+# What a page-cached request's templates print for the CSRF token (``page_csrf``); each
+# response gets its own reader's token in its place.
+CSRF_PLACEHOLDER = "cf-page-cache-csrf-token"
+
+
+def page_csrf(request) -> dict:
+    """Context processor (settings): while ``cached_page`` renders a page to keep, every
+    ``{% csrf_token %}`` prints the placeholder instead of this reader's token, so that
+    no reader's token is ever stored or served to another (it would give away the
+    secret in their cookie). Later in the list than the built-in ``csrf``, so it wins."""
+    if getattr(request, "_page_cache", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def _served(request, content: bytes, content_type: str) -> HttpResponse:
+    token = get_token(request).encode()  # sets the reader's CSRF cookie when it has none
+    return HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), token),
+                        content_type=content_type)
+
+
+def cached_page(view=None, *, vary=None):
+    """Keep the whole page of a view for anonymous readers without messages waiting:
+    one cache read instead of its queries and templates, under the portal version, the
+    language and the full path (the navigation marks the page's own link, the language
+    switch returns to it). The CSRF token of the language switch is put back for each
+    reader (``page_csrf``). A response other than a 200, or one that says
+    ``page_cache_seconds = 0``, is not kept; a view may shorten the time the same way
+    (``response.page_cache_seconds``) when its page changes at a known moment.
+
+    Only for pages whose anonymous content depends on nothing else — or on what
+    ``vary(request)`` returns, made part of the key (the search page's date presets
+    count from today). A person logged in gets the view itself (their organisation's
+    buttons, their inbox). Use as ``@cached_page`` or ``@cached_page(vary=…)``."""
+    if view is None:
+        return functools.partial(cached_page, vary=vary)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = "disclosure:page:" + _etag(portal_version(request), get_language(),
+                                         request.get_host(), request.get_full_path(),
+                                         vary(request) if vary else "")
+        entry = cache.get(key)
+        if entry is not None:
+            return _served(request, *entry)
+        request._page_cache = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request._page_cache = False
+        if response.status_code != 200 or response.streaming:
+            return response
+        content, content_type = response.content, response["Content-Type"]
+        seconds = min(PAGE_SECONDS, getattr(response, "page_cache_seconds", PAGE_SECONDS))
+        # A page rendered outside ``page_csrf`` (render_to_string without the request)
+        # would carry a real token: never kept.
+        if seconds > 0 and (CSRF_PLACEHOLDER.encode() in content
+                            or b"csrfmiddlewaretoken" not in content):
+            cache.set(key, (content, content_type), seconds)
+        response.content = content.replace(CSRF_PLACEHOLDER.encode(),
+                                           get_token(request).encode())
+        return response
+
+    return wrapper

@@ -15,7 +15,6 @@ generator in UTF-8, so Chinese is written as is and ``<``, ``&`` are escaped.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -23,7 +22,6 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -53,13 +51,6 @@ def search_publications(filters) -> QuerySet:
     if not filterset.is_valid():
         raise Http404("bad search")
     return filterset.qs
-
-
-@lru_cache(maxsize=128)
-def kind_label(kind: str, language: str) -> str:
-    """The kind's label in the language (``get_kind_display`` hashes the lazy choices on
-    every call: half of a 50-item feed's time, measured)."""
-    return str(PublicationKind(kind).label) if kind in PublicationKind.values else kind
 
 
 # --- the feeds -------------------------------------------------------------------------
@@ -122,7 +113,7 @@ class NoticeFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [kind_label(item.kind, get_language())]
+        return [item.kind_label]
 
 
 class KindFeed(NoticeFeed):

@@ -1,6 +1,7 @@
 """The portal's reads: the one path to the published notices (``Publication``)."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from .filters import PublicationFilterSet
@@ -26,6 +27,8 @@ def capped_count(queryset, cap: int | None = None) -> int:
     """How many rows ``queryset`` has, counted up to ``cap + 1`` (which means "more");
     ``cap`` is ``COUNT_CAP`` unless given."""
     cap = COUNT_CAP if cap is None else cap
+    if not isinstance(queryset, QuerySet):  # search.backends.RankedWindow: ids at hand
+        return min(len(queryset), cap + 1)
     # values("pk"): the count selects no annotation (a relevance rank is not computed).
     return queryset.order_by().values("pk")[:cap + 1].count()
 

@@ -198,5 +198,6 @@ def register() -> None:
         .order_by("pk")))
     sources.register(Penalty, penalty, queryset=lambda: (
         Penalty.objects.select_related("organization", "expert").order_by("pk")))
+    # Public for its period only: its print view is never kept (sources.Source.timeless).
     sources.register(BadBehaviourListing, listing,
-                     queryset=lambda: _listings().order_by("pk"))
+                     queryset=lambda: _listings().order_by("pk"), timeless=False)

@@ -29,17 +29,22 @@ class Source:
     """A model whose records are published, with the function that publishes one, and
     the queryset the rebuild walks (``select_related`` what ``fn`` reads)."""
 
-    def __init__(self, model, fn: Callable, queryset: Callable | None = None):
+    def __init__(self, model, fn: Callable, queryset: Callable | None = None, *,
+                 timeless: bool = True):
         self.model = model
         self.fn = fn
         self._queryset = queryset
+        # False for a record public only for a period (a bad-behaviour listing): what
+        # ``fn`` says changes with the clock, so nothing of it is kept in a cache.
+        self.timeless = timeless
 
     def queryset(self):
         return self._queryset() if self._queryset else self.model._default_manager.all()
 
 
-def register(model, fn: Callable, *, queryset: Callable | None = None) -> None:
-    _SOURCES[model] = Source(model, fn, queryset)
+def register(model, fn: Callable, *, queryset: Callable | None = None,
+             timeless: bool = True) -> None:
+    _SOURCES[model] = Source(model, fn, queryset, timeless=timeless)
 
 
 def source_of(model) -> Source | None:

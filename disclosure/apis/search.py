@@ -85,7 +85,7 @@ class PortalNoticeListApi(APIView):
                    summary="Search the published notices (Chinese full text)",
                    description="`count` is counted up to 10,001, which means more than "
                                "10,000: narrow the search. Ordered by relevance (the "
-                               "default with `q`), the 500 newest matches are ranked; "
+                               "default with `q`), the 200 newest matches are ranked; "
                                "order by date to page through all of them.")
     def get(self, request):
         filterset = publication_search(filters=request.query_params)

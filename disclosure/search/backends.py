@@ -12,7 +12,8 @@ its API and its pagination do not know which engine found the rows:
   query (``mode="title"``: in the title; ``"full"``: in the title, the text or the
   parties' names);
 - ``order_by_relevance(queryset, query, *, mode)`` — the same rows, best first (the
-  newest first among equals);
+  newest first among equals): a queryset, or a ``RankedWindow`` (the ids in their order,
+  each page read by primary key) where the engine ranks outside the queryset;
 - ``highlight(text, query)`` — a snippet of the text around the first word found, the
   query's words in ``<mark>``, as safe HTML (the text is plain text, escaped here).
 
@@ -21,12 +22,14 @@ when it was indexed (``disclosure.indexing``), so a word of the query is a word 
 index. A query without a word (punctuation only) searches nothing: every row is kept.
 
 A province-sized deployment moves the search to OpenSearch by writing a backend whose
-``search`` asks OpenSearch for the matching ids (and their scores) and returns
-``queryset.filter(pk__in=ids)`` annotated with the score for ``order_by_relevance``;
+``search`` asks OpenSearch for the matching ids and returns
+``queryset.filter(pk__in=ids)``, and whose ``order_by_relevance`` returns a
+``RankedWindow`` of the ids in OpenSearch's order;
 the index is fed from ``disclosure.indexing.index`` (docs/operations.md).
 """
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from django.conf import settings
@@ -47,7 +50,7 @@ SNIPPET_LEAD = 40
 
 
 # Relevance ordering ranks at most this many matches, the newest (PostgresBackend).
-RANK_WINDOW = 500
+RANK_WINDOW = 200
 
 
 def _related(queryset) -> list[str]:
@@ -91,19 +94,53 @@ class PostgresBackend(SearchBackend):
     def order_by_relevance(self, queryset, query, *, mode="full"):
         """Ranked among the ``RANK_WINDOW`` newest matches: ranking reads every row it
         ranks, and a word in half of a million notices (采购, 公告) would be ranked for
-        seconds. The newest matches are taken through the date index, then ranked; a
-        person who wants older ones orders by date (the page says so)."""
+        seconds. The newest matches are taken through the date index and ranked in the
+        same statement, as the scan reads them (their ids, ranks and dates: a few
+        kilobytes); a person who wants older ones orders by date (the page says so).
+        The rows of a page are then read by primary key (``RankedWindow``)."""
+        window = self.window(queryset, query, mode=mode)
+        if window is None:
+            return queryset
+        ranked = sorted(window, reverse=True)  # the best first, then the newest
+        return RankedWindow(queryset.model._default_manager.select_related(
+            *_related(queryset)), [pk for _rank, _at, pk in ranked])
+
+    def window(self, queryset, query, *, mode="full"):
+        """The statement of ``order_by_relevance``: the ``RANK_WINDOW`` newest matches,
+        each ``(rank, published_at, pk)``; ``None`` for a query without a word."""
         found = self._query(query, mode)
         if found is None:
-            return queryset
-        # The window's ids read once (the count and the page then look them up by
-        # primary key, instead of each running the window's search again).
-        window = list(queryset.order_by("-published_at", "-id")
-                      .values_list("pk", flat=True)[:RANK_WINDOW])
-        return queryset.model._default_manager.filter(pk__in=window).select_related(
-            *_related(queryset)).annotate(
-            rank=SearchRank(F("search_vector"), found, cover_density=True)
-        ).order_by("-rank", "-published_at", "-id")
+            return None
+        rank = SearchRank(F("search_vector"), found, cover_density=True)
+        return (queryset.order_by("-published_at", "-id").annotate(_rank=rank)
+                .values_list("_rank", "published_at", "pk")[:RANK_WINDOW])
+
+
+class RankedWindow(Sequence):
+    """Rows in an order decided before they are read (``PostgresBackend``'s relevance):
+    what a paginator, the API's pagination and a template's loop need of a queryset —
+    its length, a slice, iteration — each slice one read of its rows by primary key, in
+    the window's order. ``count()`` is the length, as a paginator asks a queryset."""
+
+    def __init__(self, rows: QuerySet, ids: list[int]):
+        self.rows, self.ids = rows, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            found = {row.pk: row for row in self.rows.filter(pk__in=ids)} if ids else {}
+            return [found[pk] for pk in ids if pk in found]  # a row gone since: skipped
+        return self.rows.get(pk=self.ids[index])
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), 100):
+            yield from self[start:start + 100]
 
 
 class LikeBackend(SearchBackend):
@@ -162,9 +199,7 @@ def highlight(text: str, query: str, *, length: int | None = SNIPPET_LENGTH) -> 
     of about that many characters around the first word found (the text's beginning
     when none is)."""
     text = text or ""
-    words = sorted(query_words(query), key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) \
-        if words else None
+    pattern = _pattern(query)
     start, end = 0, len(text)
     if length is not None:
         first = pattern.search(text) if pattern else None
@@ -183,6 +218,14 @@ def highlight(text: str, query: str, *, length: int | None = SNIPPET_LENGTH) -> 
     if end < len(text):
         html += "…"
     return mark_safe(html)  # noqa: S308 - every piece of the text is escaped above
+
+
+@lru_cache(maxsize=256)
+def _pattern(query: str) -> re.Pattern | None:
+    """The query's words as one pattern, the longest first; compiled once per query."""
+    words = sorted(query_words(query), key=len, reverse=True)
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) \
+        if words else None
 
 
 @lru_cache(maxsize=4)

@@ -58,12 +58,16 @@ def query_words(query: str) -> list[str]:
     """A person's query as the words to find, each once, in order. A query is cut like
     the text (jieba's precise mode: 办公设备采购 → 办公设备, 采购), so each word of the
     query is a word the index holds."""
-    if not query:
-        return []
+    return list(_query_words(query)) if query else []
+
+
+@lru_cache(maxsize=256)
+def _query_words(query: str) -> tuple[str, ...]:
+    # Cut once per query and process: a page asks for every result's highlight.
     _ready()
     seen: dict[str, None] = {}
     for word in jieba.cut(query):
         word = _TSQUERY_SPECIAL.sub("", word.strip().lower())
         if word and _WORD.search(word):
             seen.setdefault(word, None)
-    return list(seen)
+    return tuple(seen)

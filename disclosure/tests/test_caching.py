@@ -152,3 +152,77 @@ def test_the_cached_parts_of_a_notice_page_follow_what_is_published(
     with django_capture_on_commit_callbacks(execute=True):
         notice.save()
     assert "新增的说明（缓存测试）" in client.get(url).content.decode()
+
+
+def _language_token(content: bytes) -> str:
+    """The CSRF token of the page's language switch."""
+    html = content.decode()
+    form = html[html.index('class="d-flex cf-language-switch"'):]
+    start = form.index('name="csrfmiddlewaretoken" value="') + len(
+        'name="csrfmiddlewaretoken" value="')
+    return form[start:form.index('"', start)]
+
+
+def test_a_notice_page_kept_whole_for_anonymous_readers_gives_each_its_own_token(
+        django_capture_on_commit_callbacks, django_assert_num_queries, bob):
+    """The second anonymous reader of a notice is served from the cache without a
+    query; the language switch carries a CSRF token of that reader's own cookie (the
+    switch works for them), never the first reader's; the next publication shows at
+    once; a person logged in gets the page rendered for them."""
+    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(announced=True)
+    notice = Announcement.objects.get(project=project, kind=Announcement.Kind.TENDER)
+    url = reverse("disclosure:notice-detail", args=[notice.pk])
+    first, second = Client(), Client()
+    page = first.get(url)
+    assert page.status_code == 200
+    with django_assert_num_queries(0):
+        again = second.get(url)
+    assert again.content.replace(_language_token(again.content).encode(), b"") == \
+        page.content.replace(_language_token(page.content).encode(), b"")
+    assert caching.CSRF_PLACEHOLDER.encode() not in page.content + again.content
+    for client, response in ((first, page), (second, again)):
+        secret = client.cookies["csrftoken"].value
+        assert _does_token_match(_language_token(response.content), secret)
+    assert _unmask_cipher_token(_language_token(again.content)) != \
+        first.cookies["csrftoken"].value
+    # The switch works for the second reader, with the token its page gave it.
+    switched = second.post(reverse("set_language"), {
+        "language": "en", "next": url,
+        "csrfmiddlewaretoken": _language_token(again.content)})
+    assert switched.status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Announcement.objects.create(project=project, kind="cancellation",
+                                    title="终止公告（整页缓存测试）", body="终止。",
+                                    published_at=notice.published_at)
+    assert "终止公告（整页缓存测试）" in first.get(url).content.decode()
+
+    logged_in = Client()
+    logged_in.force_login(bob)
+    assert b'data-testid="user-menu"' in logged_in.get(url).content
+
+
+def test_the_search_page_kept_whole_is_the_same_page_and_a_new_search_renders_its_own(
+        client, published, django_assert_num_queries):
+    """The search page for anonymous readers is kept whole per query string; the form
+    kept per filters shows each search's own words, escaped."""
+    published(title="办公桌椅采购公告", body="办公桌椅")
+    url = reverse("disclosure:notice-list")
+    first = client.get(url, {"q": "桌椅"})
+    assert "<mark>桌椅</mark>采购公告" in first.content.decode()
+    with django_assert_num_queries(0):
+        again = client.get(url, {"q": "桌椅"})
+    assert again.content.replace(_language_token(again.content).encode(), b"") == \
+        first.content.replace(_language_token(first.content).encode(), b"")
+    words = '桌椅"><script>alert(1)</script>'
+    other = client.get(url, {"q": words}).content.decode()
+    assert 'value="桌椅&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in other
+    assert "<script>alert(1)" not in other
+    assert caching.CSRF_PLACEHOLDER not in other
+    from disclosure.views.search import WORDS_PLACEHOLDER
+    assert WORDS_PLACEHOLDER not in other
+    assert 'value="桌椅"' in client.get(url, {"q": "桌椅", "_": "x"}).content.decode()

@@ -178,3 +178,23 @@ def test_print_is_404_once_the_record_is_not_public_even_before_the_index_knows(
     BadBehaviourListing.objects.filter(pk=listing.pk).update(lifted_at=now)
     assert client.get(f"/notices/p/{publication.pk}/print/").status_code == 404
     assert client.get(f"/notices/p/{publication.pk}/pdf").status_code == 404
+
+
+def test_a_print_view_is_kept_until_the_portal_changes_and_printed_now(
+        client, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """A notice's printable text is kept under the portal version: read again without a
+    query, shown anew once the notice changes (its re-indexing changes the version); the
+    time of printing is each request's own."""
+    with django_capture_on_commit_callbacks(execute=True):
+        project = ProjectFactory(announced=True)
+    tender = _tender(project)
+    publication = _publication(tender)
+    url = f"/notices/p/{publication.pk}/print/"
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        kept = client.get(url)
+    assert kept.context["printed_at"] > publication.published_at
+    tender.title = f"{tender.title}（更正打印）"
+    with django_capture_on_commit_callbacks(execute=True):
+        tender.save()
+    assert "（更正打印）" in client.get(url).content.decode()

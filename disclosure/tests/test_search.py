@@ -323,10 +323,11 @@ def test_the_page_search_uses_the_gin_index_too(desks, cleaning):
     """Relevance ranks the newest RANK_WINDOW matches: those are found by the search
     predicate, which the GIN index serves (the planner walks the date index instead when
     the word is common, which the plan of a tiny table cannot show: index scans off)."""
-    queryset = publication_search(filters={"q": "保洁", "ordering": "relevance"}).qs
-    assert "ts_rank_cd" in str(queryset.query)
-    window = (PostgresBackend().search(Publication.objects.all(), "保洁")
-              .order_by("-published_at", "-id").values("pk")[:backends.RANK_WINDOW])
+    ranked = publication_search(filters={"q": "保洁", "ordering": "relevance"}).qs
+    assert isinstance(ranked, backends.RankedWindow)
+    backend = PostgresBackend()
+    window = backend.window(backend.search(Publication.objects.all(), "保洁"), "保洁")
+    assert "ts_rank_cd" in str(window.query)  # ranked as the window is read
     sql, params = window.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

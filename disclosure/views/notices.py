@@ -8,10 +8,12 @@ a record that is not public (any more) is a 404 here even before the index catch
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from complaints.models import BadBehaviourListing, Penalty
@@ -20,6 +22,7 @@ from procurement.models import Announcement, Lot
 from procurement.pdf import render_pdf
 
 from ..amendments import changes
+from ..caching import PAGE_SECONDS, portal_version
 from ..models import Publication, PublicationKind
 from ..sources import source_of
 
@@ -81,7 +84,21 @@ def notice_changes(request, pk):
 
 def _printable(request, pk) -> dict:
     """The publication as its source makes it now: 404 when the row does not exist or
-    its record is not public any more."""
+    its record is not public any more. Kept in the cache under the portal version (every
+    change to a record re-indexes it and changes the version) for ``PAGE_SECONDS``,
+    except a record public only for a period (``Source.timeless``); only the time of
+    printing is the request's own."""
+    key = "disclosure:print:" + ":".join(map(str, (
+        pk, portal_version(request), get_language(), request.scheme, request.get_host())))
+    printable = cache.get(key)
+    if printable is None:
+        printable, timeless = _printable_now(request, pk)
+        if timeless:
+            cache.set(key, printable, PAGE_SECONDS)
+    return {**printable, "printed_at": timezone.now()}
+
+
+def _printable_now(request, pk) -> tuple[dict, bool]:
     publication = get_object_or_404(Publication.objects.select_related(
         "source_type", "purchaser", "agency"), pk=pk)
     model = publication.source_type.model_class()
@@ -94,10 +111,9 @@ def _printable(request, pk) -> dict:
     publisher = fields.get("publisher") or getattr(
         publication.agency or publication.purchaser, "name", "")
     return {"publication": publication, "title": fields["title"],
-            "kind": PublicationKind(fields["kind"]).label, "publisher": publisher,
+            "kind": str(PublicationKind(fields["kind"]).label), "publisher": publisher,
             "published_at": fields["published_at"], "body": fields.get("body", ""),
-            "address": request.build_absolute_uri(fields["url"]),
-            "printed_at": timezone.now()}
+            "address": request.build_absolute_uri(fields["url"])}, source.timeless
 
 
 def publication_print(request, pk):

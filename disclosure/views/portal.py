@@ -13,12 +13,13 @@ from procurement.models import Announcement
 from procurement.panels import render_panels
 from procurement.selectors import public_intentions, supplier_invitation
 
-from ..caching import cached_detail, portal_version
+from ..caching import cached_detail, cached_page, portal_version
 from ..models import Publication
 from .documents import documents_of
 
 
 @cached_detail(Announcement)
+@cached_page
 def notice_detail(request, pk):
     notice = get_object_or_404(Announcement.objects.select_related("project",
                                                                    "project__purchaser"), pk=pk)
@@ -50,7 +51,7 @@ def _notice_fragment(request, notice: Announcement) -> dict:
     per notice, language and portal version and kept in the cache. Every change to a
     notice re-indexes it and so changes the version. What depends on who is looking or
     on the time (the bid buttons, the challenge windows) is rendered for each request."""
-    key = f"disclosure:notice:{notice.pk}:{portal_version()}:{get_language()}"
+    key = f"disclosure:notice:{notice.pk}:{portal_version(request)}:{get_language()}"
     fragment = cache.get(key)
     if fragment is None:
         context = {"notice": notice, "rows": notice_rows(notice),

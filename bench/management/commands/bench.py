@@ -90,7 +90,7 @@ class Command(BaseCommand):
         goals = portal.goals(run)
         for name, g in goals.items():
             out(f"{name:<44} {g['value']:>9}   goal {g['goal']:<22} "
-                f"{'met' if g['met'] else 'NOT MET'}")
+                f"{'reported' if g['met'] is None else 'met' if g['met'] else 'NOT MET'}")
         rare = info["words"][-1][0]
         plan = portal.explain_search(rare)
         common_plan = portal.explain_search(info["words"][0][0])
