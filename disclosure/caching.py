@@ -233,6 +233,15 @@ def page_csrf(request) -> dict:
     return {}
 
 
+def set_part(key: str, html, seconds: int) -> None:
+    """Keep a part of a page (a fragment shared by every reader) — unless it was
+    rendered while ``cached_page`` rendered its page and holds the CSRF placeholder:
+    a part shared with people logged in must hold no token at all."""
+    text = html if isinstance(html, str) else "".join(html.values())
+    if CSRF_PLACEHOLDER not in text:
+        cache.set(key, html, seconds)
+
+
 def _served(request, content: bytes, content_type: str) -> HttpResponse:
     token = get_token(request).encode()  # sets the reader's CSRF cookie when it has none
     return HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), token),

@@ -226,3 +226,16 @@ def test_the_search_page_kept_whole_is_the_same_page_and_a_new_search_renders_it
     from disclosure.views.search import WORDS_PLACEHOLDER
     assert WORDS_PLACEHOLDER not in other
     assert 'value="桌椅"' in client.get(url, {"q": "桌椅", "_": "x"}).content.decode()
+
+
+def test_a_part_holding_the_csrf_placeholder_is_never_kept():
+    """A part of a page shared with people logged in (a notice's text, a result list)
+    is not kept if it was rendered with the placeholder of a page being kept for
+    anonymous readers: they would see a form that cannot be sent."""
+    from django.core.cache import cache
+
+    caching.set_part("test:part:plain", "<p>公告</p>", 60)
+    caching.set_part("test:part:token", {"article": f'<input value="{caching.CSRF_PLACEHOLDER}">',
+                                         "others": ""}, 60)
+    assert cache.get("test:part:plain") == "<p>公告</p>"
+    assert cache.get("test:part:token") is None

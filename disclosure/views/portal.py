@@ -13,7 +13,7 @@ from procurement.models import Announcement
 from procurement.panels import render_panels
 from procurement.selectors import public_intentions, supplier_invitation
 
-from ..caching import cached_detail, cached_page, portal_version
+from ..caching import cached_detail, cached_page, portal_version, set_part
 from ..models import Publication
 from .documents import documents_of
 
@@ -63,7 +63,7 @@ def _notice_fragment(request, notice: Announcement) -> dict:
                    "others": project_publications(notice.project, exclude=notice)}
         fragment = {part: render_to_string(f"disclosure/_notice_{part}.html", context,
                                            request) for part in ("article", "others")}
-        cache.set(key, fragment, FRAGMENT_SECONDS)
+        set_part(key, fragment, FRAGMENT_SECONDS)
     return {part: mark_safe(html) for part, html in fragment.items()}  # noqa: S308
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from procurement.selectors import public_intentions
 
-from ..caching import cached_list, cached_page, portal_version
+from ..caching import cached_list, cached_page, portal_version, set_part
 from ..search.backends import RANK_WINDOW, get_backend
 from ..selectors import CappedPaginator, publication_search
 
@@ -48,7 +48,7 @@ def notice_list(request):
     if content is None:
         context = _content_context(request)
         content = render_to_string("disclosure/_notice_list_content.html", context, request)
-        cache.set(key, content, CONTENT_SECONDS)
+        set_part(key, content, CONTENT_SECONDS)
     return render(request, "disclosure/notice_list.html", {
         "content": mark_safe(content),  # noqa: S308 — our own template's output
         "query": (request.GET.get("q") or "").strip()})
@@ -91,7 +91,7 @@ def _filters_html(request, filterset) -> str:
     html = cache.get(key)
     if html is None:
         html = _render_filters(request, publication_search(filters=data))
-        cache.set(key, html, CONTENT_SECONDS)
+        set_part(key, html, CONTENT_SECONDS)
     return mark_safe(html.replace(WORDS_PLACEHOLDER, escape(words)))  # noqa: S308
 
 
@@ -113,7 +113,7 @@ def _intentions_html(request) -> str:
     if html is None:
         html = render_to_string("disclosure/_notice_list_intentions.html",
                                 {"intentions": public_intentions()[:10]}, request)
-        cache.set(key, html, CONTENT_SECONDS)
+        set_part(key, html, CONTENT_SECONDS)
     return mark_safe(html)  # noqa: S308 — our own template's output
 
 
