@@ -7,10 +7,22 @@ the audit log reads as sentences while the stored code stays stable.
 from django.utils.translation import gettext_lazy as _
 
 _LABELS: dict[str, str] = {}
+_OVERRIDES: set[str] = set()
 
 
 def register_actions(labels: dict) -> None:
     _LABELS.update(labels)
+
+
+def register_overrides(*codes: str) -> None:
+    """Actions that record a person going ahead against a warning of the platform (a
+    fair-competition finding overridden with a justification): with the refusals, the
+    compliance interceptions the finance bureau supervises (系统自动预警和拦截)."""
+    _OVERRIDES.update(codes)
+
+
+def override_actions() -> frozenset[str]:
+    return frozenset(_OVERRIDES)
 
 
 def action_label(code: str) -> str:

@@ -32,3 +32,4 @@ urlpatterns += [path("", include("contracts.api_urls"))]
 urlpatterns += financing_api_urls.urlpatterns
 urlpatterns += [path("", include("complaints.api_urls"))]
 urlpatterns += [path("", include("disclosure.api_urls"))]
+urlpatterns += [path("", include("supervision.api_urls"))]

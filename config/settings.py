@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "complaints",
     # read side
     "disclosure",
+    "supervision",
     "workspaces",
     # top: demo data spans every layer
     "demo",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("financing/", include("financing.urls")),
     path("", include("disclosure.urls")),
+    path("", include("supervision.urls")),
     path("", include("complaints.urls")),
     path("", include("procurement.urls")),
     path("", include("workspaces.urls")),

@@ -6,9 +6,43 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from core.exceptions import DomainError
 from procurement import services
 from procurement.models import BudgetLine, Project
 from procurement.rules import suggest_sme_reservation
+
+MAINTENANCE = "中小学计算机教室运维服务"
+
+
+def _interceptions(edu: Organization, officer: User, line: BudgetLine, intention) -> None:
+    """What the finance bureau's compliance interceptions list shows (/supervision/
+    interceptions/), made through the services as a purchaser would: a demand refused by
+    the fair-competition check (a registered-capital threshold, 87号令 第17条), and the
+    same demand drafted without it, whose on-site response time the platform warns
+    about and the purchaser keeps, with its reason."""
+    if edu.demands.filter(title=MAINTENANCE).exists():
+        return
+    fields = {
+        "purchaser": edu, "actor": officer, "budget_line": line, "intention": intention,
+        "title": MAINTENANCE, "category": "services", "evaluation_method": "scoring",
+        "technical_requirements": "负责全区中小学计算机教室设备的日常维护、故障维修和系统"
+                                  "升级。",
+        "commercial_requirements": "服务期一年；接到报修后2小时内到达现场。",
+        "items": [{"name": "计算机教室运维服务", "catalog_code": "C16070000",
+                   "quantity": "1", "unit": "项"}],
+        "criteria": [{"kind": "price", "name": "价格", "weight": "30"},
+                     {"kind": "technical", "name": "运维方案", "weight": "70"}]}
+    try:
+        services.demand_create(**fields, qualification_conditions="投标人注册资金须达到500万元"
+                                                                 "以上。")
+    except DomainError:
+        pass  # refused, and recorded for supervision (core.refusals)
+    demand = services.demand_create(**fields, qualification_conditions="")
+    for finding in demand.findings.filter(overridden_at__isnull=True, severity="warn"):
+        services.demand_override_finding(
+            finding=finding, actor=officer,
+            justification="学校机房故障直接影响正常教学，两小时到场的要求经学校论证确有"
+                          "必要，且不限定供应商所在地。")
 
 
 def seed(orgs: dict) -> None:
@@ -34,6 +68,7 @@ def seed(orgs: dict) -> None:
             services.intention_publish(purchaser=org, title=title, summary=f"{title}采购",
                                        budget=budget, expected_month=now.date(),
                                        actor=officer[key], now=now - dt.timedelta(days=40))
+    _interceptions(orgs["edu"], officer["edu"], lines["edu"], intentions["edu"])
     health = orgs["health"]
     if Project.objects.filter(purchaser=health, title="社区卫生服务中心医疗设备采购").exists():
         return

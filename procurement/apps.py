@@ -7,7 +7,7 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from audit.actions import register_actions
+        from audit.actions import register_actions, register_overrides
         from audit.selectors import register_sealed_filter as seal_audit_events
         from notifications.categories import register_category
         from notifications.selectors import register_sealed_filter as seal_messages
@@ -43,6 +43,7 @@ class ProcurementConfig(AppConfig):
         register_category("procurement.objection",
                           _("Objections to a single-source publicity"), statutory=True)
 
+        register_overrides("demand.override")
         register_actions({
             "budget.create": _("Budget line recorded"),
             "intention.publish": _("Procurement intention published"),

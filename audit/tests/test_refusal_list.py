@@ -33,6 +33,11 @@ def test_an_organisation_sees_only_its_own_refusals(client, bob, events):
 
 
 def test_the_dashboard_count_links_to_the_list(client, supervisor, events):
+    """The count opens the compliance interceptions' refusals (supervision), which list
+    the same events the count counts."""
     client.force_login(supervisor)
     body = client.get(reverse("workspaces:supervision")).content.decode()
-    assert f'href="{reverse("audit:event-list")}?refused=1"' in body
+    url = reverse("supervision:interception-list")
+    assert f'href="{url}?kind=refusal"' in body
+    rows = client.get(url, {"kind": "refusal"}).context["rows"]
+    assert {r.event.action for r in rows} == {"bid.submit_refused", "deadline.waive_refused"}

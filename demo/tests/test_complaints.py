@@ -58,7 +58,11 @@ def test_the_demo_complaints_come_from_the_services_and_a_second_run_adds_nothin
                    "complaint.reply", "complaint.decide", "inquiry.ask", "inquiry.answer",
                    "mediation.request", "penalty.record"):
         assert AuditEvent.objects.filter(action=action).exists(), action
-    assert not AuditEvent.objects.filter(action__endswith="_refused").exists()
+    # The one refusal the demo makes on purpose, for the compliance interceptions
+    # (demo.procurement._interceptions): a registered-capital threshold.
+    refused = AuditEvent.objects.filter(action__endswith="_refused")
+    assert [(e.action, e.detail["code"], e.detail["field"]) for e in refused] == [
+        ("demand.check_refused", "fair_competition", "qualification_conditions")]
     assert not Deadline.objects.filter(status=Deadline.Status.OVERDUE).exists()
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):

@@ -215,5 +215,7 @@ def demand_override_finding(*, finding: FairnessFinding, actor, justification: s
     finding.save(update_fields=["justification", "overridden_by", "overridden_at"])
     audit_record(action="demand.override", actor=actor, organization=finding.demand.purchaser,
                  obj=finding.demand, detail={"finding": finding.pk, "excerpt": finding.excerpt,
-                                             "justification": justification}, ip=ip, now=now)
+                                             "justification": justification,
+                                             "code": "fair_competition", "basis": finding.basis,
+                                             "message": finding.message}, ip=ip, now=now)
     return finding
