@@ -94,16 +94,25 @@ def check_filters(filterset) -> None:
             for name, errors in filterset.form.errors.as_data().items()})
 
 
+# A parameter given empty (``?project=``, as a form sends a field left blank) filters
+# nothing, on the page and in the API alike: the schema says so for every typed one.
+_EMPTY = {"type": "string", "maxLength": 0}
+
+
+def _or_empty(schema: dict) -> dict:
+    return {"oneOf": [schema, _EMPTY]}
+
+
 def _parameter_schema(flt) -> dict:
     if isinstance(flt, django_filters.ModelChoiceFilter):  # a ChoiceFilter too: first
-        return {"type": "integer"}
+        return _or_empty({"type": "integer"})
     if isinstance(flt, django_filters.ChoiceFilter):
         return {"type": "string", "enum": ["", *[value for value, _label
                                                  in flt.extra["choices"]]]}
     if isinstance(flt, YearFilter):
-        return {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
+        return _or_empty({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
     if isinstance(flt, django_filters.DateFilter):
-        return {"type": "string", "format": "date"}
+        return _or_empty({"type": "string", "format": "date"})
     return {"type": "string", "maxLength": flt.extra.get("max_length", SEARCH_MAX)}
 
 
