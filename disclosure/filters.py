@@ -14,10 +14,8 @@ down) is a form error on the page and a 400 in the API (``core.filters.check_fil
 never a server error and never silently a different list.
 """
 
-import datetime as dt
 import re
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -27,13 +25,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 
-from core.filters import FIRST_YEAR, LAST_YEAR, SEARCH_MAX, DateInput, StyledFilterSet
+from core.filters import (
+    SEARCH_MAX,
+    SHANGHAI,
+    DateInput,
+    StyledFilterSet,
+    midnight,
+    since_day,
+    until_day,
+)
 from procurement.models import Demand, Project
 
 from .models import Publication, PublicationKind
 from .search.backends import get_backend
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # The last …: how far back each preset reaches, counted in Asia/Shanghai days (today is
 # the first day of each: "the last 3 days" are today and the two days before).
@@ -65,11 +69,6 @@ ORDERINGS = {
 }
 # An organisation's id is a bigint: a longer string of digits is a name.
 ID_RE = re.compile(r"^\d{1,18}$")
-
-
-def midnight(day: dt.date) -> dt.datetime:
-    """The start of a day in Asia/Shanghai, whatever the request's time zone."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
 
 
 def region_prefix(code: str) -> str:
@@ -238,21 +237,11 @@ class PublicationFilterSet(StyledFilterSet):
         today = timezone.localtime(self.now, SHANGHAI).date()
         return queryset.filter(published_at__gte=midnight(today - PRESETS[value]))
 
-    # Nothing is published outside the platform's years: a day beyond them is no bound or
-    # leaves nothing, without the datetime arithmetic (9999-12-31's next day overflows).
     def published_since(self, queryset, name, value):
-        if value.year < FIRST_YEAR:
-            return queryset
-        if value.year > LAST_YEAR:
-            return queryset.none()
-        return queryset.filter(published_at__gte=midnight(value))
+        return since_day(queryset, "published_at", value)
 
     def published_until(self, queryset, name, value):
-        if value.year > LAST_YEAR:
-            return queryset
-        if value.year < FIRST_YEAR:
-            return queryset.none()
-        return queryset.filter(published_at__lt=midnight(value + dt.timedelta(days=1)))
+        return until_day(queryset, "published_at", value)
 
     def organization(self, queryset, name, value):
         value = value.strip()

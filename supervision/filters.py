@@ -1,18 +1,13 @@
 """The compliance interceptions' filters (django-filter): the list page, its exports and
 the API read the same FilterSet (``selectors.interceptions``)."""
 
-import datetime as dt
-
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as django_filters
 
 from accounts.models import Organization
 from audit.models import AuditEvent
-from core.filters import FIRST_YEAR, LAST_YEAR, DateInput, OrganizationFilter, StyledFilterSet
-
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+from core.filters import DateInput, OrganizationFilter, StyledFilterSet, since_day, until_day
 
 
 class InterceptionFilterSet(StyledFilterSet):
@@ -49,20 +44,7 @@ class InterceptionFilterSet(StyledFilterSet):
         return queryset.filter(Q(detail__code=value.strip()))
 
     def from_day(self, queryset, name, value):
-        if value.year < FIRST_YEAR:
-            return queryset
-        if value.year > LAST_YEAR:
-            return queryset.none()
-        return queryset.filter(at__gte=_midnight(value))
+        return since_day(queryset, "at", value)
 
     def until_day(self, queryset, name, value):
-        if value.year > LAST_YEAR:
-            return queryset
-        if value.year < FIRST_YEAR:
-            return queryset.none()
-        return queryset.filter(at__lt=_midnight(value + dt.timedelta(days=1)))
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    """The start of a day in Asia/Shanghai."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time()), SHANGHAI)
+        return until_day(queryset, "at", value)
