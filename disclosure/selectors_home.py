@@ -8,9 +8,10 @@ fast as a common one's, which one ``kind IN (…)`` query ordered by date is not
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Publication
+from .models import Publication, kind_label
 from .models import PublicationKind as K
 
 
@@ -59,10 +60,10 @@ def latest_by_group(per_group: int = 6) -> list[Card]:
         rows = [row for part in parts for row in part]
     cards = {group.key: Card(group) for group in GROUPS}
     group_of = {kind: group.key for group in GROUPS for kind in group.kinds}
-    labels = dict(K.choices)
+    language = get_language()
     for row in sorted(rows, key=lambda r: (r["published_at"], r["id"]), reverse=True):
         card = cards[group_of[row["kind"]]]
         if len(card.rows) < per_group:
-            row["kind_label"] = labels.get(row["kind"], row["kind"])
+            row["kind_label"] = kind_label(row["kind"], language)
             card.rows.append(row)
     return list(cards.values())

@@ -116,7 +116,10 @@ def test_only_the_finance_bureau_reads_them_on_the_page_and_the_api(
         intercepted, supervisor, alice, bob):
     for user in (alice, bob):
         assert _client(user).get(URL).status_code == 404
+        assert _client(user).get(URL, {"format": "xlsx"}).status_code == 404
+        assert _client(user).get(URL, {"format": "csv"}).status_code == 404
         assert _client(user).get(API).status_code == 404
+    assert Client().get(URL, {"format": "csv"}).status_code == 302  # to the log-in page
     assert Client().get(API).status_code in (401, 403)
     body = _client(supervisor).get(API, {"kind": "override"}).json()
     assert body["count"] == 1
