@@ -17,9 +17,10 @@ MAINTENANCE = "中小学计算机教室运维服务"
 def _interceptions(edu: Organization, officer: User, line: BudgetLine, intention) -> None:
     """What the finance bureau's compliance interceptions list shows (/supervision/
     interceptions/), made through the services as a purchaser would: a demand refused by
-    the fair-competition check (a registered-capital threshold, 87号令 第17条), and the
-    same demand drafted without it, whose on-site response time the platform warns
-    about and the purchaser keeps, with its reason."""
+    the fair-competition check (a registered-capital threshold; the check cites 87号令
+    第17条, which RULES.md does not hold: verify), and the same demand drafted without
+    it, whose on-site response time the platform warns about and the purchaser keeps,
+    with its reason."""
     if edu.demands.filter(title=MAINTENANCE).exists():
         return
     fields = {
